@@ -1,0 +1,43 @@
+import type { CapacityUsage, PoolFigures, StoreKind } from "./result.ts";
+import type { DynamoStore } from "../stores/dynamo.ts";
+import type { PgStore } from "../stores/postgres.ts";
+import type { Endpoints } from "../stores/types.ts";
+
+/** A seeded random source for parameter samplers: uniform floats in [0, 1). */
+export interface Rng {
+  next(): number;
+}
+
+/** What a scenario gets in each load-generator thread. */
+export interface ScenarioContext {
+  endpoints: Endpoints;
+  /** present when the scenario lists "postgres" in its stores */
+  pg?: PgStore;
+  /** present when the scenario lists "dynamodb" in its stores */
+  dynamo?: DynamoStore;
+  data: { scale: string; seed: number };
+  /** 0-based index of this load-generator thread, and how many there are */
+  workerIndex: number;
+  workerCount: number;
+  /** connections this thread may open to each store */
+  connections: number;
+}
+
+/**
+ * One access pattern under load. A scenario file should read like the access
+ * pattern it tests: what it samples, and the one operation it runs.
+ */
+export interface Scenario<S = unknown, P = unknown> {
+  name: string;
+  description: string;
+  stores: StoreKind[];
+  /** once per load-generator thread: prepare statements, read parameter pools from the loaded data */
+  setup(ctx: ScenarioContext): Promise<S>;
+  /** the next operation's parameters, skewed like real traffic (never one constant key) */
+  sample(state: S, rng: Rng): P;
+  /** one operation; throws on failure */
+  operation(state: S, params: P): Promise<void>;
+  /** figures gathered by the stores during the run */
+  collect?(state: S): { capacity?: CapacityUsage; pool?: PoolFigures };
+  teardown?(state: S): Promise<void>;
+}

@@ -1,0 +1,85 @@
+import type { Command } from "./command.ts";
+import { redact } from "./lib/errors.ts";
+
+/** Every command, loaded only when called so `--help` and small commands stay fast. */
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  services: {
+    summary: "Start, stop and inspect the PostgreSQL and DynamoDB services",
+    load: async () => (await import("./commands/services.ts")).default,
+  },
+  schema: {
+    summary: "Apply, inspect or reset the schema (tables, index sets, DynamoDB tables)",
+    load: async () => (await import("./commands/schema.ts")).default,
+  },
+  load: {
+    summary: "Generate deterministic data at a scale and load it into PostgreSQL and DynamoDB",
+    load: async () => (await import("./commands/load.ts")).default,
+  },
+  run: {
+    summary: "Run access-pattern scenarios under load and check their targets",
+    load: async () => (await import("./commands/run.ts")).default,
+  },
+  gate: {
+    summary: "Judge result files against targets and a baseline; write JUnit, HTML, Markdown",
+    load: async () => (await import("./commands/gate.ts")).default,
+  },
+  merge: {
+    summary: "Combine the results of several load generators of one run into one result",
+    load: async () => (await import("./commands/merge.ts")).default,
+  },
+  tune: {
+    summary: "Index tuning: plans, findings, what-if indexes and an A/B benchmark of index sets",
+    load: async () => (await import("./commands/tune.ts")).default,
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  return [
+    "Usage: bellyfed-bench <command> [options]",
+    "",
+    "Load-testing and benchmark harness for the Bellyfed data architecture.",
+    "",
+    "Commands:",
+    ...Object.entries(commands).map(([n, c]) => `  ${n.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run 'bellyfed-bench <command> --help' for a command's options.",
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  if (name === "--version" || name === "-v") {
+    const pkg = await import("../package.json", { with: { type: "json" } });
+    process.stdout.write(`${pkg.default.version}\n`);
+    return 0;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    process.stderr.write(
+      `bellyfed-bench: unknown command '${name}'; run 'bellyfed-bench --help' for the list\n`,
+    );
+    return 2;
+  }
+  try {
+    const command = await entry.load();
+    return await command.run(rest);
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+/** One line for errors the user can act on; a stack trace only with BELLYFED_DEBUG=1. */
+export function reportError(e: unknown): number {
+  const err = e as { exitCode?: number; message?: string; stack?: string } | undefined;
+  const code = typeof err?.exitCode === "number" ? err.exitCode : 1;
+  const message = redact(String(err?.message ?? e ?? "unknown error").split("\n")[0]);
+  process.stderr.write(`bellyfed-bench: ${message}\n`);
+  if (process.env.BELLYFED_DEBUG === "1" && err?.stack)
+    process.stderr.write(`${redact(err.stack)}\n`);
+  return code;
+}

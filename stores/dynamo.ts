@@ -1,0 +1,80 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from "@aws-sdk/lib-dynamodb";
+import type { CapacityUsage } from "../engine/result.ts";
+import type { DynamoTarget } from "./types.ts";
+
+/** The small interface a scenario reaches DynamoDB through. */
+export interface DynamoStore {
+  /** the full table name, with the run's prefix */
+  table(name: string): string;
+  /** a Query with ReturnConsumedCapacity=INDEXES; capacity is summed into capacity() */
+  query(input: QueryCommandInput): Promise<QueryCommandOutput>;
+  /** the document client, for setup and loaders; not for the hot path */
+  doc: DynamoDBDocumentClient;
+  raw: DynamoDBClient;
+  capacity(): CapacityUsage;
+  close(): void;
+}
+
+export function createDynamoClient(target: DynamoTarget, maxSockets = 64): DynamoDBClient {
+  return new DynamoDBClient({
+    region: target.region,
+    endpoint: target.endpoint,
+    credentials: target.credentials,
+    maxAttempts: 1,
+    requestHandler: {
+      httpAgent: { keepAlive: true, maxSockets },
+      httpsAgent: { keepAlive: true, maxSockets },
+    },
+  });
+}
+
+export function createDynamoStore(target: DynamoTarget, maxSockets = 64): DynamoStore {
+  const raw = createDynamoClient(target, maxSockets);
+  const doc = DynamoDBDocumentClient.from(raw, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const usage: CapacityUsage = { readUnits: 0, writeUnits: 0, byResource: {} };
+  const add = (key: string, read: number, write: number) => {
+    const r = usage.byResource[key] ?? { readUnits: 0, writeUnits: 0 };
+    r.readUnits += read;
+    r.writeUnits += write;
+    usage.byResource[key] = r;
+  };
+  return {
+    doc,
+    raw,
+    table: (name) => `${target.tablePrefix}${name}`,
+    async query(input) {
+      const out = await doc.send(new QueryCommand({ ...input, ReturnConsumedCapacity: "INDEXES" }));
+      const cc = out.ConsumedCapacity;
+      if (cc) {
+        usage.readUnits += cc.ReadCapacityUnits ?? cc.CapacityUnits ?? 0;
+        usage.writeUnits += cc.WriteCapacityUnits ?? 0;
+        if (cc.TableName) {
+          if (cc.Table)
+            add(
+              cc.TableName,
+              cc.Table.ReadCapacityUnits ?? cc.Table.CapacityUnits ?? 0,
+              cc.Table.WriteCapacityUnits ?? 0,
+            );
+          for (const [ix, c] of Object.entries(cc.GlobalSecondaryIndexes ?? {})) {
+            add(
+              `${cc.TableName}/${ix}`,
+              c.ReadCapacityUnits ?? c.CapacityUnits ?? 0,
+              c.WriteCapacityUnits ?? 0,
+            );
+          }
+        }
+      }
+      return out;
+    },
+    capacity: () => usage,
+    close: () => raw.destroy(),
+  };
+}
