@@ -1,0 +1,160 @@
+/**
+ * Builds RunResults for gate, merge and report tests from a seeded latency
+ * distribution, recorded into real HdrHistograms (engine/histogram.ts) the
+ * way the engine records them: run totals plus per-second percentiles.
+ */
+import {
+  createHistogram,
+  encodeHistogram,
+  percentileMs,
+  recordUs,
+  summarize,
+} from "../../engine/histogram.ts";
+import {
+  ERROR_CLASSES,
+  type ErrorClass,
+  RESULT_FORMAT,
+  RESULT_VERSION,
+  type RunResult,
+  type ScenarioResult,
+  type TimeSeriesPoint,
+} from "../../engine/result.ts";
+import { seededRandom } from "../../gate/stats.ts";
+import { compareThreshold, thresholdActual } from "../../gate/thresholds.ts";
+
+export interface ScenarioSpec {
+  name: string;
+  /** seed of the latency draw */
+  seed: number;
+  durationS?: number;
+  /** operations per second */
+  rate?: number;
+  /** lognormal latency: median in ms and shape */
+  medianMs?: number;
+  sigma?: number;
+  /** multiplies every latency (1.4 = everything 40% slower) */
+  factor?: number;
+  /** fraction of operations that fail (class "query") */
+  errorRate?: number;
+  /** expressions on latency unless given as [metric, expression] */
+  thresholds?: Array<string | [string, string]>;
+  sampleErrors?: string[];
+  /** wall-clock start of the measured window */
+  startedAt?: string;
+}
+
+export interface RunSpec {
+  scenarios: ScenarioSpec[];
+  scale?: string;
+  dataSeed?: number;
+  id?: string;
+  startedAt?: string;
+}
+
+function lognormal(random: () => number, median: number, sigma: number): number {
+  const u1 = random() || 1e-12;
+  const u2 = random();
+  const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  return median * Math.exp(sigma * z);
+}
+
+export function buildScenario(spec: ScenarioSpec): ScenarioResult {
+  const durationS = spec.durationS ?? 30;
+  const rate = spec.rate ?? 200;
+  const median = spec.medianMs ?? 5;
+  const sigma = spec.sigma ?? 0.5;
+  const factor = spec.factor ?? 1;
+  const errorRate = spec.errorRate ?? 0;
+  const random = seededRandom(spec.seed);
+  const latency = createHistogram(3);
+  const timeSeries: TimeSeriesPoint[] = [];
+  let ok = 0;
+  let failed = 0;
+  for (let t = 0; t < durationS; t++) {
+    const second = createHistogram(2);
+    let okThisSecond = 0;
+    let errorsThisSecond = 0;
+    for (let i = 0; i < rate; i++) {
+      if (random() < errorRate) {
+        errorsThisSecond++;
+        continue;
+      }
+      const us = lognormal(random, median, sigma) * factor * 1000;
+      recordUs(latency, us);
+      recordUs(second, us);
+      okThisSecond++;
+    }
+    ok += okThisSecond;
+    failed += errorsThisSecond;
+    timeSeries.push({
+      t,
+      ops: okThisSecond,
+      errors: errorsThisSecond,
+      dropped: 0,
+      p50: percentileMs(second, 50),
+      p95: percentileMs(second, 95),
+      p99: percentileMs(second, 99),
+      max: percentileMs(second, 100),
+    });
+  }
+  const errors = Object.fromEntries(ERROR_CLASSES.map((c) => [c, 0])) as Record<ErrorClass, number>;
+  errors.query = failed;
+  const encoded = encodeHistogram(latency);
+  const scenario: ScenarioResult = {
+    name: spec.name,
+    description: `constructed scenario ${spec.name}`,
+    stores: ["postgres"],
+    model: { type: "open", rate, maxInFlight: 64 },
+    durationMs: durationS * 1000,
+    warmupMs: 0,
+    operations: { ok, errors, dropped: 0, sampleErrors: spec.sampleErrors ?? [] },
+    throughput: ok / durationS,
+    errorRate: ok + failed === 0 ? 0 : failed / (ok + failed),
+    latency: summarize(latency),
+    serviceTime: summarize(latency),
+    histograms: { latency: encoded, serviceTime: encoded },
+    timeSeries,
+    thresholds: [],
+    passed: false,
+    generators: 1,
+  };
+  if (spec.startedAt) (scenario as unknown as { startedAt: string }).startedAt = spec.startedAt;
+  scenario.thresholds = (spec.thresholds ?? []).map((t) => {
+    const [metric, expression] = typeof t === "string" ? ["latency", t] : t;
+    const actual =
+      thresholdActual(metric, expression, {
+        scenario,
+        percentile: (_m, p) => percentileMs(latency, p),
+      }) ?? Number.NaN;
+    return { expression, metric, actual, ok: compareThreshold(expression, actual) ?? false };
+  });
+  scenario.passed = ok > 0 && scenario.thresholds.every((t) => t.ok);
+  return scenario;
+}
+
+export function buildRun(spec: RunSpec): RunResult {
+  const scenarios = spec.scenarios.map(buildScenario);
+  const startedAt = spec.startedAt ?? "2026-11-24T10:00:00.000Z";
+  const longest = Math.max(...scenarios.map((s) => s.durationMs));
+  return {
+    format: RESULT_FORMAT,
+    version: RESULT_VERSION,
+    id: spec.id ?? `run-${spec.scenarios.map((s) => s.seed).join("-")}`,
+    startedAt,
+    endedAt: new Date(Date.parse(startedAt) + longest).toISOString(),
+    environment: {
+      harnessVersion: "0.1.0",
+      node: "v20.0.0",
+      platform: "linux",
+      arch: "x64",
+      cpus: 2,
+      cpuModel: "test cpu",
+      memoryBytes: 24 * 2 ** 30,
+      hostname: "builder",
+    },
+    data: { scale: spec.scale ?? "small", seed: spec.dataSeed ?? 42, indexSet: "design" },
+    config: {},
+    scenarios,
+    passed: scenarios.every((s) => s.passed),
+  };
+}
