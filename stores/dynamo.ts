@@ -8,6 +8,9 @@ import {
 import type { CapacityUsage } from "../engine/result.ts";
 import type { DynamoTarget } from "./types.ts";
 
+// The SDK warns on every run that Node 20 support ends in 2027; the harness says so once in the README.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 /** The small interface a scenario reaches DynamoDB through. */
 export interface DynamoStore {
   /** the full table name, with the run's prefix */

@@ -34,7 +34,9 @@ export function parseFlags(
     help: { type: "boolean", short: "h" },
   };
   for (const [name, s] of Object.entries(spec)) {
-    options[name] = { type: s.type, short: s.short, multiple: s.multiple };
+    options[name] = { type: s.type };
+    if (s.short) options[name].short = s.short;
+    if (s.multiple) options[name].multiple = true;
   }
   try {
     const { values, positionals } = parseArgs({

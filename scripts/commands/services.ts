@@ -1,0 +1,122 @@
+import {
+  containerRuntimeAvailable,
+  startContainers,
+  stopContainers,
+} from "../../stores/containers.ts";
+import { envLines, resolveEndpoints, servicesDown, servicesStatus } from "../../stores/services.ts";
+import type { Command } from "../command.ts";
+import { type FlagSpec, helpText, parseFlags, parsePositiveInt } from "../lib/args.ts";
+import { UsageError } from "../lib/errors.ts";
+
+const SUBCOMMANDS = ["up", "down", "status", "env"] as const;
+
+const spec: FlagSpec = {
+  "pg-port": {
+    type: "string",
+    description: "Port for the embedded PostgreSQL (up)",
+    default: "55432, or a free one",
+  },
+  "dynamo-port": {
+    type: "string",
+    description: "Port for the embedded DynamoDB (up)",
+    default: "58000, or a free one",
+  },
+  dynalite: {
+    type: "boolean",
+    description: "Use dynalite (pure Node, no transactions) instead of DynamoDB Local",
+  },
+  docker: {
+    type: "boolean",
+    description: "Use containers (testcontainers) when a container engine runs; else embedded",
+  },
+};
+
+const summary = `Subcommands:
+  up       Start the embedded PostgreSQL and DynamoDB Local (or reuse them while they run)
+  down     Stop them (their data is kept in .bellyfed/)
+  status   Show which stores are used and whether they answer
+  env      Print export lines for psql and the AWS CLI: eval "$(npx bellyfed-bench services env)"
+
+With DATABASE_URL or PGHOST set, PostgreSQL is that server; with AWS_ENDPOINT_URL_DYNAMODB,
+or AWS_REGION with AWS credentials, DynamoDB is that endpoint or real DynamoDB.`;
+
+const command: Command = {
+  name: "services",
+  summary: "Start, stop and inspect the PostgreSQL and DynamoDB services",
+  async run(argv) {
+    const { values, positionals } = parseFlags("services", argv, spec, true);
+    if (values.help) {
+      process.stdout.write(
+        `${helpText("bellyfed-bench services <up|down|status|env> [options]", summary, spec)}\n`,
+      );
+      return 0;
+    }
+    const sub = positionals[0];
+    if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub) || positionals.length > 1) {
+      throw new UsageError(
+        `services: expected one of ${SUBCOMMANDS.join(", ")}${sub ? ` (got '${positionals.join(" ")}')` : ""}; see 'bellyfed-bench services --help'`,
+      );
+    }
+    const pgPort = values["pg-port"]
+      ? parsePositiveInt("pg-port", String(values["pg-port"]), 65535)
+      : undefined;
+    const dynamoPort = values["dynamo-port"]
+      ? parsePositiveInt("dynamo-port", String(values["dynamo-port"]), 65535)
+      : undefined;
+    const say = (line: string) => process.stderr.write(`${line}\n`);
+    switch (sub) {
+      case "up": {
+        if (values.docker) {
+          if (containerRuntimeAvailable()) {
+            const c = await startContainers();
+            say(
+              `containers started: PostgreSQL on 127.0.0.1:${c.pgPort}, DynamoDB Local on 127.0.0.1:${c.dynamoPort}`,
+            );
+            say(
+              `use them with: export DATABASE_URL=postgres://postgres@127.0.0.1:${c.pgPort}/bellyfed AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:${c.dynamoPort}`,
+            );
+            return 0;
+          }
+          say(
+            "no container engine answers ('docker info' failed): using the embedded services instead",
+          );
+        }
+        const endpoints = await resolveEndpoints({
+          pgPort,
+          dynamoPort,
+          dynalite: Boolean(values.dynalite),
+          onStep: say,
+        });
+        process.stdout.write(
+          `postgres: ${endpoints.pg.description}\ndynamodb: ${endpoints.dynamo.description}\n`,
+        );
+        process.stdout.write(
+          `next: eval "$(npx bellyfed-bench services env)" to use psql and the AWS CLI\n`,
+        );
+        return 0;
+      }
+      case "down":
+        if (values.docker && containerRuntimeAvailable())
+          say(`${stopContainers()} container(s) removed`);
+        await servicesDown(say);
+        return 0;
+      case "status": {
+        const rows = await servicesStatus();
+        for (const r of rows) {
+          process.stdout.write(
+            `${r.name.padEnd(9)} ${(r.running ? "running" : "stopped").padEnd(8)} ${r.source.padEnd(13)} ${r.detail}\n`,
+          );
+        }
+        return 0;
+      }
+      case "env": {
+        const endpoints = await resolveEndpoints();
+        process.stdout.write(`${envLines(endpoints).join("\n")}\n`);
+        return 0;
+      }
+    }
+    return 2;
+  },
+};
+
+export default command;

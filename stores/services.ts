@@ -1,0 +1,303 @@
+import pg from "pg";
+import { UsageError } from "../scripts/lib/errors.ts";
+import { isDynamoUp, startEmbeddedDynamo, stopEmbeddedDynamo } from "./embedded/dynamodb.ts";
+import { ensureDataRoot, paths } from "./embedded/paths.ts";
+import { DEFAULT_DYNAMO_PORT, DEFAULT_PG_PORT, pickPort, portIsFree } from "./embedded/ports.ts";
+import {
+  EMBEDDED_DATABASE,
+  EMBEDDED_USER,
+  isEmbeddedPostgresUp,
+  startEmbeddedPostgres,
+  stopEmbeddedPostgres,
+} from "./embedded/postgres.ts";
+import { isAlive } from "./embedded/process.ts";
+import { readState, type ServicesState, withLock, writeState } from "./embedded/state.ts";
+import {
+  describePg,
+  dynamoFromEnv,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  pgFromEnv,
+  tablePrefix,
+} from "./env.ts";
+import { pgClientConfig } from "./postgres.ts";
+import type { DynamoTarget, Endpoints, PgTarget } from "./types.ts";
+
+export interface UpOptions {
+  /** start embedded services that are not running (default true) */
+  start?: boolean;
+  pgPort?: number;
+  dynamoPort?: number;
+  /** use dynalite even when Java is present */
+  dynalite?: boolean;
+  /** called with one line per step, e.g. to print progress */
+  onStep?: (line: string) => void;
+}
+
+/** The environment names the embedded services themselves (after `eval "$(services env)"`). */
+function pointsAtEmbedded(target: PgTarget, state: ServicesState): boolean {
+  return (
+    state.postgres !== undefined &&
+    ["127.0.0.1", "localhost"].includes(target.host) &&
+    target.port === state.postgres.port
+  );
+}
+
+function dynamoPointsAtEmbedded(target: DynamoTarget, state: ServicesState): boolean {
+  if (!state.dynamodb || !target.endpoint) return false;
+  try {
+    const url = new URL(target.endpoint);
+    return (
+      ["127.0.0.1", "localhost"].includes(url.hostname) && Number(url.port) === state.dynamodb.port
+    );
+  } catch {
+    return false;
+  }
+}
+
+export function embeddedPgTarget(port: number, version: string): PgTarget {
+  const t = { host: "127.0.0.1", port, user: EMBEDDED_USER, database: EMBEDDED_DATABASE };
+  return { source: "embedded", ...t, description: describePg(t, `embedded PostgreSQL ${version}`) };
+}
+
+export function embeddedDynamoTarget(
+  port: number,
+  kind: "jar" | "dynalite",
+  version: string,
+): DynamoTarget {
+  return {
+    source: kind === "jar" ? "embedded-jar" : "dynalite",
+    endpoint: `http://127.0.0.1:${port}`,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    transactions: kind === "jar",
+    tablePrefix: tablePrefix(),
+    description: `${version} at http://127.0.0.1:${port}`,
+  };
+}
+
+/**
+ * Where the stores are: the servers the environment names, or the embedded
+ * services, found running or started now (with `start`, the default).
+ */
+export async function resolveEndpoints(opts: UpOptions = {}): Promise<Endpoints> {
+  const start = opts.start ?? true;
+  const state = readState();
+  const envPg = pgFromEnv();
+  const envDynamo = dynamoFromEnv();
+  const wantPg = !envPg || pointsAtEmbedded(envPg, state);
+  const wantDynamo = !envDynamo || dynamoPointsAtEmbedded(envDynamo, state);
+  let pgTarget = envPg;
+  let dynamoTarget = envDynamo;
+  if (wantPg || wantDynamo) {
+    const up = start
+      ? await servicesUp({ ...opts, only: { pg: wantPg, dynamo: wantDynamo } })
+      : readState();
+    if (wantPg) {
+      if (!up.postgres)
+        throw new UsageError(
+          "the embedded PostgreSQL is not running; run: npx bellyfed-bench services up",
+        );
+      pgTarget = embeddedPgTarget(up.postgres.port, up.postgres.version);
+    }
+    if (wantDynamo) {
+      if (!up.dynamodb)
+        throw new UsageError(
+          "the embedded DynamoDB is not running; run: npx bellyfed-bench services up",
+        );
+      dynamoTarget = embeddedDynamoTarget(up.dynamodb.port, up.dynamodb.kind, up.dynamodb.version);
+    }
+  }
+  if (envPg && !wantPg) await checkReachable(envPg);
+  return { pg: pgTarget!, dynamo: dynamoTarget! };
+}
+
+/** An unreachable configured PostgreSQL is bad input: one line, exit 2. */
+export async function checkReachable(target: PgTarget): Promise<void> {
+  const client = new pg.Client({ ...pgClientConfig(target), connectionTimeoutMillis: 5000 });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+  } catch (e) {
+    const why = (e as Error).message || (e as NodeJS.ErrnoException).code || "no answer";
+    throw new UsageError(
+      `cannot reach ${target.description}: ${why}; check DATABASE_URL / PG* variables, or unset them to use the embedded PostgreSQL`,
+    );
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Starts (or finds running) the embedded services; returns what runs. */
+export async function servicesUp(
+  opts: UpOptions & { only?: { pg: boolean; dynamo: boolean } } = {},
+): Promise<ServicesState> {
+  const only = opts.only ?? { pg: true, dynamo: true };
+  const say = opts.onStep ?? (() => {});
+  ensureDataRoot();
+  return withLock(async () => {
+    const state = readState();
+    if (only.pg) {
+      const cur = state.postgres;
+      if (cur && isAlive(cur.pid) && (await isEmbeddedPostgresUp(cur.port))) {
+        say(`PostgreSQL ${cur.version} already running on 127.0.0.1:${cur.port} (pid ${cur.pid})`);
+      } else {
+        const port = await choosePort(opts.pgPort, cur?.port ?? DEFAULT_PG_PORT, "--pg-port");
+        const t0 = Date.now();
+        const started = await startEmbeddedPostgres(port);
+        state.postgres = {
+          ...started,
+          dataDir: paths.pgData(),
+          startedAt: new Date().toISOString(),
+        };
+        writeState(state);
+        say(
+          `PostgreSQL ${started.version} started on 127.0.0.1:${port} (pid ${started.pid}, ${Date.now() - t0} ms)`,
+        );
+      }
+    }
+    if (only.dynamo) {
+      const cur = state.dynamodb;
+      const wantKind =
+        opts.dynalite || process.env.BELLYFED_DYNAMODB === "dynalite" ? "dynalite" : "jar";
+      if (
+        cur &&
+        isAlive(cur.pid) &&
+        (await isDynamoUp(cur.port)) &&
+        (cur.kind === wantKind || !opts.dynalite)
+      ) {
+        say(`${cur.version} already running on 127.0.0.1:${cur.port} (pid ${cur.pid})`);
+      } else {
+        if (cur && isAlive(cur.pid)) await stopEmbeddedDynamo(cur.pid);
+        const port = await choosePort(
+          opts.dynamoPort,
+          cur?.port ?? DEFAULT_DYNAMO_PORT,
+          "--dynamo-port",
+        );
+        const t0 = Date.now();
+        const started = await startEmbeddedDynamo(port, wantKind);
+        state.dynamodb = {
+          ...started,
+          dataDir: paths.dynamoData(),
+          startedAt: new Date().toISOString(),
+        };
+        writeState(state);
+        if (started.kind === "dynalite" && wantKind === "jar") {
+          say(
+            "no Java runtime found: using dynalite instead of DynamoDB Local (transactions unavailable); install Java 17 for the AWS jar",
+          );
+        }
+        say(
+          `${started.version} started on 127.0.0.1:${port} (pid ${started.pid}, ${Date.now() - t0} ms)`,
+        );
+      }
+    }
+    return state;
+  });
+}
+
+async function choosePort(
+  asked: number | undefined,
+  preferred: number,
+  flag: string,
+): Promise<number> {
+  if (asked !== undefined) {
+    if (!(await portIsFree(asked))) {
+      throw new UsageError(
+        `port ${asked} is taken; pass ${flag} with a free port, or stop what listens there`,
+      );
+    }
+    return asked;
+  }
+  return pickPort(preferred);
+}
+
+/** Stops the embedded services (data is kept). */
+export async function servicesDown(onStep: (line: string) => void = () => {}): Promise<void> {
+  ensureDataRoot();
+  await withLock(async () => {
+    const state = readState();
+    if (state.postgres && isAlive(state.postgres.pid)) {
+      await stopEmbeddedPostgres(state.postgres.pid);
+      onStep(`PostgreSQL stopped (pid ${state.postgres.pid})`);
+    } else onStep("PostgreSQL was not running");
+    if (state.dynamodb && isAlive(state.dynamodb.pid)) {
+      await stopEmbeddedDynamo(state.dynamodb.pid);
+      onStep(`DynamoDB stopped (pid ${state.dynamodb.pid})`);
+    } else onStep("DynamoDB was not running");
+    writeState({
+      ...(state.postgres ? { postgres: { ...state.postgres, pid: 0 } } : {}),
+      ...(state.dynamodb ? { dynamodb: { ...state.dynamodb, pid: 0 } } : {}),
+    });
+  });
+}
+
+export interface ServiceStatus {
+  name: "postgres" | "dynamodb";
+  source: string;
+  running: boolean;
+  detail: string;
+}
+
+/** What each store is and whether it answers; starts nothing. */
+export async function servicesStatus(): Promise<ServiceStatus[]> {
+  const state = readState();
+  const out: ServiceStatus[] = [];
+  const envPg = pgFromEnv();
+  if (envPg && !pointsAtEmbedded(envPg, state)) {
+    let running = true;
+    try {
+      await checkReachable(envPg);
+    } catch {
+      running = false;
+    }
+    out.push({ name: "postgres", source: "env", running, detail: envPg.description });
+  } else {
+    const s = state.postgres;
+    const running = !!s && isAlive(s.pid) && (await isEmbeddedPostgresUp(s.port));
+    out.push({
+      name: "postgres",
+      source: "embedded",
+      running,
+      detail: s
+        ? `PostgreSQL ${s.version} on 127.0.0.1:${s.port}${running ? ` (pid ${s.pid})` : ""}, data ${s.dataDir}`
+        : "never started; run: npx bellyfed-bench services up",
+    });
+  }
+  const envDynamo = dynamoFromEnv();
+  if (envDynamo && !dynamoPointsAtEmbedded(envDynamo, state)) {
+    out.push({ name: "dynamodb", source: "env", running: true, detail: envDynamo.description });
+  } else {
+    const s = state.dynamodb;
+    const running = !!s && isAlive(s.pid) && (await isDynamoUp(s.port));
+    out.push({
+      name: "dynamodb",
+      source: s?.kind === "dynalite" ? "dynalite" : "embedded-jar",
+      running,
+      detail: s
+        ? `${s.version} on 127.0.0.1:${s.port}${running ? ` (pid ${s.pid})` : ""}, data ${s.dataDir}`
+        : "never started; run: npx bellyfed-bench services up",
+    });
+  }
+  return out;
+}
+
+/** `export` lines so psql and the AWS CLI reach the same stores. No password is printed. */
+export function envLines(endpoints: Endpoints): string[] {
+  const { pg: p, dynamo: d } = endpoints;
+  const lines = [
+    `export PGHOST=${p.host}`,
+    `export PGPORT=${p.port}`,
+    `export PGUSER=${p.user}`,
+    `export PGDATABASE=${p.database}`,
+  ];
+  if (d.endpoint) lines.push(`export AWS_ENDPOINT_URL_DYNAMODB=${d.endpoint}`);
+  lines.push(`export AWS_REGION=${d.region}`);
+  if (d.credentials === LOCAL_CREDENTIALS) {
+    lines.push(
+      `export AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId}`,
+      `export AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}`,
+    );
+  }
+  return lines;
+}
