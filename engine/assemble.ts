@@ -1,0 +1,101 @@
+import type { GeneratorOutcome } from "./generator.ts";
+import { decodeHistogram, summarize } from "./histogram.ts";
+import type { Bounds } from "./models/index.ts";
+import type {
+  ErrorClass,
+  LoadModel,
+  ScenarioResult,
+  StoreKind,
+  TimeSeriesPoint,
+} from "./result.ts";
+import { evaluateThresholds, type Threshold } from "./thresholds.ts";
+
+export interface ScenarioMeta {
+  name: string;
+  description: string;
+  stores: StoreKind[];
+  model: LoadModel;
+  bounds: Bounds;
+  generators: number;
+}
+
+/**
+ * The ScenarioResult of a run: summaries from the merged histograms, the
+ * per-second series, and the thresholds evaluated. The measured window is the
+ * configured duration, or, for a run bounded only by iterations, from the
+ * end of the warm-up to the last completion.
+ */
+export function assembleScenario(
+  meta: ScenarioMeta,
+  outcome: GeneratorOutcome,
+  thresholds: Threshold[],
+): ScenarioResult {
+  const latency = decodeHistogram(outcome.latency);
+  const serviceTime = decodeHistogram(outcome.serviceTime);
+  const errorCount = Object.values(outcome.errors).reduce((s, n) => s + n, 0);
+  const durationMs = Number.isFinite(meta.bounds.durationMs)
+    ? meta.bounds.durationMs
+    : Math.max(1, (outcome.lastEndUs - outcome.measureStartUs) / 1000);
+  const throughput = outcome.ok / (durationMs / 1000);
+  const total = outcome.ok + errorCount;
+  const outcomes = evaluateThresholds(thresholds, {
+    latency,
+    serviceTime,
+    ok: outcome.ok,
+    errors: errorCount,
+    dropped: outcome.dropped,
+    throughput,
+  });
+  const result: ScenarioResult = {
+    name: meta.name,
+    description: meta.description,
+    stores: meta.stores,
+    model: meta.model,
+    durationMs: Math.round(durationMs),
+    warmupMs: meta.bounds.warmupMs,
+    operations: {
+      ok: outcome.ok,
+      errors: { ...outcome.errors } as Record<ErrorClass, number>,
+      dropped: outcome.dropped,
+      sampleErrors: outcome.sampleErrors,
+    },
+    throughput: round(throughput, 3),
+    errorRate: total === 0 ? 0 : errorCount / total,
+    latency: summarize(latency),
+    serviceTime: summarize(serviceTime),
+    histograms: { latency: outcome.latency, serviceTime: outcome.serviceTime },
+    timeSeries: timeSeries(outcome),
+    thresholds: outcomes,
+    passed: outcomes.every((o) => o.ok),
+    generators: meta.generators,
+  };
+  if (outcome.capacity) result.capacity = outcome.capacity;
+  if (outcome.pool) result.pool = outcome.pool;
+  return result;
+}
+
+function timeSeries(outcome: GeneratorOutcome): TimeSeriesPoint[] {
+  return outcome.seconds.map((s, t) => {
+    const point: TimeSeriesPoint = {
+      t,
+      ops: s.ops,
+      errors: s.errors,
+      dropped: s.dropped,
+      p50: 0,
+      p95: 0,
+      p99: 0,
+      max: 0,
+    };
+    if (s.latency) {
+      const h = decodeHistogram(s.latency);
+      const sum = summarize(h);
+      point.p50 = sum.p50;
+      point.p95 = sum.p95;
+      point.p99 = sum.p99;
+      point.max = sum.max;
+    }
+    return point;
+  });
+}
+
+const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
