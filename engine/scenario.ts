@@ -1,7 +1,7 @@
-import type { CapacityUsage, PoolFigures, StoreKind } from "./result.ts";
 import type { DynamoStore } from "../stores/dynamo.ts";
-import type { PgStore } from "../stores/postgres.ts";
+import type { PgStore, Statement } from "../stores/postgres.ts";
 import type { Endpoints } from "../stores/types.ts";
+import type { CapacityUsage, PoolFigures, StoreKind } from "./result.ts";
 
 /** A seeded random source for parameter samplers: uniform floats in [0, 1). */
 export interface Rng {
@@ -37,6 +37,11 @@ export interface Scenario<S = unknown, P = unknown> {
   sample(state: S, rng: Rng): P;
   /** one operation; throws on failure */
   operation(state: S, params: P): Promise<void>;
+  /**
+   * The PostgreSQL statements one operation runs with these parameters, for
+   * index tuning (EXPLAIN ANALYZE); scenarios that touch PostgreSQL define it.
+   */
+  explain?(state: S, params: P): Array<{ statement: Statement; params: unknown[] }>;
   /** figures gathered by the stores during the run */
   collect?(state: S): { capacity?: CapacityUsage; pool?: PoolFigures };
   teardown?(state: S): Promise<void>;
