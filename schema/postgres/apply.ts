@@ -192,10 +192,11 @@ export async function listIndexes(q: Queryable): Promise<ExistingIndex[]> {
 /**
  * Makes `name` the active index set: drops the indexes earlier sets created
  * that this set does not have (or defines differently), creates the missing
- * ones, records the set in the marker.
+ * ones, records the set in the marker. Takes a set's name (a file in
+ * schema/index-sets/) or a set parsed with parseIndexSet.
  */
-export async function applyIndexSet(q: Queryable, name: string): Promise<string[]> {
-  return applyLoadedIndexSet(q, loadIndexSet(name));
+export async function applyIndexSet(q: Queryable, set: string | IndexSet): Promise<string[]> {
+  return applyLoadedIndexSet(q, typeof set === "string" ? loadIndexSet(set) : set);
 }
 
 async function applyLoadedIndexSet(q: Queryable, set: IndexSet): Promise<string[]> {

@@ -171,13 +171,14 @@ function summaryLine(targets: Targets, indexSet: string | null, dynamoTables: nu
   return parts.join(", ");
 }
 
-async function apply(v: Parsed["values"], out: (s: string) => void): Promise<number> {
+async function apply(v: Parsed["values"], io: SchemaIo): Promise<number> {
+  const out = io.out;
   const targets = parseOnly(v);
   const billing = parseBilling(v);
   const indexSet = v["index-set"] as string | undefined;
   if (indexSet !== undefined) loadIndexSet(indexSet); // unknown name: UsageError before anything runs
   const force = v.force === true;
-  const endpoints = await resolveEndpoints();
+  const endpoints = await (io.endpoints ?? resolveEndpoints)();
   const prefix = parsePrefix(v, endpoints);
   return withStores(endpoints, targets, async (pg, dynamo) => {
     // both guards before either store is touched
@@ -210,9 +211,10 @@ function fmtCount(n: number | null | undefined): string {
   return `~${n.toLocaleString("en-US")} rows`;
 }
 
-async function status(v: Parsed["values"], out: (s: string) => void): Promise<number> {
+async function status(v: Parsed["values"], io: SchemaIo): Promise<number> {
+  const out = io.out;
   const targets = parseOnly(v);
-  const endpoints = await resolveEndpoints();
+  const endpoints = await (io.endpoints ?? resolveEndpoints)();
   const prefix = parsePrefix(v, endpoints);
   return withStores(endpoints, targets, async (pg, dynamo) => {
     const pgStatus = pg ? await pgSchemaStatus(pg.pool) : undefined;
@@ -290,10 +292,11 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-async function reset(v: Parsed["values"], out: (s: string) => void): Promise<number> {
+async function reset(v: Parsed["values"], io: SchemaIo): Promise<number> {
+  const out = io.out;
   const targets = parseOnly(v);
   const force = v.force === true;
-  const endpoints = await resolveEndpoints();
+  const endpoints = await (io.endpoints ?? resolveEndpoints)();
   const prefix = parsePrefix(v, endpoints);
   return withStores(endpoints, targets, async (pg, dynamo) => {
     const what: string[] = [];
@@ -336,31 +339,39 @@ async function reset(v: Parsed["values"], out: (s: string) => void): Promise<num
   });
 }
 
+/** Where the command's stores and output go; tests pass scratch endpoints and collect lines. */
+export interface SchemaIo {
+  out: (line: string) => void;
+  endpoints?: () => Promise<Endpoints>;
+}
+
+/** `bellyfed-bench schema ...` with its stores and output injectable. */
+export async function runSchema(argv: string[], io: SchemaIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    io.out(usage());
+    return 0;
+  }
+  if (!Object.hasOwn(SUBCOMMANDS, sub)) {
+    throw new UsageError(
+      `schema: unknown subcommand '${sub}'; use apply, status or reset (see 'bellyfed-bench schema --help')`,
+    );
+  }
+  const spec = SUBCOMMANDS[sub as Sub];
+  const parsed = parseFlags(`schema ${sub}`, rest, spec.flags);
+  if (parsed.values.help === true) {
+    io.out(helpText(spec.usage, spec.summary, spec.flags));
+    return 0;
+  }
+  if (sub === "apply") return apply(parsed.values, io);
+  if (sub === "status") return status(parsed.values, io);
+  return reset(parsed.values, io);
+}
+
 const command: Command = {
   name: "schema",
   summary: "Apply, inspect or reset the schema (tables, index sets, DynamoDB tables)",
-  async run(argv: string[]): Promise<number> {
-    const out = (s: string) => process.stdout.write(`${s}\n`);
-    const [sub, ...rest] = argv;
-    if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-      out(usage());
-      return 0;
-    }
-    if (!(sub in SUBCOMMANDS)) {
-      throw new UsageError(
-        `schema: unknown subcommand '${sub}'; use apply, status or reset (see 'bellyfed-bench schema --help')`,
-      );
-    }
-    const spec = SUBCOMMANDS[sub as Sub];
-    const parsed = parseFlags(`schema ${sub}`, rest, spec.flags);
-    if (parsed.values.help === true) {
-      out(helpText(spec.usage, spec.summary, spec.flags));
-      return 0;
-    }
-    if (sub === "apply") return apply(parsed.values, out);
-    if (sub === "status") return status(parsed.values, out);
-    return reset(parsed.values, out);
-  },
+  run: (argv) => runSchema(argv, { out: (s) => process.stdout.write(`${s}\n`) }),
 };
 
 export default command;
