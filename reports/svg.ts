@@ -1,0 +1,239 @@
+/**
+ * Inline SVG charts for the HTML report, generated here (no chart library, no
+ * CDN). Every text taken from data is escaped.
+ */
+import { escapeHtml as e } from "./escape.ts";
+
+export interface Series {
+  label: string;
+  color: string;
+  points: Array<[number, number]>;
+  dashed?: boolean;
+  /** fill the area under the line */
+  area?: boolean;
+}
+
+export interface Axis {
+  label: string;
+  format?: (v: number) => string;
+  /** fixed ticks (value and label), e.g. for the percentile axis */
+  ticks?: Array<[number, string]>;
+  min?: number;
+  max?: number;
+}
+
+export interface LineChartOptions {
+  id: string;
+  title: string;
+  series: Series[];
+  x: Axis;
+  y: Axis;
+  width?: number;
+  height?: number;
+}
+
+const MARGIN = { top: 34, right: 16, bottom: 44, left: 58 };
+
+/** About `count` round tick values covering [min, max]. */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const norm = raw / mag;
+  const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  const ticks: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
+    ticks.push(Math.round(v / step) * step);
+  }
+  // the last tick covers the maximum, so a line at the maximum is not drawn on the frame
+  if (ticks[ticks.length - 1] < max - step * 1e-9) ticks.push(ticks[ticks.length - 1] + step);
+  return ticks;
+}
+
+const fmt = (v: number) =>
+  Math.abs(v) >= 1000 ? `${Math.round(v / 100) / 10}k` : `${Math.round(v * 1000) / 1000}`;
+
+function extent(series: Series[], i: 0 | 1): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const s of series)
+    for (const p of s.points) {
+      if (!Number.isFinite(p[i])) continue;
+      lo = Math.min(lo, p[i]);
+      hi = Math.max(hi, p[i]);
+    }
+  return lo <= hi ? [lo, hi] : [0, 1];
+}
+
+function legend(series: Series[], x: number, y: number): string {
+  let dx = x;
+  return series
+    .map((s) => {
+      const item = `<g class="legend-item"><line x1="${dx}" y1="${y}" x2="${dx + 16}" y2="${y}" stroke="${e(s.color)}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 3"' : ""}/><text x="${dx + 21}" y="${y + 4}" class="legend">${e(s.label)}</text></g>`;
+      dx += 30 + s.label.length * 6.6;
+      return item;
+    })
+    .join("");
+}
+
+function empty(opts: LineChartOptions, width: number, height: number, text: string): string {
+  return `<svg class="chart" data-chart="${e(opts.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${e(opts.title)}"><text x="14" y="20" class="chart-title">${e(opts.title)}</text><text x="${width / 2}" y="${height / 2}" text-anchor="middle" class="muted">${e(text)}</text></svg>`;
+}
+
+export function lineChart(opts: LineChartOptions): string {
+  const width = opts.width ?? 640;
+  const height = opts.height ?? 260;
+  const series = opts.series.filter((s) => s.points.length > 0);
+  if (series.length === 0) return empty(opts, width, height, "no data");
+  const [x0, x1raw] = extent(series, 0);
+  const [, y1raw] = extent(series, 1);
+  const xMin = opts.x.min ?? x0;
+  const xMax = opts.x.max ?? (x1raw > xMin ? x1raw : xMin + 1);
+  const yMin = opts.y.min ?? 0;
+  const yTicks = niceTicks(yMin, Math.max(y1raw, yMin + 1e-9) * 1.05, 5);
+  const yMax = Math.max(opts.y.max ?? 0, yTicks[yTicks.length - 1], yMin + 1e-9);
+  // the legend sits beside the title when both fit, otherwise on a line of its own
+  const legendWidth = series.reduce((a, s) => a + 30 + s.label.length * 6.6, 0);
+  const legendBeside = opts.title.length * 8 + 24 + legendWidth < width - MARGIN.right;
+  const top = legendBeside ? MARGIN.top : MARGIN.top + 16;
+  const pw = width - MARGIN.left - MARGIN.right;
+  const ph = height - top - MARGIN.bottom;
+  const sx = (v: number) => MARGIN.left + ((v - xMin) / (xMax - xMin)) * pw;
+  const sy = (v: number) => top + ph - ((Math.min(v, yMax) - yMin) / (yMax - yMin)) * ph;
+  const xf = opts.x.format ?? fmt;
+  const yf = opts.y.format ?? fmt;
+  const xTicks =
+    opts.x.ticks ?? niceTicks(xMin, xMax, 6).map((v) => [v, xf(v)] as [number, string]);
+  const parts: string[] = [];
+  parts.push(
+    `<svg class="chart" data-chart="${e(opts.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${e(opts.title)}">`,
+    `<text x="14" y="20" class="chart-title">${e(opts.title)}</text>`,
+    legend(
+      series,
+      width - MARGIN.right - series.reduce((a, s) => a + 30 + s.label.length * 6.6, 0),
+      16,
+    ),
+  );
+  for (const t of yTicks) {
+    const y = sy(t).toFixed(1);
+    parts.push(
+      `<line x1="${MARGIN.left}" y1="${y}" x2="${width - MARGIN.right}" y2="${y}" class="grid"/>`,
+      `<text x="${MARGIN.left - 6}" y="${Number(y) + 4}" text-anchor="end" class="tick">${e(yf(t))}</text>`,
+    );
+  }
+  for (const [v, label] of xTicks) {
+    if (v < xMin || v > xMax) continue;
+    const x = sx(v).toFixed(1);
+    parts.push(
+      `<line x1="${x}" y1="${top + ph}" x2="${x}" y2="${top + ph + 4}" class="axis"/>`,
+      `<text x="${x}" y="${top + ph + 17}" text-anchor="middle" class="tick">${e(label)}</text>`,
+    );
+  }
+  parts.push(
+    `<line x1="${MARGIN.left}" y1="${top + ph}" x2="${width - MARGIN.right}" y2="${top + ph}" class="axis"/>`,
+    `<text x="${MARGIN.left + pw / 2}" y="${height - 8}" text-anchor="middle" class="axis-label">${e(opts.x.label)}</text>`,
+    `<text transform="translate(14 ${top + ph / 2}) rotate(-90)" text-anchor="middle" class="axis-label">${e(opts.y.label)}</text>`,
+  );
+  for (const s of series) {
+    const pts = s.points.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
+    if (pts.length === 0) continue;
+    const d = pts
+      .map((p, i) => `${i === 0 ? "M" : "L"}${sx(p[0]).toFixed(1)} ${sy(p[1]).toFixed(1)}`)
+      .join(" ");
+    if (s.area) {
+      const base = sy(yMin).toFixed(1);
+      const area = `${d} L${sx(pts[pts.length - 1][0]).toFixed(1)} ${base} L${sx(pts[0][0]).toFixed(1)} ${base} Z`;
+      parts.push(`<path d="${area}" fill="${e(s.color)}" fill-opacity="0.12" stroke="none"/>`);
+    }
+    parts.push(
+      `<path class="series" d="${d}" fill="none" stroke="${e(s.color)}" stroke-width="2" stroke-linejoin="round"${s.dashed ? ' stroke-dasharray="5 3"' : ""}><title>${e(s.label)}</title></path>`,
+    );
+    if (pts.length === 1) {
+      parts.push(
+        `<circle cx="${sx(pts[0][0]).toFixed(1)}" cy="${sy(pts[0][1]).toFixed(1)}" r="3" fill="${e(s.color)}"/>`,
+      );
+    }
+  }
+  parts.push("</svg>");
+  return parts.join("");
+}
+
+export interface ForestRow {
+  label: string;
+  /** change as a fraction: ratio - 1 */
+  value: number;
+  low: number;
+  high: number;
+  color: string;
+  note: string;
+}
+
+/**
+ * The baseline comparison: each metric's change with its confidence interval,
+ * the tolerance band shaded, zero marked.
+ */
+export function forestPlot(opts: {
+  id: string;
+  title: string;
+  rows: ForestRow[];
+  tolerance: number;
+  width?: number;
+}): string {
+  const width = opts.width ?? 640;
+  const rowH = 34;
+  const top = 40;
+  const left = 96;
+  const right = 200;
+  const height = top + opts.rows.length * rowH + 30;
+  const rows = opts.rows.filter((r) => Number.isFinite(r.value));
+  if (rows.length === 0)
+    return empty(
+      { id: opts.id, title: opts.title, series: [], x: { label: "" }, y: { label: "" } },
+      width,
+      120,
+      "no comparison",
+    );
+  const lim = Math.max(
+    opts.tolerance * 2,
+    ...rows.flatMap((r) =>
+      [Math.abs(r.low), Math.abs(r.high), Math.abs(r.value)].filter(Number.isFinite),
+    ),
+  );
+  const range = niceTicks(-lim, lim, 6);
+  const lo = Math.min(range[0], -lim);
+  const hi = Math.max(range[range.length - 1], lim);
+  const pw = width - left - right;
+  const sx = (v: number) => left + ((Math.max(lo, Math.min(hi, v)) - lo) / (hi - lo)) * pw;
+  const bottom = top + opts.rows.length * rowH;
+  const parts = [
+    `<svg class="chart" data-chart="${e(opts.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${e(opts.title)}">`,
+    `<text x="14" y="20" class="chart-title">${e(opts.title)}</text>`,
+    `<rect x="${sx(-opts.tolerance).toFixed(1)}" y="${top - 6}" width="${(sx(opts.tolerance) - sx(-opts.tolerance)).toFixed(1)}" height="${bottom - top + 6}" class="band"><title>tolerance ±${Math.round(opts.tolerance * 100)}%</title></rect>`,
+  ];
+  for (const t of range) {
+    const x = sx(t).toFixed(1);
+    parts.push(
+      `<line x1="${x}" y1="${top - 6}" x2="${x}" y2="${bottom}" class="${t === 0 ? "zero" : "grid"}"/>`,
+      `<text x="${x}" y="${bottom + 16}" text-anchor="middle" class="tick">${t > 0 ? "+" : ""}${Math.round(t * 100)}%</text>`,
+    );
+  }
+  opts.rows.forEach((r, i) => {
+    const y = top + i * rowH + rowH / 2 - 4;
+    parts.push(
+      `<text x="${left - 10}" y="${y + 4}" text-anchor="end" class="row-label">${e(r.label)}</text>`,
+    );
+    if (Number.isFinite(r.low) && Number.isFinite(r.high)) {
+      parts.push(
+        `<path class="series" d="M${sx(r.low).toFixed(1)} ${y} L${sx(r.high).toFixed(1)} ${y}" stroke="${e(r.color)}" stroke-width="3" stroke-linecap="round"/>`,
+      );
+    }
+    if (Number.isFinite(r.value)) {
+      parts.push(
+        `<circle cx="${sx(r.value).toFixed(1)}" cy="${y}" r="5.5" fill="${e(r.color)}"><title>${e(r.note)}</title></circle>`,
+      );
+    }
+    parts.push(`<text x="${width - right + 12}" y="${y + 4}" class="row-note">${e(r.note)}</text>`);
+  });
+  parts.push("</svg>");
+  return parts.join("");
+}

@@ -1,0 +1,58 @@
+import { renameSync, writeFileSync } from "node:fs";
+import { MergeMismatch, mergeRuns } from "../../engine/merge.ts";
+import { loadResult } from "../../gate/load.ts";
+import { checkOutputPath } from "../../gate/options.ts";
+import type { Command } from "../command.ts";
+import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
+import { UsageError } from "../lib/errors.ts";
+
+const USAGE = "bellyfed-bench merge RESULT... --out FILE";
+const SUMMARY =
+  "Combines the results of several load generators of ONE run (same scenarios, scale, seed and index set) into one result that gate and the reports accept: histograms added, counts and throughput summed, per-second series aligned by wall-clock second, summaries recomputed, thresholds re-evaluated.";
+
+const FLAGS: FlagSpec = {
+  out: { type: "string", short: "o", description: "Where to write the merged result (required)" },
+};
+
+const merge: Command = {
+  name: "merge",
+  summary: "Combine the results of several load generators of one run into one result",
+  async run(argv) {
+    const { values, positionals } = parseFlags("merge", argv, FLAGS, true);
+    if (values.help) {
+      process.stdout.write(`${helpText(USAGE, SUMMARY, FLAGS)}\n`);
+      return 0;
+    }
+    const out = values.out as string | undefined;
+    if (!out)
+      throw new UsageError(
+        "merge: --out FILE is required; e.g. bellyfed-bench merge a.json b.json --out merged.json",
+      );
+    if (positionals.length < 2)
+      throw new UsageError("merge: give at least two RESULT files (one per load generator)");
+    checkOutputPath("out", out);
+    const runs = positionals.map(loadResult);
+    let merged: ReturnType<typeof mergeRuns>;
+    try {
+      merged = mergeRuns(runs);
+    } catch (e) {
+      if (e instanceof MergeMismatch) throw new UsageError(e.message);
+      throw e;
+    }
+    const tmp = `${out}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(merged, null, 2)}\n`);
+    renameSync(tmp, out);
+    const gens = merged.scenarios.reduce((a, s) => Math.max(a, s.generators), 0);
+    process.stdout.write(
+      `Merged ${runs.length} results (${gens} generators) into ${out}: ${merged.scenarios
+        .map(
+          (s) =>
+            `${s.name} ${Math.round(s.throughput)} ops/s p95 ${s.latency.p95} ms p99 ${s.latency.p99} ms${s.passed ? "" : " (targets failed)"}`,
+        )
+        .join("; ")}\n`,
+    );
+    return 0;
+  },
+};
+
+export default merge;
