@@ -41,6 +41,12 @@ export interface ScenarioSpec {
   sampleErrors?: string[];
   /** wall-clock start of the measured window */
   startedAt?: string;
+  /**
+   * Keep only this generator's share of the operations: the same seeded stream
+   * is drawn, operation i is recorded when i % of === index. The shares of all
+   * generators together are exactly the whole (for merge tests).
+   */
+  share?: { index: number; of: number };
 }
 
 export interface RunSpec {
@@ -75,11 +81,13 @@ export function buildScenario(spec: ScenarioSpec): ScenarioResult {
     let okThisSecond = 0;
     let errorsThisSecond = 0;
     for (let i = 0; i < rate; i++) {
+      const mine = !spec.share || (t * rate + i) % spec.share.of === spec.share.index;
       if (random() < errorRate) {
-        errorsThisSecond++;
+        if (mine) errorsThisSecond++;
         continue;
       }
       const us = lognormal(random, median, sigma) * factor * 1000;
+      if (!mine) continue;
       recordUs(latency, us);
       recordUs(second, us);
       okThisSecond++;
@@ -104,7 +112,7 @@ export function buildScenario(spec: ScenarioSpec): ScenarioResult {
     name: spec.name,
     description: `constructed scenario ${spec.name}`,
     stores: ["postgres"],
-    model: { type: "open", rate, maxInFlight: 64 },
+    model: { type: "open", rate: spec.share ? rate / spec.share.of : rate, maxInFlight: 64 },
     durationMs: durationS * 1000,
     warmupMs: 0,
     operations: { ok, errors, dropped: 0, sampleErrors: spec.sampleErrors ?? [] },
