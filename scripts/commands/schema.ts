@@ -316,7 +316,7 @@ async function reset(v: Parsed["values"], io: SchemaIo): Promise<number> {
     }
     if (v.yes !== true) {
       const question = `Drop ${what.join(" and ")}?`;
-      if (!process.stdin.isTTY) {
+      if (!(io.interactive ?? process.stdin.isTTY === true)) {
         throw new UsageError(
           `schema reset would drop ${what.join(" and ")}; pass --yes to confirm`,
         );
@@ -343,6 +343,8 @@ async function reset(v: Parsed["values"], io: SchemaIo): Promise<number> {
 export interface SchemaIo {
   out: (line: string) => void;
   endpoints?: () => Promise<Endpoints>;
+  /** whether a confirmation can be asked for (default: stdin is a terminal) */
+  interactive?: boolean;
 }
 
 /** `bellyfed-bench schema ...` with its stores and output injectable. */
