@@ -1,0 +1,87 @@
+/**
+ * Access pattern 1: find the best dishes of a type in a location.
+ *
+ * "Best ramen in Chicago": for one city and dish type, the dishes ranked #1 by
+ * the most users, ties broken by their mean rank, top 10, with the restaurant.
+ * PostgreSQL joins restaurants (by city), dish_rankings (by restaurant and
+ * dish type) and dishes.
+ *
+ * Sampled: (city, dish type) pairs weighted by how many dishes of that type
+ * the city's restaurants serve. Restaurants follow population, so big cities
+ * come up most; a city is only asked for types it serves.
+ */
+import type { Scenario } from "../engine/scenario.ts";
+import type { PgStore, Statement } from "../stores/postgres.ts";
+import type { WeightedPool } from "./lib/alias.ts";
+import { readPool } from "./lib/pools.ts";
+
+export const BEST_DISHES: Statement = {
+  name: "bellyfed_best_dishes",
+  text: `SELECT d.dish_id, d.name AS dish_name, r.restaurant_id, r.name AS restaurant_name,
+       count(*) FILTER (WHERE dr.rank = 1)::int AS first_places,
+       avg(dr.rank)::float8 AS mean_rank,
+       count(*)::int AS rankings
+  FROM restaurants r
+  JOIN dish_rankings dr ON dr.restaurant_id = r.restaurant_id AND dr.dish_type = $2
+  JOIN dishes d ON d.dish_id = dr.dish_id
+ WHERE r.city = $1
+ GROUP BY d.dish_id, d.name, r.restaurant_id, r.name
+ ORDER BY first_places DESC, mean_rank ASC, rankings DESC, d.dish_id
+ LIMIT 10`,
+};
+
+/** (city, dish type) with the number of such dishes as the weight. */
+const PAIRS_SQL = `SELECT r.city, d.dish_type, count(*)::float8 AS weight
+  FROM dishes d JOIN restaurants r ON r.restaurant_id = d.restaurant_id
+ WHERE r.city IS NOT NULL
+ GROUP BY r.city, d.dish_type
+ ORDER BY weight DESC, r.city, d.dish_type
+ LIMIT $1`;
+
+export interface BestDishRow {
+  dish_id: string;
+  dish_name: string;
+  restaurant_id: string;
+  restaurant_name: string;
+  first_places: number;
+  mean_rank: number;
+  rankings: number;
+}
+
+/** [city, dish type]: the statement's parameters, built once per pair. */
+export type BestDishesParams = readonly [city: string, dishType: string];
+
+export interface BestDishesState {
+  pg: PgStore;
+  pairs: WeightedPool<BestDishesParams>;
+}
+
+const scenario: Scenario<BestDishesState, BestDishesParams> = {
+  name: "best-dishes",
+  description: "best dishes of a type in a city (PostgreSQL: restaurants, dish_rankings, dishes)",
+  stores: ["postgres"],
+
+  async setup(ctx) {
+    const pg = ctx.pg!;
+    const pairs = await readPool(
+      pg,
+      "best-dishes",
+      "dishes in restaurants with a city",
+      PAIRS_SQL,
+      (r: { city: string; dish_type: string; weight: number }) => [r.city, r.dish_type] as const,
+    );
+    return { pg, pairs };
+  },
+
+  sample: (state, rng) => state.pairs.draw(rng),
+
+  async operation(state, params) {
+    await state.pg.query<BestDishRow>(BEST_DISHES, params as unknown[]);
+  },
+
+  explain: (_state, params) => [{ statement: BEST_DISHES, params: [...params] }],
+
+  collect: (state) => ({ pool: state.pg.figures() }),
+};
+
+export default scenario;

@@ -1,0 +1,85 @@
+/**
+ * Access pattern 6, computed live: the top 10 restaurants of a city and
+ * cuisine_type in PostgreSQL, scored the way the loader builds
+ * BellyfedLeaderboards (score = sum of 1/rank over the restaurant's
+ * rankings, ties by restaurant_id). Run beside `leaderboards` to see what the
+ * DynamoDB read model saves.
+ *
+ * Sampled: (city, cuisine_type) weighted by the number of ranked restaurants,
+ * capped at the leaderboard size: the weights `leaderboards` reads from
+ * DynamoDB.
+ */
+import type { Scenario } from "../engine/scenario.ts";
+import { LEADERBOARD_SIZE } from "../generators/load/read-models.ts";
+import type { PgStore, Statement } from "../stores/postgres.ts";
+import { LEADERBOARD_TOP } from "./leaderboards.ts";
+import type { WeightedPool } from "./lib/alias.ts";
+import { readPool } from "./lib/pools.ts";
+
+export const LEADERBOARD_TOP_N: Statement = {
+  name: "bellyfed_leaderboard_top",
+  text: `SELECT r.restaurant_id AS entity_id, r.name AS entity_name,
+       round(sum(1.0 / dr.rank), 4)::float8 AS score, count(*)::int AS ranking_count
+  FROM restaurants r
+  JOIN dish_rankings dr ON dr.restaurant_id = r.restaurant_id
+ WHERE r.city = $1 AND r.cuisine_type @> ARRAY[$2::varchar]
+ GROUP BY r.restaurant_id, r.name
+ ORDER BY round(sum(1.0 / dr.rank), 4) DESC, r.restaurant_id
+ LIMIT ${LEADERBOARD_TOP}`,
+};
+
+/** Every (city, cuisine_type) with ranked restaurants, weighted like the DynamoDB leaderboards. */
+const BOARDS_SQL = `SELECT r.city, c.cuisine, least(count(*), ${LEADERBOARD_SIZE})::float8 AS weight
+  FROM restaurants r
+ CROSS JOIN LATERAL unnest(r.cuisine_type) AS c(cuisine)
+ WHERE r.city IS NOT NULL AND c.cuisine IS NOT NULL
+   AND EXISTS (SELECT 1 FROM dish_rankings dr WHERE dr.restaurant_id = r.restaurant_id)
+ GROUP BY r.city, c.cuisine
+ ORDER BY weight DESC, r.city, c.cuisine
+ LIMIT $1`;
+
+export interface LeaderboardEntryRow {
+  entity_id: string;
+  entity_name: string;
+  score: number;
+  ranking_count: number;
+}
+
+/** [city, cuisine_type]: the statement's parameters, built once per leaderboard. */
+export type LeaderboardPgParams = readonly [city: string, cuisine: string];
+
+export interface LeaderboardsPgState {
+  pg: PgStore;
+  boards: WeightedPool<LeaderboardPgParams>;
+}
+
+const scenario: Scenario<LeaderboardsPgState, LeaderboardPgParams> = {
+  name: "leaderboards-pg",
+  description:
+    "top 10 of a city#cuisine_type leaderboard computed in PostgreSQL (restaurants, dish_rankings)",
+  stores: ["postgres"],
+
+  async setup(ctx) {
+    const pg = ctx.pg!;
+    const boards = await readPool(
+      pg,
+      "leaderboards-pg",
+      "ranked restaurants with a city and cuisine",
+      BOARDS_SQL,
+      (r: { city: string; cuisine: string; weight: number }) => [r.city, r.cuisine] as const,
+    );
+    return { pg, boards };
+  },
+
+  sample: (state, rng) => state.boards.draw(rng),
+
+  async operation(state, params) {
+    await state.pg.query<LeaderboardEntryRow>(LEADERBOARD_TOP_N, params as unknown[]);
+  },
+
+  explain: (_state, params) => [{ statement: LEADERBOARD_TOP_N, params: [...params] }],
+
+  collect: (state) => ({ pool: state.pg.figures() }),
+};
+
+export default scenario;

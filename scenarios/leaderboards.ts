@@ -1,0 +1,70 @@
+/**
+ * Access pattern 6: a city#cuisine_type leaderboard from DynamoDB.
+ *
+ * A Query on BellyfedLeaderboards: one leaderboard_type partition
+ * (e.g. "Tokyo#Japanese"), in rank order, the top 10 restaurants.
+ * `leaderboards-pg` computes the same top 10 in PostgreSQL.
+ *
+ * Sampled: leaderboards weighted by how many restaurants they rank (big
+ * cities and common cuisines most), the same weights leaderboards-pg uses.
+ */
+import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import type { Scenario } from "../engine/scenario.ts";
+import { ATTR, LEADERBOARDS_TABLE } from "../schema/index.ts";
+import type { DynamoStore } from "../stores/dynamo.ts";
+import { WeightedPool } from "./lib/alias.ts";
+import { partitionSizes } from "./lib/dynamo-keys.ts";
+
+export const LEADERBOARD_TOP = 10;
+
+/** The Query for one leaderboard, built once per leaderboard in setup. */
+export function leaderboardQuery(dynamo: DynamoStore, type: string): QueryCommandInput {
+  return {
+    TableName: dynamo.table(LEADERBOARDS_TABLE),
+    KeyConditionExpression: "#type = :type",
+    // `rank` is a reserved word; it is the sort key, so the Query is in rank order
+    ExpressionAttributeNames: { "#type": ATTR.leaderboardType },
+    ExpressionAttributeValues: { ":type": type },
+    ScanIndexForward: true,
+    Limit: LEADERBOARD_TOP,
+  };
+}
+
+export interface LeaderboardsState {
+  dynamo: DynamoStore;
+  queries: WeightedPool<QueryCommandInput>;
+}
+
+const scenario: Scenario<LeaderboardsState, QueryCommandInput> = {
+  name: "leaderboards",
+  description: "top 10 of a city#cuisine_type leaderboard (DynamoDB Query on BellyfedLeaderboards)",
+  stores: ["dynamodb"],
+
+  async setup(ctx) {
+    const dynamo = ctx.dynamo!;
+    const sizes = await partitionSizes(
+      dynamo,
+      "leaderboards",
+      LEADERBOARDS_TABLE,
+      ATTR.leaderboardType,
+    );
+    const types = [...sizes.keys()].sort();
+    return {
+      dynamo,
+      queries: new WeightedPool(
+        types.map((t) => leaderboardQuery(dynamo, t)),
+        types.map((t) => sizes.get(t)!),
+      ),
+    };
+  },
+
+  sample: (state, rng) => state.queries.draw(rng),
+
+  async operation(state, query) {
+    await state.dynamo.query(query);
+  },
+
+  collect: (state) => ({ capacity: state.dynamo.capacity() }),
+};
+
+export default scenario;
