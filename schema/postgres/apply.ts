@@ -9,7 +9,12 @@ import {
   readPgMarker,
   setActiveIndexSet,
 } from "../../stores/markers.ts";
-import { DEFAULT_INDEX_SET, type IndexSet, loadIndexSet } from "../index-sets/index-sets.ts";
+import {
+  DEFAULT_INDEX_SET,
+  type IndexSet,
+  listIndexSets,
+  loadIndexSet,
+} from "../index-sets/index-sets.ts";
 import {
   FEED_FUNCTION_BODY,
   FEED_FUNCTION_DROP_SQL,
@@ -102,7 +107,13 @@ export async function applyPgSchema(q: Queryable, opts: ApplyPgOptions = {}): Pr
     if (opts.withForeignKeys !== false) changes.push(...(await applyForeignKeys(tx)));
     if (opts.withIndexes !== false) {
       const marker = await readPgMarker(tx);
-      const set = requested ?? loadIndexSet(marker?.indexSet ?? DEFAULT_INDEX_SET);
+      const activeName = marker?.indexSet ?? DEFAULT_INDEX_SET;
+      if (!requested && !listIndexSets().includes(activeName)) {
+        throw new UsageError(
+          `the active index set '${activeName}' has no file in schema/index-sets/; choose one with --index-set (available: ${listIndexSets().join(", ")})`,
+        );
+      }
+      const set = requested ?? loadIndexSet(activeName);
       changes.push(...(await applyLoadedIndexSet(tx, set)));
     }
     return changes;

@@ -1,23 +1,13 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import {
-  applyDynamoTables,
-  dropDynamoTables,
-  dynamoSchemaStatus,
-  tableNames,
-} from "../../schema/dynamodb/apply.ts";
 import { type Billing, DYNAMO_TABLES, ON_DEMAND } from "../../schema/dynamodb/tables.ts";
 import {
   DEFAULT_INDEX_SET,
   listIndexSets,
   loadIndexSet,
 } from "../../schema/index-sets/index-sets.ts";
-import { applyPgSchema, dropPgSchema, pgSchemaStatus } from "../../schema/postgres/apply.ts";
 import { FOREIGN_KEYS } from "../../schema/postgres/foreign-keys.ts";
 import { TABLES_IN_LOAD_ORDER } from "../../schema/postgres/tables.ts";
-import { createDynamoClient } from "../../stores/dynamo.ts";
-import { assertDynamoSafe, assertPgSafe, readPgMarker } from "../../stores/markers.ts";
-import { createPgStore, type PgStore } from "../../stores/postgres.ts";
-import { resolveEndpoints } from "../../stores/services.ts";
+import type { PgStore } from "../../stores/postgres.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, type Parsed, parseFlags, parsePositiveInt } from "../lib/args.ts";
@@ -99,6 +89,24 @@ function usage(): string {
   ].join("\n");
 }
 
+/**
+ * The store clients and schema functions, loaded only when a subcommand runs,
+ * so --help and bad input answer without loading the AWS SDK and pg.
+ */
+async function runtime() {
+  const [dynamoApply, pgApply, dynamo, markers, postgres, services] = await Promise.all([
+    import("../../schema/dynamodb/apply.ts"),
+    import("../../schema/postgres/apply.ts"),
+    import("../../stores/dynamo.ts"),
+    import("../../stores/markers.ts"),
+    import("../../stores/postgres.ts"),
+    import("../../stores/services.ts"),
+  ]);
+  return { ...dynamoApply, ...pgApply, ...dynamo, ...markers, ...postgres, ...services };
+}
+
+type Runtime = Awaited<ReturnType<typeof runtime>>;
+
 interface Targets {
   pg: boolean;
   dynamo: boolean;
@@ -149,12 +157,13 @@ function parseBilling(v: Parsed["values"]): Billing {
 
 /** Opens what the subcommand needs and always closes it. */
 async function withStores<T>(
+  rt: Runtime,
   endpoints: Endpoints,
   targets: Targets,
   fn: (pg: PgStore | undefined, dynamo: DynamoDBClient | undefined) => Promise<T>,
 ): Promise<T> {
-  const pg = targets.pg ? createPgStore(endpoints.pg, 2) : undefined;
-  const dynamo = targets.dynamo ? createDynamoClient(endpoints.dynamo, 8) : undefined;
+  const pg = targets.pg ? rt.createPgStore(endpoints.pg, 2) : undefined;
+  const dynamo = targets.dynamo ? rt.createDynamoClient(endpoints.dynamo, 8) : undefined;
   try {
     return await fn(pg, dynamo);
   } finally {
@@ -178,21 +187,22 @@ async function apply(v: Parsed["values"], io: SchemaIo): Promise<number> {
   const indexSet = v["index-set"] as string | undefined;
   if (indexSet !== undefined) loadIndexSet(indexSet); // unknown name: UsageError before anything runs
   const force = v.force === true;
-  const endpoints = await (io.endpoints ?? resolveEndpoints)();
+  const rt = await runtime();
+  const endpoints = await (io.endpoints ?? rt.resolveEndpoints)();
   const prefix = parsePrefix(v, endpoints);
-  return withStores(endpoints, targets, async (pg, dynamo) => {
+  return withStores(rt, endpoints, targets, async (pg, dynamo) => {
     // both guards before either store is touched
-    if (pg) await assertPgSafe(pg.pool, { force, action: "create the schema there anyway" });
+    if (pg) await rt.assertPgSafe(pg.pool, { force, action: "create the schema there anyway" });
     if (dynamo) {
-      await assertDynamoSafe(dynamo, prefix, tableNames(prefix), {
+      await rt.assertDynamoSafe(dynamo, prefix, rt.tableNames(prefix), {
         force,
         action: "use them anyway",
       });
     }
     const changes: string[] = [];
-    if (pg) changes.push(...(await applyPgSchema(pg.pool, { indexSet, force })));
-    if (dynamo) changes.push(...(await applyDynamoTables(dynamo, { prefix, billing, force })));
-    const active = pg ? ((await readPgMarker(pg.pool))?.indexSet ?? null) : null;
+    if (pg) changes.push(...(await rt.applyPgSchema(pg.pool, { indexSet, force })));
+    if (dynamo) changes.push(...(await rt.applyDynamoTables(dynamo, { prefix, billing, force })));
+    const active = pg ? ((await rt.readPgMarker(pg.pool))?.indexSet ?? null) : null;
     const summary = summaryLine(targets, active, DYNAMO_TABLES.length);
     if (changes.length === 0) {
       out(`schema is up to date: ${summary}`);
@@ -214,11 +224,12 @@ function fmtCount(n: number | null | undefined): string {
 async function status(v: Parsed["values"], io: SchemaIo): Promise<number> {
   const out = io.out;
   const targets = parseOnly(v);
-  const endpoints = await (io.endpoints ?? resolveEndpoints)();
+  const rt = await runtime();
+  const endpoints = await (io.endpoints ?? rt.resolveEndpoints)();
   const prefix = parsePrefix(v, endpoints);
-  return withStores(endpoints, targets, async (pg, dynamo) => {
-    const pgStatus = pg ? await pgSchemaStatus(pg.pool) : undefined;
-    const dynStatus = dynamo ? await dynamoSchemaStatus(dynamo, prefix) : undefined;
+  return withStores(rt, endpoints, targets, async (pg, dynamo) => {
+    const pgStatus = pg ? await rt.pgSchemaStatus(pg.pool) : undefined;
+    const dynStatus = dynamo ? await rt.dynamoSchemaStatus(dynamo, prefix) : undefined;
     if (v.json === true) {
       out(
         JSON.stringify(
@@ -296,19 +307,20 @@ async function reset(v: Parsed["values"], io: SchemaIo): Promise<number> {
   const out = io.out;
   const targets = parseOnly(v);
   const force = v.force === true;
-  const endpoints = await (io.endpoints ?? resolveEndpoints)();
+  const rt = await runtime();
+  const endpoints = await (io.endpoints ?? rt.resolveEndpoints)();
   const prefix = parsePrefix(v, endpoints);
-  return withStores(endpoints, targets, async (pg, dynamo) => {
+  return withStores(rt, endpoints, targets, async (pg, dynamo) => {
     const what: string[] = [];
     if (pg) {
-      const state = await assertPgSafe(pg.pool, {
+      const state = await rt.assertPgSafe(pg.pool, {
         force,
         action: "drop the design's tables anyway",
       });
       what.push(`the bellyfed-bench schema in database ${state.database}`);
     }
     if (dynamo) {
-      const { existing } = await assertDynamoSafe(dynamo, prefix, tableNames(prefix), {
+      const { existing } = await rt.assertDynamoSafe(dynamo, prefix, rt.tableNames(prefix), {
         force,
         action: "delete them anyway",
       });
@@ -327,8 +339,8 @@ async function reset(v: Parsed["values"], io: SchemaIo): Promise<number> {
       }
     }
     const changes: string[] = [];
-    if (pg) changes.push(...(await dropPgSchema(pg.pool, { force })));
-    if (dynamo) changes.push(...(await dropDynamoTables(dynamo, { prefix, force })));
+    if (pg) changes.push(...(await rt.dropPgSchema(pg.pool, { force })));
+    if (dynamo) changes.push(...(await rt.dropDynamoTables(dynamo, { prefix, force })));
     if (changes.length === 0) {
       out("schema reset: nothing to drop");
     } else {
