@@ -49,7 +49,7 @@ export interface BestDishRow {
 }
 
 /** [city, dish type]: the statement's parameters, built once per pair. */
-export type BestDishesParams = readonly [city: string, dishType: string];
+export type BestDishesParams = [city: string, dishType: string];
 
 export interface BestDishesState {
   pg: PgStore;
@@ -68,7 +68,8 @@ const scenario: Scenario<BestDishesState, BestDishesParams> = {
       "best-dishes",
       "dishes in restaurants with a city",
       PAIRS_SQL,
-      (r: { city: string; dish_type: string; weight: number }) => [r.city, r.dish_type] as const,
+      (r: { city: string; dish_type: string; weight: number }) =>
+        [r.city, r.dish_type] as BestDishesParams,
     );
     return { pg, pairs };
   },
@@ -76,7 +77,7 @@ const scenario: Scenario<BestDishesState, BestDishesParams> = {
   sample: (state, rng) => state.pairs.draw(rng),
 
   async operation(state, params) {
-    await state.pg.query<BestDishRow>(BEST_DISHES, params as unknown[]);
+    await state.pg.query<BestDishRow>(BEST_DISHES, params);
   },
 
   explain: (_state, params) => [{ statement: BEST_DISHES, params: [...params] }],

@@ -46,7 +46,7 @@ export interface LeaderboardEntryRow {
 }
 
 /** [city, cuisine_type]: the statement's parameters, built once per leaderboard. */
-export type LeaderboardPgParams = readonly [city: string, cuisine: string];
+export type LeaderboardPgParams = [city: string, cuisine: string];
 
 export interface LeaderboardsPgState {
   pg: PgStore;
@@ -66,7 +66,8 @@ const scenario: Scenario<LeaderboardsPgState, LeaderboardPgParams> = {
       "leaderboards-pg",
       "ranked restaurants with a city and cuisine",
       BOARDS_SQL,
-      (r: { city: string; cuisine: string; weight: number }) => [r.city, r.cuisine] as const,
+      (r: { city: string; cuisine: string; weight: number }) =>
+        [r.city, r.cuisine] as LeaderboardPgParams,
     );
     return { pg, boards };
   },
@@ -74,7 +75,7 @@ const scenario: Scenario<LeaderboardsPgState, LeaderboardPgParams> = {
   sample: (state, rng) => state.boards.draw(rng),
 
   async operation(state, params) {
-    await state.pg.query<LeaderboardEntryRow>(LEADERBOARD_TOP_N, params as unknown[]);
+    await state.pg.query<LeaderboardEntryRow>(LEADERBOARD_TOP_N, params);
   },
 
   explain: (_state, params) => [{ statement: LEADERBOARD_TOP_N, params: [...params] }],

@@ -50,7 +50,7 @@ export interface ProfileRow {
 }
 
 /** [user_id]: the statement's parameters, built once per user. */
-export type ProfileParams = readonly [userId: string];
+export type ProfileParams = [userId: string];
 
 export interface ProfileState {
   pg: PgStore;
@@ -70,7 +70,7 @@ const scenario: Scenario<ProfileState, ProfileParams> = {
       "profile",
       "users",
       USERS_SQL,
-      (r: { user_id: string; weight: number }) => [r.user_id] as const,
+      (r: { user_id: string; weight: number }) => [r.user_id] as ProfileParams,
     );
     return { pg, users };
   },
@@ -78,7 +78,7 @@ const scenario: Scenario<ProfileState, ProfileParams> = {
   sample: (state, rng) => state.users.draw(rng),
 
   async operation(state, params) {
-    const rows = await state.pg.query<ProfileRow>(USER_PROFILE, params as unknown[]);
+    const rows = await state.pg.query<ProfileRow>(USER_PROFILE, params);
     if (rows.length !== 1) throw new Error(`profile of ${params[0]} returned ${rows.length} rows`);
   },
 
