@@ -1,5 +1,5 @@
-import { createDynamoStore, type DynamoStore } from "../stores/dynamo.ts";
-import { createPgStore, type PgStore } from "../stores/postgres.ts";
+import type { DynamoStore } from "../stores/dynamo.ts";
+import type { PgStore } from "../stores/postgres.ts";
 import type { Endpoints } from "../stores/types.ts";
 import { type Bounds, runModel } from "./models/index.ts";
 import { type Outcome, Recorder } from "./recorder.ts";
@@ -44,9 +44,15 @@ export async function prepareGenerator(
   if ((needs("postgres") || needs("dynamodb")) && !plan.endpoints) {
     throw new Error(`scenario ${scenario.name} needs endpoints for its stores`);
   }
-  const pg = needs("postgres") ? createPgStore(plan.endpoints!.pg, plan.connections) : undefined;
+  // store modules load only when needed (the AWS SDK takes a while to import)
+  const pg = needs("postgres")
+    ? (await import("../stores/postgres.ts")).createPgStore(plan.endpoints!.pg, plan.connections)
+    : undefined;
   const dynamo = needs("dynamodb")
-    ? createDynamoStore(plan.endpoints!.dynamo, plan.connections)
+    ? (await import("../stores/dynamo.ts")).createDynamoStore(
+        plan.endpoints!.dynamo,
+        plan.connections,
+      )
     : undefined;
   const ctx: ScenarioContext = {
     endpoints: plan.endpoints as Endpoints,

@@ -1,0 +1,72 @@
+import { UsageError } from "../scripts/lib/errors.ts";
+import type { LoadModel } from "./result.ts";
+
+/** One entry of the scenario registry, as the engine uses it. */
+export interface ScenarioEntry {
+  name: string;
+  /** file URL of the scenario module (worker threads import it) */
+  url: string;
+  description: string;
+  /** the load a run uses when no --rate/--vus/--stages is given */
+  model?: LoadModel;
+}
+
+/**
+ * Reads `SCENARIOS` from scenarios/index.ts (name → { module URL,
+ * description, default model }). Imported lazily: only `run` needs it. The
+ * field names accepted for the URL are url, module, moduleUrl; for the
+ * model, model or defaultModel.
+ */
+export async function loadRegistry(
+  specifier = "../scenarios/index.ts",
+): Promise<Map<string, ScenarioEntry>> {
+  let mod: { SCENARIOS?: Record<string, unknown> };
+  try {
+    mod = await import(specifier);
+  } catch (e) {
+    throw new Error(
+      `cannot load the scenario registry scenarios/index.ts: ${(e as Error).message}`,
+    );
+  }
+  const raw = mod.SCENARIOS ?? {};
+  const out = new Map<string, ScenarioEntry>();
+  for (const [name, value] of Object.entries(raw)) {
+    const v = value as Record<string, unknown>;
+    const url = v.url ?? v.module ?? v.moduleUrl;
+    if (url === undefined) continue;
+    out.set(name, {
+      name,
+      url: url instanceof URL ? url.href : String(url),
+      description: typeof v.description === "string" ? v.description : "",
+      model: (v.model ?? v.defaultModel) as LoadModel | undefined,
+    });
+  }
+  return out;
+}
+
+/** The entries for the requested names (`all` means every one); unknown names are a UsageError. */
+export function selectScenarios(
+  registry: Map<string, ScenarioEntry>,
+  names: string[],
+): ScenarioEntry[] {
+  const known = [...registry.keys()];
+  if (names.length === 0) {
+    throw new UsageError(
+      `run: name at least one scenario (or 'all'); known: ${known.join(", ") || "none"}`,
+    );
+  }
+  const picked: ScenarioEntry[] = [];
+  for (const n of names) {
+    if (n === "all") {
+      for (const e of registry.values()) if (!picked.includes(e)) picked.push(e);
+      continue;
+    }
+    const e = registry.get(n);
+    if (!e)
+      throw new UsageError(
+        `run: unknown scenario '${n}'; known: ${known.join(", ") || "none"} (or 'all')`,
+      );
+    if (!picked.includes(e)) picked.push(e);
+  }
+  return picked;
+}

@@ -1,0 +1,93 @@
+import type { LatencySummary, LoadModel, RunResult, ScenarioResult } from "./result.ts";
+
+/**
+ * The k6-like end-of-run summary: per scenario, the load, operations,
+ * throughput, latency and service-time percentiles, errors by class,
+ * dropped iterations, store figures and each threshold with ✓ or ✗ and its
+ * actual value. Plain text, no colour (it is also written to CI logs).
+ */
+export function formatSummary(run: RunResult): string {
+  const lines: string[] = [];
+  for (const s of run.scenarios) lines.push(...scenarioLines(s), "");
+  const failed = run.scenarios.filter((s) => !s.passed).map((s) => s.name);
+  lines.push(
+    failed.length === 0
+      ? `✓ all thresholds passed (${run.scenarios.length} scenario${run.scenarios.length === 1 ? "" : "s"})`
+      : `✗ thresholds failed in: ${failed.join(", ")}`,
+  );
+  return lines.join("\n");
+}
+
+export function describeModel(m: LoadModel): string {
+  switch (m.type) {
+    case "closed":
+      return `closed, ${m.vus} VU${m.vus === 1 ? "" : "s"}${m.thinkTimeMs > 0 ? `, think ${m.thinkTimeMs} ms` : ""}`;
+    case "open":
+      return `open, ${num(m.rate)}/s, max ${m.maxInFlight} in flight`;
+    case "ramping":
+      return `ramping from ${num(m.startRate)}/s: ${m.stages.map((s) => `${s.durationMs / 1000}s→${num(s.target)}/s`).join(", ")}`;
+  }
+}
+
+function scenarioLines(s: ScenarioResult): string[] {
+  const e = s.operations.errors;
+  const errorTotal = Object.values(e).reduce((a, b) => a + b, 0);
+  const byClass = Object.entries(e)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
+  const out = [
+    `█ ${s.name}${s.description ? ` — ${s.description}` : ""}`,
+    `  ${describeModel(s.model)} · ${secs(s.durationMs)} measured (+${secs(s.warmupMs)} warm-up) · ${s.generators} generator${s.generators === 1 ? "" : "s"}`,
+    "",
+    row(
+      "operations",
+      `${s.operations.ok} ok, ${errorTotal} errors${byClass ? ` (${byClass})` : ""}, ${s.operations.dropped} dropped`,
+    ),
+    row("throughput", `${num(s.throughput)}/s`),
+    row("error rate", pct(s.errorRate)),
+    row("latency", lat(s.latency)),
+    row("service_time", lat(s.serviceTime)),
+  ];
+  if (s.capacity) {
+    const parts = Object.entries(s.capacity.byResource).map(
+      ([k, v]) => `${k} ${num(v.readUnits)}R/${num(v.writeUnits)}W`,
+    );
+    out.push(
+      row(
+        "capacity",
+        `${num(s.capacity.readUnits)} RCU, ${num(s.capacity.writeUnits)} WCU${parts.length ? ` (${parts.join("; ")})` : ""}`,
+      ),
+    );
+  }
+  if (s.pool)
+    out.push(row("pg pool", `${s.pool.size} connections, max waiting ${s.pool.maxWaiting}`));
+  for (const m of s.operations.sampleErrors.slice(0, 3)) out.push(row("error", m));
+  out.push("", "  thresholds");
+  const width = Math.max(0, ...s.thresholds.map((t) => t.expression.length));
+  for (const t of s.thresholds) {
+    out.push(
+      `    ${t.ok ? "✓" : "✗"} ${t.metric.padEnd(12)} ${t.expression.padEnd(width)}  actual ${num(t.actual)}`,
+    );
+  }
+  return out;
+}
+
+function row(label: string, value: string): string {
+  return `  ${`${label}`.padEnd(14, ".")}: ${value}`;
+}
+
+function lat(l: LatencySummary): string {
+  if (l.count === 0) return "no operations";
+  return `p50=${ms(l.p50)} p90=${ms(l.p90)} p95=${ms(l.p95)} p99=${ms(l.p99)} p99.9=${ms(l.p999)} max=${ms(l.max)} avg=${ms(l.mean)} stdev=${ms(l.stdev)}`;
+}
+
+const ms = (v: number) =>
+  v >= 100 ? `${v.toFixed(0)}ms` : v >= 10 ? `${v.toFixed(1)}ms` : `${v.toFixed(2)}ms`;
+const secs = (v: number) => `${(v / 1000).toFixed(v % 1000 === 0 ? 0 : 1)}s`;
+const pct = (v: number) => `${(v * 100).toFixed(v === 0 ? 0 : 3)}%`;
+function num(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v)) return String(v);
+  return Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+}

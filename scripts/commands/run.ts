@@ -1,0 +1,258 @@
+import { existsSync } from "node:fs";
+import { boundsFor, executeRun, type PlannedScenario } from "../../engine/execute.ts";
+import { loadScenario } from "../../engine/load-scenario.ts";
+import {
+  chooseWorkers,
+  type LoadFlags,
+  parseStages,
+  type RunOptions,
+  resolveModel,
+} from "../../engine/options.ts";
+import { loadRegistry, selectScenarios } from "../../engine/registry.ts";
+import { formatSummary } from "../../engine/summary.ts";
+import { readTargets, thresholdsFor } from "../../engine/targets.ts";
+import { parseThresholdFlag } from "../../engine/thresholds.ts";
+import { writeResult } from "../../engine/write-result.ts";
+import type { Endpoints } from "../../stores/types.ts";
+import type { Command } from "../command.ts";
+import {
+  type FlagSpec,
+  helpText,
+  parseDuration,
+  parseFlags,
+  parsePositiveInt,
+  parsePositiveNumber,
+} from "../lib/args.ts";
+import { UsageError } from "../lib/errors.ts";
+
+const SPEC: FlagSpec = {
+  duration: {
+    type: "string",
+    description: "measured time per scenario, e.g. 30s, 2m",
+    default: "30s",
+  },
+  warmup: {
+    type: "string",
+    description: "warm-up before measuring (excluded from results); 0 for none",
+    default: "5s",
+  },
+  iterations: {
+    type: "string",
+    description: "stop after N measured operations per scenario (with --duration: whichever first)",
+  },
+  model: {
+    type: "string",
+    description:
+      "closed | open | ramping (default: from --rate/--vus/--stages, else the scenario's default)",
+  },
+  rate: {
+    type: "string",
+    description: "open model: operations per second, latency measured from the scheduled start",
+  },
+  vus: { type: "string", description: "closed model: concurrent virtual users" },
+  "think-time": {
+    type: "string",
+    description: "closed model: pause between a VU's operations, e.g. 10ms",
+  },
+  stages: {
+    type: "string",
+    description: "ramping model: DURATION:RATE,... e.g. '10s:100,20s:500'",
+  },
+  "start-rate": {
+    type: "string",
+    description: "ramping model: the rate the first stage starts from",
+    default: "0",
+  },
+  "max-in-flight": {
+    type: "string",
+    description:
+      "open models: arrivals beyond this many running operations are dropped (default: rate x timeout, 64..10000)",
+  },
+  timeout: {
+    type: "string",
+    description: "per-operation timeout (error class 'timeout')",
+    default: "2s",
+  },
+  workers: {
+    type: "string",
+    description: "load-generator threads, or 'auto' (one per 8000 ops/s of open-model rate)",
+    default: "auto",
+  },
+  connections: { type: "string", description: "connections to each store, in total", default: "8" },
+  scale: {
+    type: "string",
+    description: "data scale (tiny, small, medium, large)",
+    default: "small",
+  },
+  seed: { type: "string", description: "data seed", default: "1" },
+  "index-set": {
+    type: "string",
+    description: "PostgreSQL index set the data is loaded with",
+    default: "seed",
+  },
+  threshold: {
+    type: "string",
+    multiple: true,
+    description: "[SCENARIO/][METRIC:]EXPR, e.g. 'latency:p(95)<40'; repeatable; overrides targets",
+  },
+  targets: { type: "string", description: "targets file", default: "scenarios/targets.json" },
+  out: {
+    type: "string",
+    description: "result file (default: results/<timestamp>-<scenarios>.json)",
+  },
+  quiet: { type: "boolean", short: "q", description: "no live progress" },
+};
+
+const USAGE = "bellyfed-bench run SCENARIO... [options]   (SCENARIO may be 'all')";
+const SUMMARY =
+  "Runs access-pattern scenarios under load, prints a summary with each threshold, writes a JSON result; exit 0 when all thresholds hold, 1 when one fails, 2 on bad input.";
+
+const KNOWN_SCALES = ["tiny", "small", "medium", "large"];
+
+/** Flags → RunOptions; every check that can fail on bad input happens here. */
+export function optionsFromFlags(
+  values: Record<string, unknown>,
+  positionals: string[],
+): RunOptions {
+  const str = (k: string) => values[k] as string | undefined;
+  const load: LoadFlags = {};
+  const model = str("model");
+  if (model !== undefined) {
+    if (model !== "closed" && model !== "open" && model !== "ramping")
+      throw new UsageError(`--model '${model}' is unknown; use closed, open or ramping`);
+    load.model = model;
+  }
+  if (str("rate") !== undefined) load.rate = parsePositiveNumber("rate", str("rate")!);
+  if (str("vus") !== undefined) load.vus = parsePositiveInt("vus", str("vus")!, 100_000);
+  if (str("stages") !== undefined) load.stages = parseStages(str("stages")!, parseDuration);
+  if (str("start-rate") !== undefined && str("start-rate") !== "0")
+    load.startRate = parsePositiveNumber("start-rate", str("start-rate")!);
+  if (str("think-time") !== undefined)
+    load.thinkTimeMs = parseDuration("think-time", str("think-time")!);
+  if (str("max-in-flight") !== undefined)
+    load.maxInFlight = parsePositiveInt("max-in-flight", str("max-in-flight")!, 1_000_000);
+  const iterations =
+    str("iterations") !== undefined
+      ? parsePositiveInt("iterations", str("iterations")!)
+      : Number.POSITIVE_INFINITY;
+  if (str("duration") !== undefined && load.stages !== undefined)
+    throw new UsageError(
+      "run: --stages sets the duration (the sum of its stages); drop --duration",
+    );
+  const durationMs =
+    str("duration") !== undefined
+      ? parseDuration("duration", str("duration")!)
+      : Number.isFinite(iterations)
+        ? Number.POSITIVE_INFINITY
+        : 30_000;
+  const warmupText = str("warmup") ?? "5s";
+  const warmupMs = /^0+(ms|s|m)?$/.test(warmupText.trim())
+    ? 0
+    : parseDuration("warmup", warmupText);
+  const workersText = str("workers") ?? "auto";
+  const workers = workersText === "auto" ? "auto" : parsePositiveInt("workers", workersText, 64);
+  const scale = str("scale") ?? "small";
+  if (!KNOWN_SCALES.includes(scale))
+    throw new UsageError(`--scale '${scale}' is unknown; use one of ${KNOWN_SCALES.join(", ")}`);
+  const seedText = str("seed") ?? "1";
+  if (!/^\d+$/.test(seedText))
+    throw new UsageError(`--seed '${seedText}' is not a whole number; write it like --seed 1`);
+  return {
+    scenarios: positionals,
+    load,
+    warmupMs,
+    durationMs,
+    iterations,
+    timeoutMs: parseDuration("timeout", str("timeout") ?? "2s"),
+    workers,
+    connections: parsePositiveInt("connections", str("connections") ?? "8", 10_000),
+    data: { scale, seed: Number(seedText), indexSet: str("index-set") ?? "seed" },
+    thresholds: (values.threshold as string[] | undefined) ?? [],
+    targetsFile: str("targets"),
+    out: str("out"),
+    quiet: values.quiet === true,
+  };
+}
+
+/** Resolves scenarios, models and thresholds: everything before any service is touched. */
+export async function planRun(
+  options: RunOptions,
+  registrySpecifier?: string,
+): Promise<PlannedScenario[]> {
+  const registry = await loadRegistry(registrySpecifier);
+  const entries = selectScenarios(registry, options.scenarios);
+  const targets = readTargets(options.targetsFile);
+  for (const f of options.thresholds) {
+    const { scenario } = parseThresholdFlag(f);
+    if (scenario !== undefined && !entries.some((e) => e.name === scenario))
+      throw new UsageError(
+        `--threshold '${f}' names scenario '${scenario}', which is not in this run (${entries.map((e) => e.name).join(", ")})`,
+      );
+  }
+  const planned: PlannedScenario[] = [];
+  for (const entry of entries) {
+    const scenario = await loadScenario(entry.url);
+    const model = resolveModel(options.load, entry.model, options.timeoutMs);
+    planned.push({
+      entry: { ...entry, description: entry.description || scenario.description },
+      stores: scenario.stores,
+      model,
+      bounds: boundsFor(options, model),
+      workers: chooseWorkers(options.workers, model),
+      thresholds: thresholdsFor(
+        entry.name,
+        targets,
+        options.thresholds,
+        options.targetsFile ?? "scenarios/targets.json",
+      ),
+    });
+  }
+  return planned;
+}
+
+const run: Command = {
+  name: "run",
+  summary: "Run access-pattern scenarios under load and check their targets",
+  async run(argv) {
+    const { values, positionals } = parseFlags("run", argv, SPEC, true);
+    if (values.help) {
+      process.stdout.write(`${helpText(USAGE, SUMMARY, SPEC)}\n`);
+      return 0;
+    }
+    const options = optionsFromFlags(values, positionals);
+    const planned = await planRun(options);
+    const needsStores = planned.some((p) => p.stores.length > 0);
+    let endpoints: Endpoints | undefined;
+    if (needsStores) {
+      const { resolveEndpoints } = await import("../../stores/services.ts");
+      endpoints = await resolveEndpoints();
+      await ensureData(options);
+    }
+    const result = await executeRun(options, planned, endpoints);
+    process.stdout.write(`\n${formatSummary(result)}\n`);
+    const path = writeResult(result, options.out);
+    process.stdout.write(`result: ${path}\n`);
+    return result.passed ? 0 : 1;
+  },
+};
+
+/**
+ * Schema and data of the requested scale and seed, loaded once and reused:
+ * generators/load/index.ts (the loader's `ensureLoaded`), imported lazily.
+ */
+async function ensureData(options: RunOptions): Promise<void> {
+  const url = new URL("../../generators/load/index.ts", import.meta.url);
+  if (!existsSync(url)) {
+    if (!options.quiet)
+      process.stderr.write(
+        "note: generators/load is not available; using the data already loaded\n",
+      );
+    return;
+  }
+  const mod = (await import(url.href)) as {
+    ensureLoaded?: (o: { scale: string; seed: number; indexSet: string }) => Promise<unknown>;
+  };
+  await mod.ensureLoaded?.(options.data);
+}
+
+export default run;
