@@ -1,0 +1,62 @@
+/**
+ * Maps a child table's row index to (parent, ordinal) when each parent has a
+ * computed number of children (a user's rankings, follows, ...). Keeps one prefix
+ * sum per block of 32 parents (10M users: 2.5 MB), so locating a row is a binary
+ * search plus at most 31 count computations, and walking rows in order is O(1).
+ */
+export const BLOCK = 32;
+
+export class GroupIndex {
+  readonly parents: number;
+  readonly total: number;
+  private readonly prefix: Float64Array;
+
+  constructor(
+    parents: number,
+    readonly countOf: (parent: number) => number,
+  ) {
+    this.parents = parents;
+    const blocks = Math.ceil(parents / BLOCK);
+    this.prefix = new Float64Array(blocks + 1);
+    let sum = 0;
+    for (let b = 0; b < blocks; b++) {
+      this.prefix[b] = sum;
+      const end = Math.min(parents, (b + 1) * BLOCK);
+      for (let p = b * BLOCK; p < end; p++) sum += countOf(p);
+    }
+    this.prefix[blocks] = sum;
+    this.total = sum;
+  }
+
+  /** Index of the parent's first child row. */
+  startOf(parent: number): number {
+    const b = Math.floor(parent / BLOCK);
+    let s = this.prefix[b];
+    for (let p = b * BLOCK; p < parent; p++) s += this.countOf(p);
+    return s;
+  }
+
+  /**
+   * The parent owning child row `index` (0 <= index < total); writes the parent's
+   * first row index to out[0] and returns the parent.
+   */
+  locate(index: number, out: Float64Array): number {
+    let lo = 0;
+    let hi = this.prefix.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.prefix[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    let s = this.prefix[lo];
+    let p = lo * BLOCK;
+    for (;;) {
+      const n = this.countOf(p);
+      if (index < s + n) break;
+      s += n;
+      p++;
+    }
+    out[0] = s;
+    return p;
+  }
+}

@@ -1,0 +1,484 @@
+import { CITIES } from "./catalogue/cities.ts";
+import { CUISINES, DISH_TYPES } from "./catalogue/cuisines.ts";
+import { BADGES, CAREER_LEVELS } from "./catalogue/reference.ts";
+import { GroupIndex } from "./group-index.ts";
+import { type Pools, poolsFor } from "./pools.ts";
+import {
+  AffinePermutation,
+  cumulative,
+  hash32,
+  hashFloat,
+  paretoMultiplier,
+  pickWeighted,
+  type Rng,
+  zipf,
+} from "./random.ts";
+import type { ScaleConfig } from "./scale.ts";
+import { Clock } from "./time.ts";
+
+/** Salts: one per independent decision, so changing one never shifts another. */
+export const S = {
+  activity: 101,
+  city: 102,
+  userTime: 103,
+  rankCount: 104,
+  listLen: 105,
+  badgeCount: 106,
+  followCount: 107,
+  reviewCount: 108,
+  commentCount: 109,
+  restDishes: 110,
+  restMenu: 111,
+  restTime: 112,
+  reviewTime: 113,
+  listTime: 114,
+  userPerm: 115,
+  restPerm: 116,
+  reviewPerm: 117,
+  commentTime: 118,
+  badgeTime: 119,
+  followTime: 120,
+} as const;
+
+/** Share of a user's rankings and reviews in their home city (the rest: travel). */
+export const HOME_CITY_SHARE = 0.8;
+/** Zipf exponents: restaurant popularity within a city and cuisine, follower in-degree, review popularity. */
+export const RESTAURANT_ZIPF = 1.0;
+export const FOLLOW_ZIPF = 0.7;
+export const REVIEW_ZIPF = 0.9;
+/** Per-user caps (a heavy user is capped, never unbounded). */
+export const MAX_LISTS = 40;
+export const MAX_REVIEWS = 400;
+export const MAX_COMMENTS = 600;
+export const MAX_BADGES = 30;
+export const MAX_FOLLOWS = 3000;
+/** Points per activity (user_activity_points.points); career levels follow their sum. */
+export const POINTS = { dish_ranking: 10, review: 25, comment: 5, badge_earned: 50 } as const;
+
+const DISH_TYPE_WEIGHTS: number[] = [];
+const TYPE_CUISINE: number[] = [];
+const TYPE_POS: number[] = [];
+CUISINES.forEach((c, ci) => {
+  c.dishTypes.forEach((_, pos) => {
+    DISH_TYPE_WEIGHTS.push(c.weight / (pos + 1) ** 0.8);
+    TYPE_CUISINE.push(ci);
+    TYPE_POS.push(pos);
+  });
+});
+const TYPE_CUM = cumulative(DISH_TYPE_WEIGHTS);
+const CITY_CUM = cumulative(CITIES.map((c) => c.population));
+const BADGE_CUM = cumulative(BADGES.map((b) => b.rarity));
+/** Hours east of UTC, from longitude (good enough for a daily cycle). */
+const CITY_UTC_OFFSET = CITIES.map((c) => Math.round(c.longitude / 15));
+
+function countWith(mean: number, mult: number, u1: number, u2: number, cap: number): number {
+  const n = Math.floor(mean * mult * (0.5 + u1) + u2);
+  return Math.min(n, cap);
+}
+
+/**
+ * Everything about the generated world that is a pure function of (config, index):
+ * where users live, how active they are, how restaurants are laid out by city and
+ * cuisine, and the per-user row counts of every child table. Small typed arrays
+ * only: per restaurant (cell, menu offset, dish count, first dish) and per block
+ * of 32 users (child-table prefix sums).
+ */
+export class World {
+  readonly cfg: ScaleConfig;
+  readonly seed: number;
+  readonly clock: Clock;
+  readonly pools: Pools;
+  readonly users: number;
+  readonly restaurants: number;
+
+  // restaurant layout: cells are (cuisine, city) ranges of layout positions
+  readonly cellCuisine: Uint8Array;
+  readonly cellCity: Uint8Array;
+  readonly cellStart: Float64Array;
+  /** cell id per (cuisine * cities + city), -1 when empty */
+  private readonly cellOf: Int32Array;
+  /** per cuisine: non-empty cell ids and their cumulative sizes */
+  private readonly cuisineCells: Int32Array[];
+  private readonly cuisineCellCum: Float64Array[];
+  readonly restPerm: AffinePermutation;
+  readonly restCell: Uint16Array;
+  readonly restMenuOffset: Uint8Array;
+  readonly restDishCount: Uint8Array;
+  /** first dish index per restaurant; dishStart[restaurants] = dish count */
+  readonly dishStart: Float64Array;
+  readonly userPerm: AffinePermutation;
+
+  private _rankings?: GroupIndex;
+  private _badges?: GroupIndex;
+  private _follows?: GroupIndex;
+  private _reviews?: GroupIndex;
+  private _comments?: GroupIndex;
+  private _activity?: GroupIndex;
+  private _reviewPerm?: AffinePermutation;
+
+  constructor(cfg: ScaleConfig) {
+    this.cfg = cfg;
+    this.seed = cfg.seed;
+    this.clock = new Clock(cfg.epochMs, cfg.windowDays);
+    this.pools = poolsFor(cfg.seed);
+    this.users = cfg.users;
+    this.restaurants = cfg.restaurants;
+    const nCities = CITIES.length;
+    const nCuisines = CUISINES.length;
+
+    // restaurants per cuisine (largest remainder, at least one each), then per city by population
+    const perCuisine = apportion(
+      cfg.restaurants,
+      CUISINES.map((c) => c.weight),
+      1,
+    );
+    const cellCuisine: number[] = [];
+    const cellCity: number[] = [];
+    const starts: number[] = [];
+    this.cellOf = new Int32Array(nCuisines * nCities).fill(-1);
+    this.cuisineCells = [];
+    this.cuisineCellCum = [];
+    let pos = 0;
+    for (let c = 0; c < nCuisines; c++) {
+      const perCity = apportion(
+        perCuisine[c],
+        CITIES.map((x) => x.population),
+        0,
+      );
+      const ids: number[] = [];
+      const sizes: number[] = [];
+      for (let city = 0; city < nCities; city++) {
+        if (perCity[city] === 0) continue;
+        const id = starts.length;
+        this.cellOf[c * nCities + city] = id;
+        cellCuisine.push(c);
+        cellCity.push(city);
+        starts.push(pos);
+        pos += perCity[city];
+        ids.push(id);
+        sizes.push(perCity[city]);
+      }
+      this.cuisineCells.push(Int32Array.from(ids));
+      this.cuisineCellCum.push(cumulative(sizes));
+    }
+    starts.push(pos);
+    this.cellCuisine = Uint8Array.from(cellCuisine);
+    this.cellCity = Uint8Array.from(cellCity);
+    this.cellStart = Float64Array.from(starts);
+
+    const nr = cfg.restaurants;
+    this.restPerm = new AffinePermutation(nr, cfg.seed, S.restPerm);
+    this.restCell = new Uint16Array(nr);
+    this.restMenuOffset = new Uint8Array(nr);
+    this.restDishCount = new Uint8Array(nr);
+    for (let cell = 0; cell < cellCuisine.length; cell++) {
+      const menu = CUISINES[cellCuisine[cell]].dishTypes.length;
+      for (let p = starts[cell]; p < starts[cell + 1]; p++) {
+        const r = this.restPerm.inverse(p);
+        this.restCell[r] = cell;
+        const head = p === starts[cell];
+        const d = Math.max(
+          1,
+          countWith(
+            cfg.dishesPerRestaurant,
+            1,
+            hashFloat(cfg.seed, S.restDishes, r, 1),
+            hashFloat(cfg.seed, S.restDishes, r, 2),
+            255,
+          ),
+        );
+        // the most popular restaurant of each cell serves the cuisine's whole menu
+        this.restDishCount[r] = head ? Math.min(255, Math.max(d, menu)) : d;
+        this.restMenuOffset[r] = head ? 0 : hash32(cfg.seed, S.restMenu, r) % menu;
+      }
+    }
+    this.dishStart = new Float64Array(nr + 1);
+    let ds = 0;
+    for (let r = 0; r < nr; r++) {
+      this.dishStart[r] = ds;
+      ds += this.restDishCount[r];
+    }
+    this.dishStart[nr] = ds;
+    this.userPerm = new AffinePermutation(cfg.users, cfg.seed, S.userPerm);
+  }
+
+  // ---- users -------------------------------------------------------------
+
+  /** Activity multiplier (mean ~1, heavy-tailed): heavy users rank, review and follow more. */
+  activity(u: number): number {
+    return paretoMultiplier(hashFloat(this.seed, S.activity, u));
+  }
+
+  cityOf(u: number): number {
+    return pickWeighted(CITY_CUM, hashFloat(this.seed, S.city, u));
+  }
+
+  utcOffset(city: number): number {
+    return CITY_UTC_OFFSET[city];
+  }
+
+  /** Sign-up time: more users join later in the window (a growing service). */
+  userCreated(u: number): number {
+    const s = this.seed;
+    return this.clock.at(
+      0,
+      hashFloat(s, S.userTime, u, 1),
+      hashFloat(s, S.userTime, u, 2),
+      hashFloat(s, S.userTime, u, 3),
+      CITY_UTC_OFFSET[this.cityOf(u)],
+      2,
+    );
+  }
+
+  /** How many dishes a user keeps per ranked list (their top-N), 1..5. */
+  listLength(u: number): number {
+    const x = hash32(this.seed, S.listLen, u) % 10;
+    return x < 1 ? 1 : x < 3 ? 2 : x < 7 ? 3 : x < 9 ? 4 : 5;
+  }
+
+  rankingCount(u: number): number {
+    const s = this.seed;
+    const cap = this.listLength(u) * Math.min(MAX_LISTS, DISH_TYPES.length);
+    return countWith(
+      this.cfg.rankingsPerUser,
+      this.activity(u),
+      hashFloat(s, S.rankCount, u, 1),
+      hashFloat(s, S.rankCount, u, 2),
+      cap,
+    );
+  }
+
+  badgeCount(u: number): number {
+    const s = this.seed;
+    return countWith(
+      this.cfg.badgesPerUser,
+      Math.sqrt(this.activity(u)),
+      hashFloat(s, S.badgeCount, u, 1),
+      hashFloat(s, S.badgeCount, u, 2),
+      MAX_BADGES,
+    );
+  }
+
+  followCount(u: number): number {
+    const s = this.seed;
+    const cap = Math.min(MAX_FOLLOWS, Math.floor((this.users - 1) / 2));
+    return countWith(
+      this.cfg.followsPerUser,
+      this.activity(u),
+      hashFloat(s, S.followCount, u, 1),
+      hashFloat(s, S.followCount, u, 2),
+      cap,
+    );
+  }
+
+  reviewCount(u: number): number {
+    const s = this.seed;
+    return countWith(
+      this.cfg.reviewsPerUser,
+      this.activity(u),
+      hashFloat(s, S.reviewCount, u, 1),
+      hashFloat(s, S.reviewCount, u, 2),
+      MAX_REVIEWS,
+    );
+  }
+
+  commentCount(u: number): number {
+    // nothing to comment on without reviews
+    if (this.reviewIndex.total === 0) return 0;
+    const s = this.seed;
+    return countWith(
+      this.cfg.commentsPerUser,
+      this.activity(u),
+      hashFloat(s, S.commentCount, u, 1),
+      hashFloat(s, S.commentCount, u, 2),
+      MAX_COMMENTS,
+    );
+  }
+
+  activityCount(u: number): number {
+    return this.rankingCount(u) + this.reviewCount(u) + this.commentCount(u) + this.badgeCount(u);
+  }
+
+  /** Total points, as the sum of the user's user_activity_points rows. */
+  points(u: number): number {
+    return (
+      POINTS.dish_ranking * this.rankingCount(u) +
+      POINTS.review * this.reviewCount(u) +
+      POINTS.comment * this.commentCount(u) +
+      POINTS.badge_earned * this.badgeCount(u)
+    );
+  }
+
+  /** career_level_id (1-based) reached with the user's points. */
+  careerLevel(u: number): number {
+    const p = this.points(u);
+    let level = 1;
+    for (let i = 0; i < CAREER_LEVELS.length; i++) {
+      if (p >= CAREER_LEVELS[i].required_points) level = i + 1;
+    }
+    return level;
+  }
+
+  get rankingIndex(): GroupIndex {
+    this._rankings ??= new GroupIndex(this.users, (u) => this.rankingCount(u));
+    return this._rankings;
+  }
+  get badgeIndex(): GroupIndex {
+    this._badges ??= new GroupIndex(this.users, (u) => this.badgeCount(u));
+    return this._badges;
+  }
+  get followIndex(): GroupIndex {
+    this._follows ??= new GroupIndex(this.users, (u) => this.followCount(u));
+    return this._follows;
+  }
+  get reviewIndex(): GroupIndex {
+    this._reviews ??= new GroupIndex(this.users, (u) => this.reviewCount(u));
+    return this._reviews;
+  }
+  get commentIndex(): GroupIndex {
+    this._comments ??= new GroupIndex(this.users, (u) => this.commentCount(u));
+    return this._comments;
+  }
+  get activityIndex(): GroupIndex {
+    this._activity ??= new GroupIndex(this.users, (u) => this.activityCount(u));
+    return this._activity;
+  }
+  /** Review popularity rank -> review index (popular reviews draw most comments). */
+  get reviewPerm(): AffinePermutation {
+    this._reviewPerm ??= new AffinePermutation(
+      Math.max(1, this.reviewIndex.total),
+      this.seed,
+      S.reviewPerm,
+    );
+    return this._reviewPerm;
+  }
+
+  // ---- restaurants and dishes -------------------------------------------
+
+  get dishes(): number {
+    return this.dishStart[this.restaurants];
+  }
+
+  restaurantCuisine(r: number): number {
+    return this.cellCuisine[this.restCell[r]];
+  }
+
+  restaurantCity(r: number): number {
+    return this.cellCity[this.restCell[r]];
+  }
+
+  /** Popularity rank of a restaurant inside its city and cuisine (0 = most popular). */
+  restaurantRankInCell(r: number): number {
+    return this.restPerm.forward(r) - this.cellStart[this.restCell[r]];
+  }
+
+  restaurantCreated(r: number): number {
+    const s = this.seed;
+    return this.clock.at(
+      0,
+      hashFloat(s, S.restTime, r, 1) * 0.7,
+      hashFloat(s, S.restTime, r, 2),
+      hashFloat(s, S.restTime, r, 3),
+      CITY_UTC_OFFSET[this.restaurantCity(r)],
+    );
+  }
+
+  /** The restaurant serving dish `d` (binary search over dishStart). */
+  restaurantOfDish(d: number): number {
+    let lo = 0;
+    let hi = this.restaurants - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.dishStart[mid] <= d) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Dish type index (into DISH_TYPES) of the o-th dish of restaurant r. */
+  dishTypeAt(r: number, o: number): number {
+    const c = this.restaurantCuisine(r);
+    const menu = CUISINES[c].dishTypes.length;
+    return CUISINE_TYPE_BASE[c] + ((this.restMenuOffset[r] + o) % menu);
+  }
+
+  /**
+   * A dish of type `t` for user `u`: in the user's city most of the time
+   * (`homeCity`), else anywhere the cuisine is served, at a Zipf-popular
+   * restaurant of that city and cuisine. Returns the dish index.
+   */
+  pickDish(homeCity: number, t: number, rng: Rng): number {
+    const c = TYPE_CUISINE[t];
+    const q = TYPE_POS[t];
+    let cell = -1;
+    if (rng.next() < HOME_CITY_SHARE) cell = this.cellOf[c * CITIES.length + homeCity];
+    if (cell < 0) {
+      cell = this.cuisineCells[c][pickWeighted(this.cuisineCellCum[c], rng.next())];
+    }
+    const start = this.cellStart[cell];
+    const size = this.cellStart[cell + 1] - start;
+    const menu = CUISINES[c].dishTypes.length;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const r = this.restPerm.inverse(start + zipf(rng.next(), size, RESTAURANT_ZIPF));
+      const o = (q - this.restMenuOffset[r] + menu) % menu;
+      if (o < this.restDishCount[r]) return this.dishStart[r] + o;
+    }
+    // the cell's head restaurant serves every dish type of its cuisine
+    const head = this.restPerm.inverse(start);
+    return this.dishStart[head] + q;
+  }
+
+  /** A dish type (index into DISH_TYPES), most popular first by weight. */
+  pickDishType(u: number): number {
+    return pickWeighted(TYPE_CUM, u);
+  }
+
+  /** A badge index (0-based), common badges more often. */
+  pickBadge(u: number): number {
+    return pickWeighted(BADGE_CUM, u);
+  }
+
+  /** A followed user: Zipf over popularity ranks (power-law in-degree). */
+  pickFollowed(u: number): number {
+    return this.userPerm.forward(zipf(u, this.users, FOLLOW_ZIPF));
+  }
+}
+
+/** Index of each cuisine's first dish type in DISH_TYPES. */
+export const CUISINE_TYPE_BASE: number[] = [];
+{
+  let b = 0;
+  for (const c of CUISINES) {
+    CUISINE_TYPE_BASE.push(b);
+    b += c.dishTypes.length;
+  }
+}
+
+export { CITY_UTC_OFFSET, TYPE_CUISINE, TYPE_POS };
+
+/** Splits `total` by weights with the largest-remainder method, at least `min` each. */
+export function apportion(total: number, weights: readonly number[], min: number): number[] {
+  const n = weights.length;
+  const out = new Array<number>(n).fill(min);
+  const rest = total - min * n;
+  if (rest < 0) {
+    // fewer than `min` each: give one to the heaviest first
+    const order = weights.map((w, i) => [w, i]).sort((a, b) => b[0] - a[0]);
+    const r = new Array<number>(n).fill(0);
+    for (let k = 0; k < total; k++) r[order[k % n][1]]++;
+    return r;
+  }
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (w / sum) * rest);
+  let given = 0;
+  for (let i = 0; i < n; i++) {
+    const f = Math.floor(exact[i]);
+    out[i] += f;
+    given += f;
+  }
+  const order = exact
+    .map((e, i) => [e - Math.floor(e), i])
+    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let k = 0; k < rest - given; k++) out[order[k][1]]++;
+  return out;
+}
