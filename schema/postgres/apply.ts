@@ -11,6 +11,7 @@ import {
 } from "../../stores/markers.ts";
 import {
   DEFAULT_INDEX_SET,
+  type IndexDef,
   type IndexSet,
   listIndexSets,
   loadIndexSet,
@@ -204,13 +205,22 @@ export async function listIndexes(q: Queryable): Promise<ExistingIndex[]> {
  * Makes `name` the active index set: drops the indexes earlier sets created
  * that this set does not have (or defines differently), creates the missing
  * ones, records the set in the marker. Takes a set's name (a file in
- * schema/index-sets/) or a set parsed with parseIndexSet.
+ * schema/index-sets/) or a set parsed with parseIndexSet. With a Pool and
+ * `concurrency` > 1 (the bulk loader), index builds run in parallel.
  */
-export async function applyIndexSet(q: Queryable, set: string | IndexSet): Promise<string[]> {
-  return applyLoadedIndexSet(q, typeof set === "string" ? loadIndexSet(set) : set);
+export async function applyIndexSet(
+  q: Queryable,
+  set: string | IndexSet,
+  opts: { concurrency?: number } = {},
+): Promise<string[]> {
+  return applyLoadedIndexSet(q, typeof set === "string" ? loadIndexSet(set) : set, opts);
 }
 
-async function applyLoadedIndexSet(q: Queryable, set: IndexSet): Promise<string[]> {
+async function applyLoadedIndexSet(
+  q: Queryable,
+  set: IndexSet,
+  opts: { concurrency?: number } = {},
+): Promise<string[]> {
   const tables = await existingTables(q);
   const missingTables = [...new Set(set.indexes.map((i) => i.table))].filter((t) => !tables.has(t));
   if (missingTables.length > 0) {
@@ -235,12 +245,20 @@ async function applyLoadedIndexSet(q: Queryable, set: IndexSet): Promise<string[
       changes.push(`dropped index ${ix.name}${ix.set ? ` (set ${ix.set})` : ""}`);
     }
   }
-  for (const ix of set.indexes) {
-    if (keep.has(ix.name)) continue;
+  // builds run `concurrency` at a time; only a Pool (several connections) runs them in parallel
+  const todo = set.indexes.filter((ix) => !keep.has(ix.name));
+  const build = async (ix: IndexDef) => {
     await q.query(ix.sql);
     await commentIndex(q, set.name, ix.name, ix.fingerprint);
-    changes.push(`created index ${ix.name}`);
-  }
+  };
+  const workers = Math.max(1, Math.min(opts.concurrency ?? 1, todo.length));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < todo.length) await build(todo[next++]);
+    }),
+  );
+  for (const ix of todo) changes.push(`created index ${ix.name}`);
   const marker = await readPgMarker(q);
   if (marker && marker.indexSet !== set.name) {
     await setActiveIndexSet(q, set.name);

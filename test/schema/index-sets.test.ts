@@ -108,3 +108,18 @@ describe("index sets", () => {
     expect((await setIndexes()).size).toBe(12);
   });
 });
+
+describe("index sets on a pool", () => {
+  it("builds a set's indexes in parallel on several connections", async () => {
+    const pool = new pg.Pool({ ...pgClientConfig(scratch.pg), max: 3 });
+    try {
+      await dropIndexSet(pool);
+      const changes = await applyIndexSet(pool, "seed", { concurrency: 3 });
+      expect(changes.filter((c) => c.startsWith("created index"))).toHaveLength(12);
+      expect((await setIndexes()).size).toBe(12);
+      expect(await applyIndexSet(pool, "seed", { concurrency: 3 })).toEqual([]);
+    } finally {
+      await pool.end();
+    }
+  });
+});
