@@ -16,7 +16,7 @@ export function renderMarkdown(report: GateReport): string {
   const out: string[] = [];
   out.push(`## bellyfed-bench gate: ${report.passed ? "passed" : "failed"}`, "");
   const against = report.baselineFile
-    ? `against baseline \`${cell(report.baselineFile)}\` (tolerance ${percent(report.options.tolerance, 0)}, confidence ${percent(report.options.confidence, 0)})`
+    ? `against baseline <code>${cell(report.baselineFile)}</code> (tolerance ${percent(report.options.tolerance, 0)}, confidence ${percent(report.options.confidence, 0)})`
     : "against targets";
   out.push(
     `${report.scenarios.length} scenario(s), scale **${cell(report.data.scale)}**, seed ${report.data.seed}, ${against}. ${summaryLine(report)}.`,
@@ -37,7 +37,7 @@ export function renderMarkdown(report: GateReport): string {
     if (s.noSuccess) out.push("- no successful operations");
     for (const t of failed) {
       out.push(
-        `- threshold \`${cell(t.expression)}\` on ${cell(t.metric)} failed: actual ${thresholdActual(t.metric, t.expression, t.actual)}`,
+        `- threshold <code>${cell(t.expression)}</code> on ${cell(t.metric)} failed: actual ${thresholdActual(t.metric, t.expression, t.actual)}`,
       );
     }
     if (s.comparisons.length > 0) {

@@ -42,7 +42,7 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const norm = raw / mag;
   const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
   const ticks: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
+  for (let v = Math.floor(min / step + 1e-9) * step; v <= max + step * 1e-9; v += step) {
     ticks.push(Math.round(v / step) * step);
   }
   // the last tick covers the maximum, so a line at the maximum is not drawn on the frame
@@ -193,15 +193,14 @@ export function forestPlot(opts: {
       120,
       "no comparison",
     );
-  const lim = Math.max(
-    opts.tolerance * 2,
-    ...rows.flatMap((r) =>
-      [Math.abs(r.low), Math.abs(r.high), Math.abs(r.value)].filter(Number.isFinite),
-    ),
+  const finite = rows.flatMap((r) => [r.low, r.high, r.value].filter(Number.isFinite));
+  const range = niceTicks(
+    Math.min(-opts.tolerance * 2, ...finite),
+    Math.max(opts.tolerance * 2, ...finite),
+    5,
   );
-  const range = niceTicks(-lim, lim, 6);
-  const lo = Math.min(range[0], -lim);
-  const hi = Math.max(range[range.length - 1], lim);
+  const lo = range[0];
+  const hi = range[range.length - 1];
   const pw = width - left - right;
   const sx = (v: number) => left + ((Math.max(lo, Math.min(hi, v)) - lo) / (hi - lo)) * pw;
   const bottom = top + opts.rows.length * rowH;
@@ -222,7 +221,8 @@ export function forestPlot(opts: {
     parts.push(
       `<text x="${left - 10}" y="${y + 4}" text-anchor="end" class="row-label">${e(r.label)}</text>`,
     );
-    if (Number.isFinite(r.low) && Number.isFinite(r.high)) {
+    // an interval of zero width (e.g. a fixed-rate throughput) is shown by its dot alone
+    if (Number.isFinite(r.low) && Number.isFinite(r.high) && sx(r.high) - sx(r.low) >= 0.5) {
       parts.push(
         `<path class="series" d="M${sx(r.low).toFixed(1)} ${y} L${sx(r.high).toFixed(1)} ${y}" stroke="${e(r.color)}" stroke-width="3" stroke-linecap="round"/>`,
       );
