@@ -99,6 +99,14 @@ export async function resolveEndpoints(opts: UpOptions = {}): Promise<Endpoints>
           "the embedded PostgreSQL is not running; run: npx bellyfed-bench services up",
         );
       pgTarget = embeddedPgTarget(up.postgres.port, up.postgres.version);
+      // PG variables that name the embedded server may still choose another database on it
+      if (envPg && envPg.database !== pgTarget.database) {
+        const t = { ...pgTarget, database: envPg.database };
+        pgTarget = {
+          ...t,
+          description: describePg(t, `embedded PostgreSQL ${up.postgres.version}`),
+        };
+      }
     }
     if (wantDynamo) {
       if (!up.dynamodb)
