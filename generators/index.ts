@@ -69,6 +69,8 @@ export {
   uuidFor,
 } from "./ids.ts";
 export { GeneratorPool, type PoolOptions, type StreamOptions } from "./parallel.ts";
+export { poolsFor } from "./pool-builder.ts";
+export { type Pools, type PoolValues, poolsFromValues, poolValues } from "./pools.ts";
 export {
   DEFAULT_EPOCH,
   DEFAULT_SCALE,

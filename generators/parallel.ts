@@ -1,7 +1,9 @@
 import { Worker } from "node:worker_threads";
 import { DEFAULT_CHUNK_BYTES } from "./copy.ts";
-import { Dataset } from "./dataset.ts";
+import { Dataset } from "./dataset-core.ts";
 import type { TableName } from "./ids.ts";
+import { poolsFor } from "./pool-builder.ts";
+import { poolValues } from "./pools.ts";
 import type { ScaleConfig } from "./scale.ts";
 
 export interface JobMessage {
@@ -89,9 +91,10 @@ export class GeneratorPool {
     opts: PoolOptions = {},
   ) {
     const n = Math.max(1, opts.workers ?? 2);
+    const pools = poolValues(poolsFor(config.seed));
     const readies: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
-      const w = new Worker(BOOT, { eval: true, workerData: { config } });
+      const w = new Worker(BOOT, { eval: true, workerData: { config, pools } });
       this.workers.push(w);
       readies.push(
         new Promise((resolve, reject) => {
@@ -161,9 +164,14 @@ export class GeneratorPool {
     return state;
   }
 
+  /** Resolves once every worker has started (call before timing a stream). */
+  started(): Promise<void> {
+    return this.ready;
+  }
+
   /** Row count of a table for this pool's config. */
   count(table: TableName): number {
-    this.local ??= new Dataset(this.config);
+    this.local ??= new Dataset(this.config, poolsFor(this.config.seed));
     return this.local.count(table);
   }
 

@@ -4,14 +4,18 @@
  * transfers them to the parent.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { Dataset } from "./dataset.ts";
+import { Dataset } from "./dataset-core.ts";
 import type { JobMessage, WorkerReply } from "./parallel.ts";
+import { type PoolValues, poolsFromValues } from "./pools.ts";
 import type { ScaleConfig } from "./scale.ts";
 
 const port = parentPort;
 if (!port) throw new Error("generators/worker.ts must run in a worker thread");
 
-const ds = new Dataset(workerData.config as ScaleConfig);
+const ds = new Dataset(
+  workerData.config as ScaleConfig,
+  poolsFromValues(workerData.pools as PoolValues),
+);
 
 function send(msg: WorkerReply, transfer?: ArrayBuffer[]): void {
   port!.postMessage(msg, transfer);

@@ -2,7 +2,7 @@ import { CITIES } from "./catalogue/cities.ts";
 import { CUISINES, DISH_TYPES } from "./catalogue/cuisines.ts";
 import { BADGES, CAREER_LEVELS } from "./catalogue/reference.ts";
 import { GroupIndex } from "./group-index.ts";
-import { type Pools, poolsFor } from "./pools.ts";
+import type { Pools } from "./pools.ts";
 import {
   AffinePermutation,
   cumulative,
@@ -116,11 +116,11 @@ export class World {
   private _activity?: GroupIndex;
   private _reviewPerm?: AffinePermutation;
 
-  constructor(cfg: ScaleConfig) {
+  constructor(cfg: ScaleConfig, pools: Pools) {
     this.cfg = cfg;
     this.seed = cfg.seed;
     this.clock = new Clock(cfg.epochMs, cfg.windowDays);
-    this.pools = poolsFor(cfg.seed);
+    this.pools = pools;
     this.users = cfg.users;
     this.restaurants = cfg.restaurants;
     const nCities = CITIES.length;
