@@ -1,6 +1,7 @@
 import { BADGES, CAREER_LEVELS } from "./catalogue/reference.ts";
 import { TABLES, type TableName } from "./ids.ts";
 import { defaultPools, type Pools, type PoolValues, poolsFromValues } from "./pools.ts";
+import type { ScaleConfig } from "./scale.ts";
 import { TableGenerator } from "./table.ts";
 import { ACTIVITY_COLUMNS, ActivityCursor, type ActivityRow } from "./tables/activity.ts";
 import { DISH_COLUMNS, DishCursor, type DishRow } from "./tables/dishes.ts";
