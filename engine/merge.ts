@@ -10,15 +10,9 @@
  *   total successful operations over total measured time.
  */
 import { createHash } from "node:crypto";
-import { reevaluateThresholds } from "../gate/thresholds.ts";
+import { metricValues, reevaluateThresholds } from "../gate/thresholds.ts";
 import type { Histogram } from "./histogram.ts";
-import {
-  createHistogram,
-  decodeHistogram,
-  encodeHistogram,
-  percentileMs,
-  summarize,
-} from "./histogram.ts";
+import { createHistogram, decodeHistogram, encodeHistogram, summarize } from "./histogram.ts";
 import {
   type CapacityUsage,
   ERROR_CLASSES,
@@ -193,10 +187,7 @@ function finish(
   if (merged.pool === undefined) delete merged.pool;
   merged.thresholds = reevaluateThresholds(
     parts.map((s) => s.thresholds),
-    {
-      scenario: merged,
-      percentile: (metric, p) => percentileMs(metric === "latency" ? latency : service, p),
-    },
+    metricValues(merged, latency, service),
   );
   merged.passed = ok > 0 && merged.thresholds.every((t) => t.ok);
   return merged;

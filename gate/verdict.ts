@@ -139,8 +139,17 @@ function judge(
   options: CompareOptions,
 ): ScenarioGate {
   const current = combineRepeats(g.runs);
-  const thresholds = current.thresholds;
   const noSuccess = current.operations.ok === 0;
+  // a run with no successful operation never passes: results always carry the
+  // engine's implicit `operations ok>0`; add it to any result that lacks it
+  const thresholds = current.thresholds.some(
+    (t) => t.metric === "operations" && t.expression === "ok>0",
+  )
+    ? current.thresholds
+    : [
+        { expression: "ok>0", metric: "operations", actual: current.operations.ok, ok: !noSuccess },
+        ...current.thresholds,
+      ];
   const targetFailed = noSuccess || thresholds.some((t) => !t.ok);
   let comparisons: MetricComparison[] = [];
   let base: ScenarioResult | undefined;

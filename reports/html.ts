@@ -176,14 +176,10 @@ function scenarioSection(g: ScenarioGate, i: number, report: GateReport): string
     figure("dropped", s.operations.dropped.toLocaleString("en-US")),
     "</div>",
   );
-  if (g.thresholds.length > 0 || g.noSuccess) {
+  if (g.thresholds.length > 0) {
     parts.push(
       '<table class="data"><thead><tr><th>target</th><th>metric</th><th class="num">actual</th><th>result</th></tr></thead><tbody>',
     );
-    if (g.noSuccess)
-      parts.push(
-        '<tr class="fail"><td>successful operations &gt; 0</td><td>operations</td><td class="num">0</td><td>failed</td></tr>',
-      );
     for (const t of g.thresholds) {
       parts.push(
         `<tr class="${t.ok ? "pass" : "fail"}"><td><code>${e(t.expression)}</code></td><td>${e(t.metric)}</td><td class="num">${e(thresholdActual(t.metric, t.expression, t.actual))}</td><td>${t.ok ? "passed" : "failed"}</td></tr>`,

@@ -1,7 +1,8 @@
 /**
- * JUnit XML: one <testsuite> per scenario; one <testcase> per threshold, one
- * for "completed successful operations", and one per metric compared with the
- * baseline. Failures carry the actual value.
+ * JUnit XML: one <testsuite> per scenario; one <testcase> per threshold
+ * (including the implicit `operations ok>0`: a run with no successful
+ * operation never passes) and one per metric compared with the baseline.
+ * Failures carry the actual value.
  */
 import type { GateReport, ScenarioGate } from "../gate/verdict.ts";
 import { escapeXml as x } from "./escape.ts";
@@ -13,17 +14,7 @@ interface Case {
 }
 
 function cases(s: ScenarioGate): Case[] {
-  const out: Case[] = [
-    {
-      name: "completed successful operations",
-      failure: s.noSuccess
-        ? {
-            message: "no successful operations",
-            detail: `ok=0 errors=${JSON.stringify(s.current.operations.errors)}\n${s.current.operations.sampleErrors.join("\n")}`,
-          }
-        : undefined,
-    },
-  ];
+  const out: Case[] = [];
   for (const t of s.thresholds) {
     const actual = thresholdActual(t.metric, t.expression, t.actual);
     out.push({

@@ -32,16 +32,15 @@ export function renderMarkdown(report: GateReport): string {
   }
   for (const s of report.scenarios) {
     const failed = s.thresholds.filter((t) => !t.ok);
-    if (s.comparisons.length === 0 && failed.length === 0 && !s.noSuccess) continue;
+    if (s.comparisons.length === 0 && failed.length === 0) continue;
     out.push("", `### ${cell(s.name)}: ${ICON[s.verdict]}`, "");
-    if (s.noSuccess) out.push("- no successful operations");
     for (const t of failed) {
       out.push(
         `- threshold <code>${cell(t.expression)}</code> on ${cell(t.metric)} failed: actual ${thresholdActual(t.metric, t.expression, t.actual)}`,
       );
     }
     if (s.comparisons.length > 0) {
-      if (failed.length > 0 || s.noSuccess) out.push("");
+      if (failed.length > 0) out.push("");
       out.push(
         "| metric | baseline | current | change [interval] | p (worse) | verdict |",
         "|---|--:|--:|---|--:|---|",

@@ -95,7 +95,6 @@ export function renderTerminal(report: GateReport, opts: { color?: boolean } = {
   }
   const failures: string[] = [];
   for (const s of report.scenarios) {
-    if (s.noSuccess) failures.push(`  ${plain(s.name)}: no successful operations`);
     for (const t of s.thresholds.filter((x) => !x.ok)) {
       failures.push(
         `  ${plain(s.name)}: ${plain(t.metric)} ${plain(t.expression)} failed, actual ${thresholdActual(t.metric, t.expression, t.actual)}`,

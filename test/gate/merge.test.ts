@@ -97,7 +97,7 @@ describe("merge of two generators of one run", () => {
     const gated = await runCli(["gate", p("m.json")]);
     expect(gated.code).toBe(1);
     expect(gated.stdout).toMatch(/latency p\(95\)<8 failed, actual 1\d\.\d+ ms/);
-    expect(gated.stdout).toMatch(/trending .* 3\/4 passed/);
+    expect(gated.stdout).toMatch(/trending .* 4\/5 passed/);
 
     for (const [other, problem] of [
       ["medium.json", /scale 'medium'/],

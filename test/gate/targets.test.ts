@@ -28,6 +28,9 @@ describe("targets", () => {
     const run = buildRun({ scenarios: [{ name: "feed", seed: 1, errorRate: 1 }] });
     const report = evaluateGate([{ file: "r.json", run }], undefined);
     expect(report.scenarios[0].noSuccess).toBe(true);
+    expect(report.scenarios[0].thresholds).toEqual([
+      { expression: "ok>0", metric: "operations", actual: 0, ok: false },
+    ]);
     expect(report.scenarios[0].verdict).toBe("target failed");
   });
 
@@ -55,7 +58,8 @@ describe("targets", () => {
       run: buildRun({ scenarios: [{ name: "x", seed, medianMs: 10, thresholds: ["p(95)<15"] }] }),
     }));
     const report = evaluateGate(runs, undefined);
-    const t = report.scenarios[0].thresholds[0];
+    const [implicit, t] = report.scenarios[0].thresholds;
+    expect(implicit).toMatchObject({ metric: "operations", expression: "ok>0", ok: true });
     expect(t.expression).toBe("p(95)<15");
     expect(t.actual).toBeCloseTo(report.scenarios[0].current.latency.p95, 1);
     expect(t.ok).toBe(t.actual < 15);

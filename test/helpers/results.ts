@@ -19,8 +19,9 @@ import {
   type ScenarioResult,
   type TimeSeriesPoint,
 } from "../../engine/result.ts";
+import { evaluateThresholds, parseThreshold } from "../../engine/thresholds.ts";
 import { seededRandom } from "../../gate/stats.ts";
-import { compareThreshold, thresholdActual } from "../../gate/thresholds.ts";
+import { metricValues } from "../../gate/thresholds.ts";
 
 export interface ScenarioSpec {
   name: string;
@@ -127,15 +128,11 @@ export function buildScenario(spec: ScenarioSpec): ScenarioResult {
     generators: 1,
   };
   if (spec.startedAt) (scenario as unknown as { startedAt: string }).startedAt = spec.startedAt;
-  scenario.thresholds = (spec.thresholds ?? []).map((t) => {
-    const [metric, expression] = typeof t === "string" ? ["latency", t] : t;
-    const actual =
-      thresholdActual(metric, expression, {
-        scenario,
-        percentile: (_m, p) => percentileMs(latency, p),
-      }) ?? Number.NaN;
-    return { expression, metric, actual, ok: compareThreshold(expression, actual) ?? false };
-  });
+  // evaluated like the engine does (it adds the implicit operations ok>0 first)
+  const parsed = (spec.thresholds ?? []).map((t) =>
+    typeof t === "string" ? parseThreshold(t, "latency") : parseThreshold(t[1], t[0]),
+  );
+  scenario.thresholds = evaluateThresholds(parsed, metricValues(scenario, latency, latency));
   scenario.passed = ok > 0 && scenario.thresholds.every((t) => t.ok);
   return scenario;
 }
