@@ -6,14 +6,15 @@
  * PostgreSQL joins restaurants (by city), dish_rankings (by restaurant and
  * dish type) and dishes.
  *
- * Sampled: (city, dish type) pairs weighted by how many dishes of that type
- * the city's restaurants serve. Restaurants follow population, so big cities
- * come up most; a city is only asked for types it serves.
+ * Sampled: cities by population (hot cities), then within the city a dish
+ * type by how many of its dishes are of that type; a city is only asked for
+ * types its restaurants serve.
  */
 import type { Scenario } from "../engine/scenario.ts";
 import type { PgStore, Statement } from "../stores/postgres.ts";
-import type { WeightedPool } from "./lib/alias.ts";
-import { readPool } from "./lib/pools.ts";
+import { WeightedPool } from "./lib/alias.ts";
+import { withinCityWeights } from "./lib/cities.ts";
+import { readRows } from "./lib/pools.ts";
 
 export const BEST_DISHES: Statement = {
   name: "bellyfed_best_dishes",
@@ -30,12 +31,12 @@ export const BEST_DISHES: Statement = {
  LIMIT 10`,
 };
 
-/** (city, dish type) with the number of such dishes as the weight. */
-const PAIRS_SQL = `SELECT r.city, d.dish_type, count(*)::float8 AS weight
+/** (city, dish type) with the number of such dishes. */
+const PAIRS_SQL = `SELECT r.city, d.dish_type, count(*)::float8 AS dishes
   FROM dishes d JOIN restaurants r ON r.restaurant_id = d.restaurant_id
  WHERE r.city IS NOT NULL
  GROUP BY r.city, d.dish_type
- ORDER BY weight DESC, r.city, d.dish_type
+ ORDER BY dishes DESC, r.city, d.dish_type
  LIMIT $1`;
 
 export interface BestDishRow {
@@ -63,13 +64,18 @@ const scenario: Scenario<BestDishesState, BestDishesParams> = {
 
   async setup(ctx) {
     const pg = ctx.pg!;
-    const pairs = await readPool(
+    const rows = await readRows<{ city: string; dish_type: string; dishes: number }>(
       pg,
       "best-dishes",
       "dishes in restaurants with a city",
       PAIRS_SQL,
-      (r: { city: string; dish_type: string; weight: number }) =>
-        [r.city, r.dish_type] as BestDishesParams,
+    );
+    const pairs = new WeightedPool(
+      rows.map((r): BestDishesParams => [r.city, r.dish_type]),
+      withinCityWeights(
+        rows.map((r) => r.city),
+        rows.map((r) => r.dishes),
+      ),
     );
     return { pg, pairs };
   },

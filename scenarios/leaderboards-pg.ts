@@ -5,16 +5,17 @@
  * rankings, ties by restaurant_id). Run beside `leaderboards` to see what the
  * DynamoDB read model saves.
  *
- * Sampled: (city, cuisine_type) weighted by the number of ranked restaurants,
- * capped at the leaderboard size: the weights `leaderboards` reads from
- * DynamoDB.
+ * Sampled: leaderboards with ranked restaurants, cities by population, then
+ * cuisines by how many restaurants the leaderboard ranks: the weights
+ * `leaderboards` computes from DynamoDB.
  */
 import type { Scenario } from "../engine/scenario.ts";
 import { LEADERBOARD_SIZE } from "../generators/load/read-models.ts";
 import type { PgStore, Statement } from "../stores/postgres.ts";
 import { LEADERBOARD_TOP } from "./leaderboards.ts";
-import type { WeightedPool } from "./lib/alias.ts";
-import { readPool } from "./lib/pools.ts";
+import { WeightedPool } from "./lib/alias.ts";
+import { withinCityWeights } from "./lib/cities.ts";
+import { readRows } from "./lib/pools.ts";
 
 export const LEADERBOARD_TOP_N: Statement = {
   name: "bellyfed_leaderboard_top",
@@ -28,14 +29,14 @@ export const LEADERBOARD_TOP_N: Statement = {
  LIMIT ${LEADERBOARD_TOP}`,
 };
 
-/** Every (city, cuisine_type) with ranked restaurants, weighted like the DynamoDB leaderboards. */
-const BOARDS_SQL = `SELECT r.city, c.cuisine, least(count(*), ${LEADERBOARD_SIZE})::float8 AS weight
+/** Every (city, cuisine_type) with ranked restaurants, and how many the leaderboard ranks. */
+const BOARDS_SQL = `SELECT r.city, c.cuisine, least(count(*), ${LEADERBOARD_SIZE})::float8 AS size
   FROM restaurants r
  CROSS JOIN LATERAL unnest(r.cuisine_type) AS c(cuisine)
  WHERE r.city IS NOT NULL AND c.cuisine IS NOT NULL
    AND EXISTS (SELECT 1 FROM dish_rankings dr WHERE dr.restaurant_id = r.restaurant_id)
  GROUP BY r.city, c.cuisine
- ORDER BY weight DESC, r.city, c.cuisine
+ ORDER BY size DESC, r.city, c.cuisine
  LIMIT $1`;
 
 export interface LeaderboardEntryRow {
@@ -61,13 +62,18 @@ const scenario: Scenario<LeaderboardsPgState, LeaderboardPgParams> = {
 
   async setup(ctx) {
     const pg = ctx.pg!;
-    const boards = await readPool(
+    const rows = await readRows<{ city: string; cuisine: string; size: number }>(
       pg,
       "leaderboards-pg",
       "ranked restaurants with a city and cuisine",
       BOARDS_SQL,
-      (r: { city: string; cuisine: string; weight: number }) =>
-        [r.city, r.cuisine] as LeaderboardPgParams,
+    );
+    const boards = new WeightedPool(
+      rows.map((r): LeaderboardPgParams => [r.city, r.cuisine]),
+      withinCityWeights(
+        rows.map((r) => r.city),
+        rows.map((r) => r.size),
+      ),
     );
     return { pg, boards };
   },

@@ -5,15 +5,19 @@
  * (e.g. "Tokyo#Japanese"), in rank order, the top 10 restaurants.
  * `leaderboards-pg` computes the same top 10 in PostgreSQL.
  *
- * Sampled: leaderboards weighted by how many restaurants they rank (big
- * cities and common cuisines most), the same weights leaderboards-pg uses.
+ * Sampled: cities by population, then cuisines by how many restaurants the
+ * leaderboard ranks (the same weights leaderboards-pg uses).
  */
 import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Scenario } from "../engine/scenario.ts";
 import { ATTR, LEADERBOARDS_TABLE } from "../schema/index.ts";
 import type { DynamoStore } from "../stores/dynamo.ts";
 import { WeightedPool } from "./lib/alias.ts";
+import { withinCityWeights } from "./lib/cities.ts";
 import { partitionSizes } from "./lib/dynamo-keys.ts";
+
+/** The city of a `city#cuisine_type` leaderboard. */
+const cityOf = (type: string) => type.slice(0, type.lastIndexOf("#"));
 
 export const LEADERBOARD_TOP = 10;
 
@@ -53,7 +57,10 @@ const scenario: Scenario<LeaderboardsState, QueryCommandInput> = {
       dynamo,
       queries: new WeightedPool(
         types.map((t) => leaderboardQuery(dynamo, t)),
-        types.map((t) => sizes.get(t)!),
+        withinCityWeights(
+          types.map(cityOf),
+          types.map((t) => sizes.get(t)!),
+        ),
       ),
     };
   },

@@ -8,10 +8,10 @@
  */
 import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import type { Scenario } from "../engine/scenario.ts";
-import { CITIES } from "../generators/catalogue/cities.ts";
 import { ATTR, TRENDING_DISHES_TABLE, TRENDING_SCORE_INDEX } from "../schema/index.ts";
 import type { DynamoStore } from "../stores/dynamo.ts";
 import { WeightedPool } from "./lib/alias.ts";
+import { cityWeight } from "./lib/cities.ts";
 import { partitionSizes } from "./lib/dynamo-keys.ts";
 
 export const TRENDING_LIMIT = 20;
@@ -29,8 +29,6 @@ export function trendingQuery(dynamo: DynamoStore, city: string): QueryCommandIn
   };
 }
 
-const POPULATION = new Map(CITIES.map((c) => [c.name, c.population]));
-
 export interface TrendingState {
   dynamo: DynamoStore;
   /** per city with trending items: its Query, weighted by population */
@@ -46,13 +44,11 @@ const scenario: Scenario<TrendingState, QueryCommandInput> = {
     const dynamo = ctx.dynamo!;
     const sizes = await partitionSizes(dynamo, "trending", TRENDING_DISHES_TABLE, ATTR.locationId);
     const cities = [...sizes.keys()].sort();
-    // a city missing from the catalogue weighs as much as the smallest one
-    const smallest = Math.min(...POPULATION.values());
     return {
       dynamo,
       queries: new WeightedPool(
         cities.map((c) => trendingQuery(dynamo, c)),
-        cities.map((c) => POPULATION.get(c) ?? smallest),
+        cities.map(cityWeight),
       ),
     };
   },

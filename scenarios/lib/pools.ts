@@ -13,11 +13,20 @@ export const POOL_MAX = 200_000;
 /** The fix named in every "no data" message. */
 export const LOAD_HINT = "load data first: bellyfed-bench load --scale small";
 
-/**
- * Runs a setup query returning rows of (weight, ...columns) and builds a
- * weighted pool of `make(row)` values. `sql` is parameterized; `$1` is the
- * pool size limit. An empty result is a UsageError naming the scenario.
- */
+/** Runs a setup query (`$1` is the pool size limit); no rows is a UsageError naming the scenario. */
+export async function readRows<R extends object>(
+  pg: PgStore,
+  scenario: string,
+  what: string,
+  sql: string,
+): Promise<R[]> {
+  const { rows } = await pg.pool.query<R>({ text: sql, values: [POOL_MAX] });
+  if (rows.length === 0)
+    throw new UsageError(`${scenario}: the database has no ${what}; ${LOAD_HINT}`);
+  return rows;
+}
+
+/** A weighted pool of `make(row)` from a setup query whose rows carry a `weight`. */
 export async function readPool<R extends { weight: number | string }, T>(
   pg: PgStore,
   scenario: string,
@@ -25,14 +34,9 @@ export async function readPool<R extends { weight: number | string }, T>(
   sql: string,
   make: (row: R) => T,
 ): Promise<WeightedPool<T>> {
-  const { rows } = await pg.pool.query<R>({ text: sql, values: [POOL_MAX] });
-  if (rows.length === 0)
-    throw new UsageError(`${scenario}: the database has no ${what}; ${LOAD_HINT}`);
-  const values = new Array<T>(rows.length);
-  const weights = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    values[i] = make(rows[i]);
-    weights[i] = Number(rows[i].weight);
-  }
-  return new WeightedPool(values, weights);
+  const rows = await readRows<R>(pg, scenario, what, sql);
+  return new WeightedPool(
+    rows.map(make),
+    rows.map((r) => Number(r.weight)),
+  );
 }
