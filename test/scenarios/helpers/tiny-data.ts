@@ -24,6 +24,7 @@ type EnsureLoaded = (o: {
   seed: number;
   indexSet: string;
   endpoints?: unknown;
+  showProgress?: boolean;
 }) => Promise<unknown>;
 
 /**
@@ -44,6 +45,7 @@ export async function tinyStores(name: string): Promise<Scratch> {
         ...TINY,
         indexSet: "seed",
         endpoints: { pg: scratch.pg, dynamo: scratch.dynamo },
+        showProgress: false,
       });
     } else {
       await loadByHand(scratch);
