@@ -1,0 +1,164 @@
+import { DescribeTableCommand, type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import pg from "pg";
+import {
+  applyDynamoTables,
+  assertDynamoSafe,
+  type Billing,
+  dropDynamoTables,
+  ON_DEMAND,
+  tableNames,
+} from "../../schema/index.ts";
+import { pgClientConfig } from "../../stores/postgres.ts";
+import type { PgTarget } from "../../stores/types.ts";
+import { BatchWriter, type CapacityTotals, type Item } from "./batch-writer.ts";
+import { type DynamoLoadState, tableCreationTimes, writeDynamoState } from "./dynamo-state.ts";
+import { streamRows } from "./pg-cursor.ts";
+import type { LoadProgress } from "./progress.ts";
+import { READ_MODEL_VERSION, READ_MODELS } from "./read-models.ts";
+
+/**
+ * Builds the three read models from the loaded PostgreSQL data and writes
+ * them to DynamoDB: the prefix's tables are emptied by deleting and
+ * recreating them (only tables the harness created; billing kept), then each
+ * model's SQL is streamed through a cursor into BatchWriteItem.
+ */
+
+export interface DynamoLoadOptions {
+  client: DynamoDBClient;
+  prefix: string;
+  pg: PgTarget;
+  scale: string;
+  seed: number;
+  /** the data's "now" (ISO, UTC): the end of the generated time window */
+  nowIso: string;
+  force?: boolean;
+  concurrency?: number;
+  progress?: LoadProgress;
+  signal?: AbortSignal;
+}
+
+export interface DynamoLoadResult {
+  itemCounts: Record<string, number>;
+  capacity: CapacityTotals;
+  requests: number;
+  retries: number;
+  throttles: number;
+  durationMs: number;
+}
+
+async function billingOf(client: DynamoDBClient, name: string): Promise<Billing | null> {
+  try {
+    const t = (await client.send(new DescribeTableCommand({ TableName: name }))).Table;
+    if (!t) return null;
+    const p = t.ProvisionedThroughput;
+    if (t.BillingModeSummary?.BillingMode === "PAY_PER_REQUEST" || !p?.ReadCapacityUnits)
+      return ON_DEMAND;
+    return {
+      mode: "provisioned",
+      readCapacityUnits: p.ReadCapacityUnits,
+      writeCapacityUnits: p.WriteCapacityUnits ?? p.ReadCapacityUnits,
+    };
+  } catch (e) {
+    if ((e as { name?: string }).name === "ResourceNotFoundException") return null;
+    throw e;
+  }
+}
+
+async function isEmpty(client: DynamoDBClient, name: string): Promise<boolean> {
+  const out = await client.send(new ScanCommand({ TableName: name, Limit: 1 }));
+  return (out.Items ?? []).length === 0 && !out.LastEvaluatedKey;
+}
+
+/** Empties the prefix's three tables (recreating those that hold items) and makes sure they exist. */
+export async function resetDynamoTables(
+  client: DynamoDBClient,
+  prefix: string,
+  force = false,
+): Promise<void> {
+  const names = tableNames(prefix);
+  const { existing } = await assertDynamoSafe(client, prefix, names, {
+    force,
+    action: "replace their items anyway",
+  });
+  let billing: Billing = ON_DEMAND;
+  let dirty = false;
+  for (const name of existing) {
+    billing = (await billingOf(client, name)) ?? billing;
+    if (!(await isEmpty(client, name))) dirty = true;
+  }
+  if (dirty) await dropDynamoTables(client, { prefix, force });
+  await applyDynamoTables(client, { prefix, billing, force });
+}
+
+export async function loadDynamo(opts: DynamoLoadOptions): Promise<DynamoLoadResult> {
+  const t0 = Date.now();
+  const { client, prefix } = opts;
+  const state: DynamoLoadState = {
+    scale: opts.scale,
+    seed: opts.seed,
+    modelVersion: READ_MODEL_VERSION,
+    status: "loading",
+    itemCounts: {},
+    startedAt: new Date(t0).toISOString(),
+    finishedAt: null,
+    durationMs: null,
+    tablesCreated: {},
+  };
+  await writeDynamoState(client, prefix, state);
+  await resetDynamoTables(client, prefix, opts.force);
+
+  const writer = new BatchWriter(client, {
+    concurrency: opts.concurrency ?? 16,
+    signal: opts.signal,
+    onWritten: (table, n) => opts.progress?.update(table.slice(prefix.length), n, 0),
+  });
+  const pgClient = new pg.Client(pgClientConfig(opts.pg));
+  pgClient.on("error", () => {});
+  await pgClient.connect();
+  const counts: Record<string, number> = {};
+  try {
+    // the data's now as a TIMESTAMP literal (UTC, no zone)
+    const nowTs = opts.nowIso.replace("Z", "");
+    for (const model of READ_MODELS) {
+      const table = `${prefix}${model.table}`;
+      let total = 0;
+      if (model.countSql) total = Number((await pgClient.query(model.countSql)).rows[0].n);
+      opts.progress?.add(model.table, total);
+      let batch: Item[] = [];
+      const n = await streamRows<never>(pgClient, model.sql, model.params(nowTs), async (rows) => {
+        for (const r of rows) {
+          batch.push(model.toItem(r, opts.nowIso));
+          if (batch.length === 25) {
+            await writer.put(table, batch);
+            batch = [];
+          }
+        }
+        if (opts.signal?.aborted) throw opts.signal.reason;
+      });
+      if (batch.length > 0) await writer.put(table, batch);
+      await writer.flush();
+      counts[model.table] = n;
+      opts.progress?.finish(model.table);
+    }
+  } finally {
+    await pgClient.end().catch(() => {});
+  }
+  const created = await tableCreationTimes(client, tableNames(prefix));
+  const finished = Date.now();
+  await writeDynamoState(client, prefix, {
+    ...state,
+    status: "complete",
+    itemCounts: counts,
+    finishedAt: new Date(finished).toISOString(),
+    durationMs: finished - t0,
+    tablesCreated: Object.fromEntries(Object.entries(created).map(([k, v]) => [k, v ?? 0])),
+  });
+  return {
+    itemCounts: counts,
+    capacity: writer.capacity,
+    requests: writer.requests,
+    retries: writer.retries,
+    throttles: writer.throttles,
+    durationMs: finished - t0,
+  };
+}

@@ -1,0 +1,377 @@
+import { type DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import pg from "pg";
+import {
+  applyForeignKeys,
+  applyIndexSet,
+  assertDynamoSafe,
+  assertPgSafe,
+  DEFAULT_INDEX_SET,
+  type IndexSet,
+  loadIndexSet,
+  type PgMarker,
+  readPgMarker,
+  tableNames,
+} from "../../schema/index.ts";
+import { UsageError } from "../../scripts/lib/errors.ts";
+import { createDynamoClient } from "../../stores/dynamo.ts";
+import { pgClientConfig } from "../../stores/postgres.ts";
+import type { DynamoTarget, Endpoints, PgTarget } from "../../stores/types.ts";
+import type { CapacityTotals } from "./batch-writer.ts";
+import { loadDynamo } from "./dynamo-loader.ts";
+import {
+  type DynamoLoadState,
+  readDynamoState,
+  stateStillHolds,
+  tableCreationTimes,
+} from "./dynamo-state.ts";
+import { loadPostgres, type PgLoadResult } from "./pg-loader.ts";
+import { LoadProgress, type ProgressListener } from "./progress.ts";
+import { READ_MODEL_VERSION } from "./read-models.ts";
+import { dataNowIso, resolveRequest, type ScaleRequest } from "./request.ts";
+
+/**
+ * The loader's API: `load` (the CLI's `load`), `ensureLoaded` (what `run`
+ * calls before every benchmark: a few catalog reads when the data is there)
+ * and `loadStatus`. Both stores are guarded: a database or DynamoDB prefix
+ * holding tables bellyfed-bench did not create is refused (UsageError) before
+ * anything is written, unless `force`.
+ */
+
+export type { ProgressEvent, ProgressListener } from "./progress.ts";
+export { LEADERBOARD_SQL, TRENDING_SQL, USER_POPULARITY_SQL } from "./read-models.ts";
+
+export interface LoadRequest extends ScaleRequest {
+  /** index set to build (default: the active one, or `seed`) */
+  indexSet?: string;
+  only?: "pg" | "dynamo";
+  /** load into / replace stores holding tables bellyfed-bench did not create */
+  force?: boolean;
+  /** load again even when the same scale and seed are already complete */
+  reload?: boolean;
+  endpoints?: Endpoints;
+  onProgress?: ProgressListener;
+  /** where progress bars / lines go (default stderr; null for none) */
+  progressOut?: NodeJS.WriteStream | null;
+  /** one line per decision ("PostgreSQL: loading small seed 1") */
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+  lanes?: number;
+}
+
+export type StoreAction = "loaded" | "skipped" | "index-set" | "not-requested";
+
+export interface LoadSummary {
+  scale: string;
+  seed: number;
+  indexSet: string;
+  pg: {
+    action: StoreAction;
+    /** what the marker said before ("complete", "loading" = interrupted, "none") */
+    before: string;
+    rowCounts: Record<string, number>;
+    durationMs: number;
+    result?: PgLoadResult;
+  };
+  dynamo: {
+    action: StoreAction;
+    before: string;
+    itemCounts: Record<string, number>;
+    durationMs: number;
+    capacity?: CapacityTotals;
+    retries?: number;
+    throttles?: number;
+  };
+  totalMs: number;
+}
+
+async function connectPg(target: PgTarget): Promise<pg.Client> {
+  const c = new pg.Client({ ...pgClientConfig(target), connectionTimeoutMillis: 5000 });
+  c.on("error", () => {});
+  try {
+    await c.connect();
+  } catch (e) {
+    const why = (e as Error).message || (e as NodeJS.ErrnoException).code || "no answer";
+    throw new UsageError(
+      `cannot reach ${target.description}: ${why}; start it with 'npx bellyfed-bench services up' or fix DATABASE_URL / PG* variables`,
+    );
+  }
+  return c;
+}
+
+async function checkDynamo(client: DynamoDBClient, target: DynamoTarget): Promise<void> {
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), {
+      abortSignal: AbortSignal.timeout(5000),
+    });
+  } catch (e) {
+    const why = (e as Error).message || (e as { name?: string }).name || "no answer";
+    throw new UsageError(
+      `cannot reach DynamoDB ${target.description}: ${why}; start it with 'npx bellyfed-bench services up' or fix AWS_ENDPOINT_URL_DYNAMODB`,
+    );
+  }
+}
+
+function describeLoad(l: PgMarker["load"] | DynamoLoadState | null): string {
+  if (!l) return "none";
+  return `${l.scale} seed ${l.seed} ${l.status === "loading" ? "interrupted" : "complete"}`;
+}
+
+function pgIsCurrent(marker: PgMarker | null, label: string, seed: number): boolean {
+  const l = marker?.load;
+  return !!l && l.status === "complete" && l.scale === label && l.seed === seed;
+}
+
+function dynamoIsCurrent(
+  state: DynamoLoadState | null,
+  created: Record<string, number | null>,
+  label: string,
+  seed: number,
+): boolean {
+  return (
+    !!state &&
+    stateStillHolds(state, created) &&
+    state.scale === label &&
+    state.seed === seed &&
+    state.modelVersion === READ_MODEL_VERSION
+  );
+}
+
+/**
+ * Loads the requested data where it is not already complete. Validates
+ * everything (scale, seed, index set, reachability, markers) before writing.
+ */
+export async function load(req: LoadRequest): Promise<LoadSummary> {
+  const t0 = Date.now();
+  const { config, label } = resolveRequest(req);
+  const requestedSet: IndexSet | undefined =
+    req.indexSet === undefined ? undefined : loadIndexSet(req.indexSet);
+  const log = req.log ?? (() => {});
+  const wantPg = req.only !== "dynamo";
+  const wantDynamo = req.only !== "pg";
+  const endpoints =
+    req.endpoints ?? (await (await import("../../stores/services.ts")).resolveEndpoints());
+  const prefix = endpoints.dynamo.tablePrefix;
+
+  const pgc = await connectPg(endpoints.pg);
+  const dyn = wantDynamo ? createDynamoClient(endpoints.dynamo, 32) : null;
+  try {
+    // guards and state, before anything is written
+    await assertPgSafe(pgc, { force: req.force, action: "load into it anyway" });
+    if (dyn) {
+      await checkDynamo(dyn, endpoints.dynamo);
+      await assertDynamoSafe(dyn, prefix, tableNames(prefix), {
+        force: req.force,
+        action: "replace them anyway",
+        where: endpoints.dynamo.description,
+      });
+    }
+    const marker = await readPgMarker(pgc);
+    const set = requestedSet ?? loadIndexSet(marker?.indexSet ?? DEFAULT_INDEX_SET);
+    const dState = dyn ? await readDynamoState(dyn, prefix) : null;
+    const created = dyn ? await tableCreationTimes(dyn, tableNames(prefix)) : {};
+
+    const summary: LoadSummary = {
+      scale: label,
+      seed: config.seed,
+      indexSet: set.name,
+      pg: {
+        action: "not-requested",
+        before: describeLoad(marker?.load ?? null),
+        rowCounts: marker?.load?.rowCounts ?? {},
+        durationMs: 0,
+      },
+      dynamo: {
+        action: "not-requested",
+        before: describeLoad(dState),
+        itemCounts: dState?.itemCounts ?? {},
+        durationMs: 0,
+      },
+      totalMs: 0,
+    };
+
+    const pgCurrent = pgIsCurrent(marker, label, config.seed);
+    if (!wantPg && !pgCurrent) {
+      throw new UsageError(
+        `PostgreSQL does not hold ${label} seed ${config.seed} (it holds: ${summary.pg.before}); the DynamoDB read models are built from it: run 'bellyfed-bench load --scale ${config.scale} --seed ${config.seed} --only pg' first`,
+      );
+    }
+    const out = req.progressOut === undefined ? process.stderr : req.progressOut;
+
+    if (wantPg) {
+      if (pgCurrent && !req.reload) {
+        if (marker?.indexSet !== set.name) {
+          log(
+            `PostgreSQL: ${label} seed ${config.seed} already loaded; switching index set ${marker?.indexSet ?? "none"} -> ${set.name}`,
+          );
+          await applyIndexSet(pgc, set);
+          await applyForeignKeys(pgc);
+          summary.pg.action = "index-set";
+        } else {
+          log(
+            `PostgreSQL: ${label} seed ${config.seed} already loaded (index set ${set.name}); nothing to do (--reload loads it again)`,
+          );
+          summary.pg.action = "skipped";
+        }
+      } else {
+        if (marker?.load?.status === "loading") {
+          log(
+            `PostgreSQL: the previous load (${marker.load.scale} seed ${marker.load.seed}, started ${marker.load.startedAt.toISOString()}) did not finish; loading again`,
+          );
+        }
+        log(`PostgreSQL: loading ${label} seed ${config.seed} into ${endpoints.pg.description}`);
+        const pgProgress = new LoadProgress("rows", out, req.onProgress);
+        try {
+          const result = await loadPostgres({
+            target: endpoints.pg,
+            config,
+            label,
+            indexSet: set,
+            force: req.force,
+            lanes: req.lanes,
+            progress: pgProgress,
+            signal: req.signal,
+          });
+          summary.pg.action = "loaded";
+          summary.pg.rowCounts = result.rowCounts;
+          summary.pg.durationMs = result.durationMs;
+          summary.pg.result = result;
+        } finally {
+          pgProgress.stop();
+        }
+      }
+    }
+
+    if (dyn) {
+      const current = dynamoIsCurrent(dState, created, label, config.seed);
+      if (current && !req.reload) {
+        log(`DynamoDB: read models of ${label} seed ${config.seed} already loaded; nothing to do`);
+        summary.dynamo.action = "skipped";
+      } else {
+        if (dState?.status === "loading") {
+          log(
+            `DynamoDB: the previous load (${dState.scale} seed ${dState.seed}, started ${dState.startedAt}) did not finish; loading again`,
+          );
+        }
+        log(
+          `DynamoDB: building the read models of ${label} seed ${config.seed} into ${endpoints.dynamo.description}${prefix ? ` (prefix ${prefix})` : ""}`,
+        );
+        const dProgress = new LoadProgress("items", out, req.onProgress);
+        try {
+          const r = await loadDynamo({
+            client: dyn,
+            prefix,
+            pg: endpoints.pg,
+            scale: label,
+            seed: config.seed,
+            nowIso: dataNowIso(config),
+            force: req.force,
+            progress: dProgress,
+            signal: req.signal,
+          });
+          summary.dynamo.action = "loaded";
+          summary.dynamo.itemCounts = r.itemCounts;
+          summary.dynamo.durationMs = r.durationMs;
+          summary.dynamo.capacity = r.capacity;
+          summary.dynamo.retries = r.retries;
+          summary.dynamo.throttles = r.throttles;
+        } finally {
+          dProgress.stop();
+        }
+      }
+    }
+    summary.totalMs = Date.now() - t0;
+    return summary;
+  } finally {
+    await pgc.end().catch(() => {});
+    dyn?.destroy();
+  }
+}
+
+export interface EnsureLoadedOptions {
+  scale: string;
+  seed: number;
+  indexSet?: string;
+  endpoints?: Endpoints;
+  onProgress?: ProgressListener;
+  /** progress on stderr (default true) */
+  showProgress?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * What `run` calls before a benchmark: the schema applied, the requested
+ * scale and seed loaded into both stores with the requested index set. When
+ * that is already so, it only reads the markers (well under a second).
+ */
+export function ensureLoaded(opts: EnsureLoadedOptions): Promise<LoadSummary> {
+  return load({
+    scale: opts.scale,
+    seed: opts.seed,
+    indexSet: opts.indexSet,
+    endpoints: opts.endpoints,
+    onProgress: opts.onProgress,
+    progressOut: opts.showProgress === false ? null : process.stderr,
+    signal: opts.signal,
+    log: opts.showProgress === false ? undefined : (l) => process.stderr.write(`${l}\n`),
+  });
+}
+
+export interface LoadStatusReport {
+  pg: {
+    description: string;
+    database: string;
+    marked: boolean;
+    indexSet: string | null;
+    load: PgMarker["load"];
+  };
+  dynamo: {
+    description: string;
+    prefix: string;
+    state: DynamoLoadState | null;
+    /** false when a table was recreated or deleted since the load */
+    tablesIntact: boolean;
+  } | null;
+}
+
+/** What is loaded where (no writes). */
+export async function loadStatus(
+  endpoints: Endpoints,
+  withDynamo = true,
+): Promise<LoadStatusReport> {
+  const pgc = await connectPg(endpoints.pg);
+  try {
+    const db = (await pgc.query("SELECT current_database() AS db")).rows[0].db as string;
+    const marker = await readPgMarker(pgc);
+    const report: LoadStatusReport = {
+      pg: {
+        description: endpoints.pg.description,
+        database: db,
+        marked: marker !== null,
+        indexSet: marker?.indexSet ?? null,
+        load: marker?.load ?? null,
+      },
+      dynamo: null,
+    };
+    if (withDynamo) {
+      const dyn = createDynamoClient(endpoints.dynamo, 4);
+      try {
+        await checkDynamo(dyn, endpoints.dynamo);
+        const prefix = endpoints.dynamo.tablePrefix;
+        const state = await readDynamoState(dyn, prefix);
+        const created = await tableCreationTimes(dyn, tableNames(prefix));
+        report.dynamo = {
+          description: endpoints.dynamo.description,
+          prefix,
+          state,
+          tablesIntact:
+            state !== null && state.status === "complete" && stateStillHolds(state, created),
+        };
+      } finally {
+        dyn.destroy();
+      }
+    }
+    return report;
+  } finally {
+    await pgc.end().catch(() => {});
+  }
+}

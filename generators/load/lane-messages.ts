@@ -1,0 +1,34 @@
+import type { PgTarget } from "../../stores/types.ts";
+import type { ScaleConfig, TableName } from "../index.ts";
+
+/** What a loader lane is started with (workerData). */
+export interface LaneInit {
+  config: ScaleConfig;
+  /** null: write the COPY text to files instead of a server (the benchmark's baseline files) */
+  pg: PgTarget | null;
+  /** SET statements run on the lane's connection */
+  session: string[];
+  /** size of the Buffers handed to the COPY stream */
+  chunkBytes: number;
+}
+
+/** One unit of work: rows [from, to) of a table. */
+export interface LaneTask {
+  type: "task";
+  id: number;
+  table: TableName;
+  from: number;
+  to: number;
+  /** when set, COPY from this file (plain-COPY baseline) instead of generating */
+  sourceFile?: string;
+  /** when set, write the generated COPY text to this file instead of a server */
+  targetFile?: string;
+}
+
+export type ToLane = LaneTask | { type: "stop" };
+
+export type FromLane =
+  | { type: "ready" }
+  | { type: "progress"; table: TableName; rows: number; bytes: number }
+  | { type: "done"; id: number; table: TableName; rows: number; bytes: number; ms: number }
+  | { type: "error"; message: string; code?: string };

@@ -1,0 +1,87 @@
+import { Worker } from "node:worker_threads";
+import type { TableName } from "../index.ts";
+import type { FromLane, LaneInit, LaneTask } from "./lane-messages.ts";
+
+const BOOT = new URL("./lane-boot.mjs", import.meta.url);
+
+export interface TaskResult {
+  table: TableName;
+  rows: number;
+  bytes: number;
+  ms: number;
+}
+
+export interface LaneRunOptions {
+  lanes: number;
+  init: LaneInit;
+  tasks: Omit<LaneTask, "type" | "id">[];
+  onProgress?: (table: TableName, rows: number, bytes: number) => void;
+  /** a task ran to its end */
+  onTaskDone?: (table: TableName, r: TaskResult) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs tasks (row ranges of tables) on `lanes` worker threads, in order, each
+ * lane taking the next task when it finishes one. The first failure (or an
+ * abort) terminates every lane, which closes their connections: the server
+ * rolls back the COPYs in flight.
+ */
+export async function runLanes(opts: LaneRunOptions): Promise<TaskResult[]> {
+  const queue = opts.tasks.map((t, id) => ({ ...t, type: "task" as const, id }));
+  const results: TaskResult[] = [];
+  const n = Math.max(1, Math.min(opts.lanes, queue.length));
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let running = 0;
+      let failed = false;
+      const fail = (e: Error) => {
+        if (failed) return;
+        failed = true;
+        reject(e);
+      };
+      if (opts.signal) {
+        if (opts.signal.aborted) return fail(opts.signal.reason as Error);
+        opts.signal.addEventListener("abort", () => fail(opts.signal!.reason as Error), {
+          once: true,
+        });
+      }
+      const feed = (w: Worker) => {
+        if (failed) return;
+        if (next < queue.length) {
+          running++;
+          w.postMessage(queue[next++]);
+        } else if (running === 0) resolve();
+      };
+      for (let i = 0; i < n; i++) {
+        const w = new Worker(BOOT, { workerData: opts.init, stdout: false });
+        workers.push(w);
+        w.on("message", (m: FromLane) => {
+          if (m.type === "ready") feed(w);
+          else if (m.type === "progress") opts.onProgress?.(m.table, m.rows, m.bytes);
+          else if (m.type === "done") {
+            running--;
+            const r = { table: m.table, rows: m.rows, bytes: m.bytes, ms: m.ms };
+            results.push(r);
+            opts.onTaskDone?.(m.table, r);
+            feed(w);
+            if (next >= queue.length && running === 0) resolve();
+          } else if (m.type === "error") {
+            const e = new Error(m.message) as Error & { code?: string };
+            e.code = m.code;
+            fail(e);
+          }
+        });
+        w.on("error", (e) => fail(e));
+        w.on("exit", (code) => {
+          if (code !== 0) fail(new Error(`a loader lane stopped (exit code ${code})`));
+        });
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate().catch(() => 0)));
+  }
+  return results;
+}
