@@ -1,6 +1,7 @@
 import { redact } from "../scripts/lib/errors.ts";
 import { classifyError } from "./classify.ts";
-import { createHistogram, encodeHistogram, type Histogram, recordUs } from "./histogram.ts";
+import { Counts } from "./counts.ts";
+import { encodeHistogram } from "./histogram.ts";
 import type { ErrorClass } from "./result.ts";
 
 /**
@@ -35,11 +36,13 @@ const MAX_SAMPLE_ERRORS = 5;
  * failures cannot hide a tail. Per-second figures are bucketed by completion
  * time; dropped iterations by their intended start.
  *
- * Hot path (ok): two clamps, three histogram increments, two array writes.
+ * Hot path (ok): three bucket increments (engine/counts.ts), a few
+ * comparisons and array writes; once per second the second's counts are
+ * encoded.
  */
 export class Recorder {
-  readonly latency: Histogram = createHistogram(3);
-  readonly serviceTime: Histogram = createHistogram(3);
+  readonly latency = new Counts(3);
+  readonly serviceTime = new Counts(3);
   ok = 0;
   readonly errors: Record<ErrorClass, number> = {
     timeout: 0,
@@ -55,9 +58,11 @@ export class Recorder {
   private readonly secOps: number[] = [];
   private readonly secErrors: number[] = [];
   private readonly secDropped: number[] = [];
-  private readonly secHist: Array<Histogram | undefined> = [];
+  /** encoded latency histograms of completed seconds; the current second records into `secCounts` */
+  private readonly secEncoded: Array<string | null> = [];
+  private readonly secCounts = new Counts(2);
   private curSec = -1;
-  private curHist: Histogram | undefined;
+  private lastSecondP99Ms = 0;
 
   constructor(readonly measureStartUs: number) {}
 
@@ -100,21 +105,20 @@ export class Recorder {
     return e.timeout + e.throttled + e.connection + e.query + e.other;
   }
 
-  /** p99 of the last complete second (live progress), in ms */
+  /** p99 of the last completed second (live progress), in ms */
   recentP99Ms(): number {
-    const h = this.secHist[this.curSec - 1] ?? this.curHist;
-    return h && h.totalCount > 0 ? h.getValueAtPercentile(99) / 1000 : 0;
+    return this.lastSecondP99Ms;
   }
 
   outcome(): Outcome {
+    this.closeSecond();
     const seconds: Outcome["seconds"] = [];
     for (let i = 0; i < this.secOps.length; i++) {
-      const h = this.secHist[i];
       seconds.push({
         ops: this.secOps[i],
         errors: this.secErrors[i],
         dropped: this.secDropped[i],
-        latency: h && h.totalCount > 0 ? encodeHistogram(h) : null,
+        latency: this.secEncoded[i] ?? null,
       });
     }
     return {
@@ -122,8 +126,8 @@ export class Recorder {
       errors: { ...this.errors },
       dropped: this.dropped,
       sampleErrors: [...this.sampleErrors],
-      latency: encodeHistogram(this.latency),
-      serviceTime: encodeHistogram(this.serviceTime),
+      latency: encodeHistogram(this.latency.toHistogram()),
+      serviceTime: encodeHistogram(this.serviceTime.toHistogram()),
       seconds,
       measureStartUs: this.measureStartUs,
       lastEndUs: this.lastEndUs,
@@ -131,23 +135,28 @@ export class Recorder {
   }
 
   private finish(intendedUs: number, startUs: number, endUs: number): void {
-    recordUs(this.latency, endUs - intendedUs);
-    recordUs(this.serviceTime, endUs - startUs);
+    const latency = endUs - intendedUs;
+    this.latency.record(latency);
+    this.serviceTime.record(endUs - startUs);
     if (endUs > this.lastEndUs) this.lastEndUs = endUs;
     const sec = Math.floor((endUs - this.measureStartUs) / 1e6);
     if (sec !== this.curSec) this.moveTo(sec);
-    recordUs(this.curHist!, endUs - intendedUs);
+    this.secCounts.record(latency);
   }
 
+  /** completions come in time order: a new second closes the current one (once per second) */
   private moveTo(sec: number): void {
+    this.closeSecond();
     this.ensureSecond(sec);
-    let h = this.secHist[sec];
-    if (h === undefined) {
-      h = createHistogram(2);
-      this.secHist[sec] = h;
-    }
     this.curSec = sec;
-    this.curHist = h;
+  }
+
+  private closeSecond(): void {
+    if (this.curSec < 0 || this.secCounts.total === 0) return;
+    const h = this.secCounts.toHistogram();
+    this.secEncoded[this.curSec] = encodeHistogram(h);
+    this.lastSecondP99Ms = h.getValueAtPercentile(99) / 1000;
+    this.secCounts.reset();
   }
 
   private ensureSecond(sec: number): void {
@@ -155,7 +164,7 @@ export class Recorder {
       this.secOps.push(0);
       this.secErrors.push(0);
       this.secDropped.push(0);
-      this.secHist.push(undefined);
+      this.secEncoded.push(null);
     }
   }
 

@@ -1,0 +1,192 @@
+/**
+ * Micro-benchmarks of the engine's hot paths (tinybench), `npm run bench:micro`:
+ * histogram recording, the recorder's per-operation bookkeeping, threshold
+ * parsing and evaluation, the seeded RNG, and the engine's own cost per
+ * operation against an empty operation (target: under 1 us), for the closed
+ * model and for the open model's scheduler. Prints figures; `--out FILE`
+ * writes them as JSON.
+ */
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import { Bench } from "tinybench";
+import { Counts } from "../../engine/counts.ts";
+import { createHistogram, recordUs } from "../../engine/histogram.ts";
+import { runModel } from "../../engine/models/index.ts";
+import { Recorder } from "../../engine/recorder.ts";
+import type { LoadModel } from "../../engine/result.ts";
+import { createRng } from "../../engine/rng.ts";
+import { evaluateThresholds, parseThreshold } from "../../engine/thresholds.ts";
+import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
+import { runMain } from "../lib/main.ts";
+
+const SPEC: FlagSpec = {
+  out: { type: "string", description: "write the figures as JSON to FILE" },
+  quick: { type: "boolean", description: "shorter runs (less precise)" },
+};
+
+const BATCH = 1000;
+const EVAL = "threshold evaluation: 8 thresholds on a 100k-sample histogram, per run";
+
+interface Figure {
+  name: string;
+  /** nanoseconds per operation */
+  nsPerOp: number;
+  note?: string;
+}
+
+async function micro(quick: boolean): Promise<Figure[]> {
+  const bench = new Bench({ time: quick ? 200 : 1000, warmupTime: quick ? 50 : 200 });
+  const h = createHistogram(3);
+  let v = 1;
+  bench.add("hdr-histogram-js recordValue (3 digits, us)", () => {
+    for (let i = 0; i < BATCH; i++) {
+      v = (v * 1103515245 + 12345) & 0xfffff;
+      recordUs(h, v + 1);
+    }
+  });
+  const c = new Counts(3);
+  bench.add("engine Counts.record (same buckets, clz32)", () => {
+    for (let i = 0; i < BATCH; i++) {
+      v = (v * 1103515245 + 12345) & 0xfffff;
+      c.record(v + 1);
+    }
+  });
+  const rec = new Recorder(0);
+  let t = 1e6;
+  bench.add("recorder.success (latency + service + per-second)", () => {
+    for (let i = 0; i < BATCH; i++) {
+      t += 100;
+      v = (v * 1103515245 + 12345) & 0xffff;
+      rec.success(t - 900 - v, t - 800, t);
+    }
+  });
+  const rng = createRng(1);
+  let sink = 0;
+  bench.add("rng.next (mulberry32)", () => {
+    for (let i = 0; i < BATCH; i++) sink += rng.next();
+  });
+  const exprs = [
+    "p(95)<25",
+    "p(99)<50",
+    "p(99.9)<=100",
+    "avg<10",
+    "med<5",
+    "max<500",
+    "rate<0.001",
+    "throughput>500",
+  ];
+  bench.add("threshold parse, per expression", () => {
+    for (let i = 0; i < BATCH / 8; i++) for (const e of exprs) parseThreshold(e);
+  });
+  const parsed = exprs.map((e) => parseThreshold(e));
+  const lat = createHistogram(3);
+  for (let i = 1; i <= 100_000; i++) recordUs(lat, 500 + ((i * 7919) % 20_000));
+  const values = {
+    latency: lat,
+    serviceTime: lat,
+    ok: 100_000,
+    errors: 3,
+    dropped: 0,
+    throughput: 800,
+  };
+  bench.add(EVAL, () => {
+    evaluateThresholds(parsed, values);
+  });
+  await bench.run();
+  if (sink < 0) console.log(sink);
+  return bench.tasks.map((task) => {
+    const r = task.result as { latency?: { mean: number } } | undefined;
+    const ms = r?.latency?.mean ?? Number.NaN;
+    return { name: task.name, nsPerOp: (ms * 1e6) / (task.name === EVAL ? 1 : BATCH) };
+  });
+}
+
+/** Wall time per operation of a loop that awaits an empty async function (the floor). */
+async function bareLoop(n: number): Promise<number> {
+  const op = async () => {};
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await op();
+  return ((performance.now() - start) * 1e6) / n;
+}
+
+/** Wall time per operation of the engine running an empty async operation. */
+async function engineLoop(model: LoadModel, n: number, durationMs = Number.POSITIVE_INFINITY) {
+  const t0Us = (performance.timeOrigin + performance.now()) * 1000;
+  const recorder = new Recorder(t0Us);
+  const op = async () => {};
+  const start = performance.now();
+  await runModel(
+    model,
+    { warmupMs: 0, durationMs, iterations: n, timeoutMs: 10_000 },
+    { op, recorder, t0Us },
+  );
+  const ms = performance.now() - start;
+  return {
+    nsPerOp: (ms * 1e6) / Math.max(1, recorder.ok),
+    ok: recorder.ok,
+    dropped: recorder.dropped,
+    ms,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseFlags("bench:micro", argv, SPEC);
+  if (values.help) {
+    process.stdout.write(
+      `${helpText("npx tsx scripts/bench/micro.ts [--out FILE]", "Micro-benchmarks of the engine's hot paths.", SPEC)}\n`,
+    );
+    return 0;
+  }
+  const quick = values.quick === true;
+  const n = quick ? 300_000 : 2_000_000;
+  const figures = await micro(quick);
+  // the engine's own cost per operation: same empty operation, bare await loop vs engine
+  await bareLoop(100_000);
+  await engineLoop({ type: "closed", vus: 1, thinkTimeMs: 0 }, 100_000);
+  const bare = await bareLoop(n);
+  const closed1 = await engineLoop({ type: "closed", vus: 1, thinkTimeMs: 0 }, n);
+  const closed8 = await engineLoop({ type: "closed", vus: 8, thinkTimeMs: 0 }, n);
+  const open = await engineLoop(
+    { type: "open", rate: 2_000_000, maxInFlight: 1000 },
+    Number.POSITIVE_INFINITY,
+    quick ? 500 : 2000,
+  );
+  figures.push(
+    { name: "bare loop: await empty async fn", nsPerOp: bare },
+    { name: "engine closed model, 1 VU, empty op (total)", nsPerOp: closed1.nsPerOp },
+    {
+      name: "engine closed model, 1 VU: overhead over the bare loop",
+      nsPerOp: closed1.nsPerOp - bare,
+      note: "target < 1000 ns",
+    },
+    { name: "engine closed model, 8 VUs, empty op (total)", nsPerOp: closed8.nsPerOp },
+    {
+      name: "engine open model, empty op, offered 2M/s (total per started op)",
+      nsPerOp: open.nsPerOp,
+      note: `${Math.round(open.ok / (open.ms / 1000))} ops/s started on one thread, ${open.dropped} dropped`,
+    },
+  );
+  const width = Math.max(...figures.map((f) => f.name.length));
+  process.stdout.write(
+    `bench:micro on ${os.cpus()[0]?.model ?? "?"} (${os.cpus().length} CPUs), Node ${process.version}\n\n`,
+  );
+  for (const f of figures) {
+    process.stdout.write(
+      `  ${f.name.padEnd(width)}  ${f.nsPerOp.toFixed(1).padStart(9)} ns/op${f.note ? `  (${f.note})` : ""}\n`,
+    );
+  }
+  const overhead = closed1.nsPerOp - bare;
+  process.stdout.write(
+    `\nengine overhead per operation: ${overhead.toFixed(0)} ns ${overhead < 1000 ? "✓ under 1 us" : "✗ over the 1 us target"}\n`,
+  );
+  if (typeof values.out === "string") {
+    writeFileSync(
+      values.out,
+      `${JSON.stringify({ benchmark: "micro", node: process.version, cpus: os.cpus().length, figures }, null, 2)}\n`,
+    );
+    process.stdout.write(`figures: ${values.out}\n`);
+  }
+  return 0;
+}
+
+runMain(main);
