@@ -6,15 +6,18 @@
  * A metric regresses when BOTH hold:
  * - Mann-Whitney U, one-sided: the current per-second values are worse than
  *   the baseline's with p < 1 - confidence;
- * - the bootstrap interval (at the confidence level) of median(current) /
- *   median(baseline) lies entirely beyond the tolerance: its lower bound above
+ * - the bootstrap interval (at the confidence level) of the ratio current /
+ *   baseline lies entirely beyond the tolerance: its lower bound above
  *   1 + tolerance for latency, its upper bound below 1 - tolerance for
- *   throughput.
+ *   throughput. Latency percentiles compare the medians of the per-second
+ *   values (robust to a few bad seconds); throughput compares the means of
+ *   the per-second operation counts (the mean is the throughput, and it stays
+ *   defined when many seconds are empty).
  * Improvement is the mirror image. Anything else is unchanged: a difference
  * that noise could explain, or one smaller than the tolerance, never flips it.
  */
 import type { ScenarioResult, TimeSeriesPoint } from "../engine/result.ts";
-import { bootstrapRatioOfMedians, hashSeed, mannWhitneyU, median } from "./stats.ts";
+import { bootstrapRatioOfMedians, hashSeed, mannWhitneyU, mean, median } from "./stats.ts";
 
 export type MetricName = "p50" | "p95" | "p99" | "throughput";
 export const METRICS: readonly MetricName[] = ["p50", "p95", "p99", "throughput"];
@@ -27,10 +30,10 @@ export interface MetricComparison {
   /** whole-run figure: the histogram percentile or the run throughput */
   baseline: number;
   current: number;
-  /** medians of the per-second samples the test used */
+  /** the statistic (median; mean for throughput) of the per-second samples the test used */
   baselineMedian: number;
   currentMedian: number;
-  /** currentMedian / baselineMedian, with its bootstrap interval */
+  /** currentMedian / baselineMedian, with its bootstrap interval; the whole-run ratio when too few samples */
   ratio: number;
   ciLow: number;
   ciHigh: number;
@@ -84,28 +87,29 @@ export function compareMetric(
   const bFlat = b.flat();
   const cFlat = c.flat();
   const higherIsBetter = metric === "throughput";
+  const stat = higherIsBetter ? mean : median;
   const out: MetricComparison = {
     metric,
     unit: higherIsBetter ? "ops/s" : "ms",
     baseline: wholeRun(baselineWhole, metric),
     current: wholeRun(currentWhole, metric),
-    baselineMedian: median(bFlat),
-    currentMedian: median(cFlat),
+    baselineMedian: stat(bFlat),
+    currentMedian: stat(cFlat),
     ratio: Number.NaN,
     ciLow: Number.NaN,
     ciHigh: Number.NaN,
-    pWorse: 1,
-    pBetter: 1,
+    pWorse: Number.NaN,
+    pBetter: Number.NaN,
     samples: { baseline: bFlat.length, current: cFlat.length },
     verdict: "unchanged",
   };
   if (bFlat.length < MIN_SAMPLES || cFlat.length < MIN_SAMPLES) {
     out.note = `too few per-second samples to judge (baseline ${bFlat.length}, current ${cFlat.length}; need ${MIN_SAMPLES} each)`;
-    if (out.baselineMedian > 0) out.ratio = out.currentMedian / out.baselineMedian;
+    if (out.baseline > 0) out.ratio = out.current / out.baseline;
     return out;
   }
   if (out.baselineMedian === 0) {
-    out.note = "the baseline median is zero; no ratio to judge";
+    out.note = "the baseline is zero; no ratio to judge";
     return out;
   }
   const mw = mannWhitneyU(cFlat, bFlat);
@@ -115,6 +119,7 @@ export function compareMetric(
     confidence: opts.confidence,
     resamples: opts.resamples,
     seed: hashSeed(opts.seed, `${name}\u0000${metric}`),
+    statistic: higherIsBetter ? "mean" : "median",
   });
   out.ratio = ci.ratio;
   out.ciLow = ci.low;

@@ -122,8 +122,17 @@ function exactUDistribution(m: number, n: number): number[] {
   return prev[n];
 }
 
+export type Statistic = "median" | "mean";
+
+export function mean(values: ArrayLike<number>): number {
+  if (values.length === 0) return Number.NaN;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return sum / values.length;
+}
+
 export interface BootstrapInterval {
-  /** the ratio of the medians of the observed samples: median(current) / median(baseline) */
+  /** the ratio of the statistic of the observed samples, e.g. median(current) / median(baseline) */
   ratio: number;
   low: number;
   high: number;
@@ -131,7 +140,9 @@ export interface BootstrapInterval {
 }
 
 /**
- * Percentile bootstrap interval for median(current) / median(baseline).
+ * Percentile bootstrap interval for stat(current) / stat(baseline), where
+ * stat is the median (latency percentiles) or the mean (operations per
+ * second: their mean is the throughput).
  * Each side is a list of groups (one group per run, holding its per-second
  * samples). With two or more runs on a side the resampling is two-level: runs
  * with replacement, then seconds within each drawn run, so the run-to-run
@@ -140,16 +151,17 @@ export interface BootstrapInterval {
 export function bootstrapRatioOfMedians(
   baseline: number[][],
   current: number[][],
-  opts: { confidence: number; resamples: number; seed: number },
+  opts: { confidence: number; resamples: number; seed: number; statistic?: Statistic },
 ): BootstrapInterval {
-  const ratio = median(current.flat()) / median(baseline.flat());
+  const stat = opts.statistic === "mean" ? mean : median;
+  const ratio = stat(current.flat()) / stat(baseline.flat());
   const random = seededRandom(opts.seed);
   const ratios = new Float64Array(opts.resamples);
   const bufB = new Float64Array(countAll(baseline));
   const bufC = new Float64Array(countAll(current));
   for (let r = 0; r < opts.resamples; r++) {
-    const mb = resampleMedian(baseline, bufB, random);
-    const mc = resampleMedian(current, bufC, random);
+    const mb = resampleStatistic(baseline, bufB, random, stat);
+    const mc = resampleStatistic(current, bufC, random, stat);
     ratios[r] = mb === 0 ? (mc === 0 ? 1 : Number.POSITIVE_INFINITY) : mc / mb;
   }
   ratios.sort();
@@ -168,8 +180,13 @@ function countAll(groups: number[][]): number {
   return n;
 }
 
-/** Draws one bootstrap sample into buf (same total size as the data) and returns its median. */
-function resampleMedian(groups: number[][], buf: Float64Array, random: () => number): number {
+/** Draws one bootstrap sample into buf (same total size as the data) and returns its statistic. */
+function resampleStatistic(
+  groups: number[][],
+  buf: Float64Array,
+  random: () => number,
+  stat: (values: ArrayLike<number>) => number,
+): number {
   let filled = 0;
   if (groups.length === 1) {
     const g = groups[0];
@@ -182,7 +199,7 @@ function resampleMedian(groups: number[][], buf: Float64Array, random: () => num
       }
     }
   }
-  return median(buf.subarray(0, filled));
+  return stat(buf.subarray(0, filled));
 }
 
 /** Linear-interpolated quantile of sorted values, q in [0, 1]. */

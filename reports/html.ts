@@ -147,7 +147,7 @@ function comparisonChart(g: ScenarioGate, i: number, tolerance: number): string 
   }));
   return forestPlot({
     id: `comparison-${i}`,
-    title: "Change against the baseline (median per second, with confidence interval)",
+    title: "Change against the baseline, with confidence interval",
     rows,
     tolerance,
   });
@@ -315,7 +315,7 @@ ${report.scenarios.map((g, i) => scenarioSection(g, i, report)).join("\n")}
 <footer>
 Latency is measured from each operation's scheduled start (open models) and recorded in HdrHistograms (microseconds, 3 significant digits).
 A metric counts as regressed only when the one-sided Mann-Whitney U test on its per-second values gives p &lt; ${e((1 - report.options.confidence).toFixed(3))}
-and the ${percent(report.options.confidence, 0)} bootstrap interval (${e(report.options.resamples)} seeded resamples) of the ratio of medians lies entirely beyond the ${percent(report.options.tolerance, 0)} tolerance.
+and the ${percent(report.options.confidence, 0)} bootstrap interval (${e(report.options.resamples)} seeded resamples) of the ratio current / baseline (medians of the per-second percentiles; for throughput, mean operations per second) lies entirely beyond the ${percent(report.options.tolerance, 0)} tolerance.
 </footer>
 </main>
 </body>

@@ -34,7 +34,7 @@ function cases(s: ScenarioGate): Case[] {
         c.verdict === "regressed"
           ? {
               message: `${c.metric} regressed: ${metricValue(c, c.baseline)} -> ${metricValue(c, c.current)}, change ${change(c)}, p=${pValue(c.pWorse)}`,
-              detail: `baseline median per second ${c.baselineMedian}, current ${c.currentMedian}, ratio ${c.ratio} [${c.ciLow}, ${c.ciHigh}], samples ${c.samples.baseline}/${c.samples.current}`,
+              detail: `per-second ${c.metric === "throughput" ? "mean" : "median"}: baseline ${c.baselineMedian}, current ${c.currentMedian}, ratio ${c.ratio} [${c.ciLow}, ${c.ciHigh}], samples ${c.samples.baseline}/${c.samples.current}`,
             }
           : undefined,
     });

@@ -78,7 +78,7 @@ export function renderTerminal(report: GateReport, opts: { color?: boolean } = {
     if (s.comparisons.length === 0) continue;
     out.push(
       "",
-      `${plain(s.name)} against the baseline (change of the median per-second value, ${percent(report.options.confidence, 0)} interval):`,
+      `${plain(s.name)} against the baseline (change of the per-second median, throughput: mean; ${percent(report.options.confidence, 0)} interval):`,
     );
     const crow = [["metric", "baseline", "current", "change [interval]", "p (worse)", "verdict"]];
     for (const c of s.comparisons) {

@@ -33,6 +33,19 @@ describe("a clear regression", () => {
     expect(report.scenarios[0].verdict).toBe("regressed");
   });
 
+  it("throughput collapsing to mostly empty seconds is a regression (means, not medians, of ops/s)", () => {
+    const current = buildRun({ scenarios: [{ name: "leaderboards", seed: 4, durationS: 30 }] });
+    const s = current.scenarios[0];
+    // every operation after the first 12 seconds timed out: more than half the seconds have no ok op
+    for (const p of s.timeSeries) if (p.t >= 12) p.ops = 0;
+    s.throughput = s.timeSeries.reduce((a, p) => a + p.ops, 0) / 30;
+    const report = evaluateGate([{ file: "cur.json", run: current }], baseline);
+    const tp = report.scenarios[0].comparisons.find((c) => c.metric === "throughput")!;
+    expect(tp.ratio).toBeCloseTo(0.4, 1);
+    expect(tp.ciHigh).toBeLessThan(0.9);
+    expect(tp.verdict).toBe("regressed");
+  });
+
   it("the same inputs give the same verdict and interval every time (seeded bootstrap)", () => {
     const current = buildRun({ scenarios: [{ name: "leaderboards", seed: 2, factor: 1.15 }] });
     const a = evaluateGate([{ file: "cur.json", run: current }], baseline);
