@@ -111,6 +111,27 @@ async function checkDynamo(client: DynamoDBClient, target: DynamoTarget): Promis
   }
 }
 
+/** Held (session advisory lock) by the connection of a running load; one load per database at a time. */
+export const LOAD_LOCK = 0x6c6f6164; // "load"
+
+async function takeLoadLock(c: pg.Client, log: (line: string) => void): Promise<void> {
+  const got = await c.query("SELECT pg_try_advisory_lock($1) AS ok", [LOAD_LOCK]);
+  if (got.rows[0].ok) return;
+  log("waiting for another bellyfed-bench load on this database to finish");
+  await c.query("SELECT pg_advisory_lock($1)", [LOAD_LOCK]);
+}
+
+async function loadRunning(c: pg.Client): Promise<boolean> {
+  const r = await c.query(
+    `SELECT EXISTS (SELECT 1 FROM pg_locks
+                     WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = $1
+                       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                   ) AS running`,
+    [LOAD_LOCK],
+  );
+  return r.rows[0].running === true;
+}
+
 function describeLoad(l: PgMarker["load"] | DynamoLoadState | null): string {
   if (!l) return "none";
   return `${l.scale} seed ${l.seed} ${l.status === "loading" ? "interrupted" : "complete"}`;
@@ -165,6 +186,7 @@ export async function load(req: LoadRequest): Promise<LoadSummary> {
         where: endpoints.dynamo.description,
       });
     }
+    await takeLoadLock(pgc, log);
     const marker = await readPgMarker(pgc);
     const set = requestedSet ?? loadIndexSet(marker?.indexSet ?? DEFAULT_INDEX_SET);
     const dState = dyn ? await readDynamoState(dyn, prefix) : null;
@@ -323,6 +345,8 @@ export interface LoadStatusReport {
     marked: boolean;
     indexSet: string | null;
     load: PgMarker["load"];
+    /** a load holds the load lock on this database now */
+    loadRunning: boolean;
   };
   dynamo: {
     description: string;
@@ -349,6 +373,7 @@ export async function loadStatus(
         marked: marker !== null,
         indexSet: marker?.indexSet ?? null,
         load: marker?.load ?? null,
+        loadRunning: await loadRunning(pgc),
       },
       dynamo: null,
     };
