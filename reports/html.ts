@@ -307,7 +307,7 @@ ${rows}
 <dt>data</dt><dd>scale ${e(report.data.scale)}, seed ${e(report.data.seed)}, index set ${e(report.data.indexSet)}</dd>
 <dt>machine</dt><dd>${e(env.hostname)} · ${e(env.platform)}/${e(env.arch)} · ${e(env.cpus)} × ${e(env.cpuModel)} · ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB · Node ${e(env.node)} · bellyfed-bench ${e(env.harnessVersion)}</dd>
 ${env.postgres ? `<dt>PostgreSQL</dt><dd>${e(env.postgres.serverVersion)} (${e(env.postgres.source)})</dd>` : ""}
-${env.dynamodb ? `<dt>DynamoDB</dt><dd>${e(env.dynamodb.source)}${env.dynamodb.endpoint ? ` at ${e(env.dynamodb.endpoint)}` : ""}</dd>` : ""}
+${env.dynamodb ? `<dt>DynamoDB</dt><dd>${e(env.dynamodb.source)}${env.dynamodb.endpoint && !env.dynamodb.source.includes(env.dynamodb.endpoint) ? ` at ${e(env.dynamodb.endpoint)}` : ""}</dd>` : ""}
 ${report.baselineEnvironment ? `<dt>baseline machine</dt><dd>${e(report.baselineEnvironment.hostname)} · ${e(report.baselineEnvironment.cpus)} × ${e(report.baselineEnvironment.cpuModel)}</dd>` : ""}
 </dl>
 </div>

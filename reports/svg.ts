@@ -70,7 +70,7 @@ function legend(series: Series[], x: number, y: number): string {
   return series
     .map((s) => {
       const item = `<g class="legend-item"><line x1="${dx}" y1="${y}" x2="${dx + 16}" y2="${y}" stroke="${e(s.color)}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 3"' : ""}/><text x="${dx + 21}" y="${y + 4}" class="legend">${e(s.label)}</text></g>`;
-      dx += 30 + s.label.length * 6.6;
+      dx += 30 + s.label.length * 7.2;
       return item;
     })
     .join("");
@@ -93,8 +93,8 @@ export function lineChart(opts: LineChartOptions): string {
   const yTicks = niceTicks(yMin, Math.max(y1raw, yMin + 1e-9) * 1.05, 5);
   const yMax = Math.max(opts.y.max ?? 0, yTicks[yTicks.length - 1], yMin + 1e-9);
   // the legend sits beside the title when both fit, otherwise on a line of its own
-  const legendWidth = series.reduce((a, s) => a + 30 + s.label.length * 6.6, 0);
-  const legendBeside = opts.title.length * 8 + 24 + legendWidth < width - MARGIN.right;
+  const legendWidth = series.reduce((a, s) => a + 30 + s.label.length * 7.2, 0);
+  const legendBeside = opts.title.length * 9.5 + 24 + legendWidth < width - MARGIN.right;
   const top = legendBeside ? MARGIN.top : MARGIN.top + 16;
   const pw = width - MARGIN.left - MARGIN.right;
   const ph = height - top - MARGIN.bottom;
@@ -110,7 +110,7 @@ export function lineChart(opts: LineChartOptions): string {
     `<text x="14" y="20" class="chart-title">${e(opts.title)}</text>`,
     legend(
       series,
-      width - MARGIN.right - series.reduce((a, s) => a + 30 + s.label.length * 6.6, 0),
+      width - MARGIN.right - series.reduce((a, s) => a + 30 + s.label.length * 7.2, 0),
       16,
     ),
   );
