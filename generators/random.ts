@@ -114,9 +114,9 @@ export function zipf(u: number, n: number, s: number): number {
 
 /**
  * A heavy-tailed activity multiplier with mean ~1: a Pareto(alpha) draw scaled so
- * most users are light and a few are very heavy. alpha 1.6 gives ~4% of users above 3x.
+ * most users are light and a few are very heavy (alpha 1.35: ~4% of users above 3x the mean).
  */
-export function paretoMultiplier(u: number, alpha = 1.6): number {
+export function paretoMultiplier(u: number, alpha = 1.35): number {
   const xm = (alpha - 1) / alpha; // mean of Pareto(xm, alpha) = alpha*xm/(alpha-1) = 1
   return xm / (1 - u) ** (1 / alpha);
 }

@@ -41,9 +41,16 @@ export const S = {
 } as const;
 
 /** Share of a user's rankings and reviews in their home city (the rest: travel). */
-export const HOME_CITY_SHARE = 0.8;
+export const HOME_CITY_SHARE = 0.6;
+/**
+ * Share of picks that go to a cuisine's famous restaurants wherever they are
+ * (destinations, travel): Zipf over a per-cuisine fame order. This is what gives
+ * the top 1% of restaurants their outsized share; the rest is the home city.
+ */
+export const FAMOUS_SHARE = 0.3;
+export const FAME_ZIPF = 1.4;
 /** Zipf exponents: restaurant popularity within a city and cuisine, follower in-degree, review popularity. */
-export const RESTAURANT_ZIPF = 1.0;
+export const RESTAURANT_ZIPF = 1.4;
 export const FOLLOW_ZIPF = 0.7;
 export const REVIEW_ZIPF = 0.9;
 /** Per-user caps (a heavy user is capped, never unbounded). */
@@ -107,6 +114,17 @@ export class World {
   /** first dish index per restaurant; dishStart[restaurants] = dish count */
   readonly dishStart: Float64Array;
   readonly userPerm: AffinePermutation;
+  /** per cuisine: first layout position, size, and fame rank -> position offset */
+  private readonly cuisineStart: number[] = [];
+  private readonly cuisineSize: number[] = [];
+  private readonly famePerm: AffinePermutation[] = [];
+
+  /**
+   * Per-user means actually used: the configured means, calibrated on a sample
+   * of users so that caps and the Pareto tail do not shrink the expected table
+   * sizes (the exact counts still come from the group indexes).
+   */
+  private readonly mean = { rankings: 0, badges: 0, follows: 0, reviews: 0, comments: 0 };
 
   private _rankings?: GroupIndex;
   private _badges?: GroupIndex;
@@ -140,6 +158,9 @@ export class World {
     this.cuisineCellCum = [];
     let pos = 0;
     for (let c = 0; c < nCuisines; c++) {
+      this.cuisineStart.push(pos);
+      this.cuisineSize.push(perCuisine[c]);
+      this.famePerm.push(new AffinePermutation(perCuisine[c], cfg.seed, 1000 + c));
       const perCity = apportion(
         perCuisine[c],
         CITIES.map((x) => x.population),
@@ -200,6 +221,27 @@ export class World {
     }
     this.dishStart[nr] = ds;
     this.userPerm = new AffinePermutation(cfg.users, cfg.seed, S.userPerm);
+    this.mean.rankings = cfg.rankingsPerUser;
+    this.mean.badges = cfg.badgesPerUser;
+    this.mean.follows = cfg.followsPerUser;
+    this.mean.reviews = cfg.reviewsPerUser;
+    this.mean.comments = cfg.commentsPerUser;
+    this.calibrate("rankings", cfg.rankingsPerUser, (u) => this.rankingCount(u));
+    this.calibrate("badges", cfg.badgesPerUser, (u) => this.badgeCount(u));
+    this.calibrate("follows", cfg.followsPerUser, (u) => this.followCount(u));
+    this.calibrate("reviews", cfg.reviewsPerUser, (u) => this.reviewCount(u));
+    this.calibrate("comments", cfg.commentsPerUser, (u) => this.uncheckedCommentCount(u));
+  }
+
+  private calibrate(key: keyof World["mean"], target: number, count: (u: number) => number): void {
+    const sample = Math.min(this.users, 20_000);
+    const stride = this.users / sample;
+    for (let round = 0; round < 3; round++) {
+      let sum = 0;
+      for (let k = 0; k < sample; k++) sum += count(Math.floor(k * stride));
+      if (sum === 0) return;
+      this.mean[key] *= (target * sample) / sum;
+    }
   }
 
   // ---- users -------------------------------------------------------------
@@ -240,7 +282,7 @@ export class World {
     const s = this.seed;
     const cap = this.listLength(u) * Math.min(MAX_LISTS, DISH_TYPES.length);
     return countWith(
-      this.cfg.rankingsPerUser,
+      this.mean.rankings,
       this.activity(u),
       hashFloat(s, S.rankCount, u, 1),
       hashFloat(s, S.rankCount, u, 2),
@@ -251,7 +293,7 @@ export class World {
   badgeCount(u: number): number {
     const s = this.seed;
     return countWith(
-      this.cfg.badgesPerUser,
+      this.mean.badges,
       Math.sqrt(this.activity(u)),
       hashFloat(s, S.badgeCount, u, 1),
       hashFloat(s, S.badgeCount, u, 2),
@@ -263,7 +305,7 @@ export class World {
     const s = this.seed;
     const cap = Math.min(MAX_FOLLOWS, Math.floor((this.users - 1) / 2));
     return countWith(
-      this.cfg.followsPerUser,
+      this.mean.follows,
       this.activity(u),
       hashFloat(s, S.followCount, u, 1),
       hashFloat(s, S.followCount, u, 2),
@@ -274,7 +316,7 @@ export class World {
   reviewCount(u: number): number {
     const s = this.seed;
     return countWith(
-      this.cfg.reviewsPerUser,
+      this.mean.reviews,
       this.activity(u),
       hashFloat(s, S.reviewCount, u, 1),
       hashFloat(s, S.reviewCount, u, 2),
@@ -285,9 +327,13 @@ export class World {
   commentCount(u: number): number {
     // nothing to comment on without reviews
     if (this.reviewIndex.total === 0) return 0;
+    return this.uncheckedCommentCount(u);
+  }
+
+  private uncheckedCommentCount(u: number): number {
     const s = this.seed;
     return countWith(
-      this.cfg.commentsPerUser,
+      this.mean.comments,
       this.activity(u),
       hashFloat(s, S.commentCount, u, 1),
       hashFloat(s, S.commentCount, u, 2),
@@ -410,14 +456,26 @@ export class World {
   pickDish(homeCity: number, t: number, rng: Rng): number {
     const c = TYPE_CUISINE[t];
     const q = TYPE_POS[t];
+    const menu = CUISINES[c].dishTypes.length;
+    const where = rng.next();
+    if (where < FAMOUS_SHARE) {
+      const size = this.cuisineSize[c];
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const k = zipf(rng.next(), size, FAME_ZIPF);
+        const r = this.restPerm.inverse(this.cuisineStart[c] + this.famePerm[c].forward(k));
+        const o = (q - this.restMenuOffset[r] + menu) % menu;
+        if (o < this.restDishCount[r]) return this.dishStart[r] + o;
+      }
+    }
     let cell = -1;
-    if (rng.next() < HOME_CITY_SHARE) cell = this.cellOf[c * CITIES.length + homeCity];
+    if (where >= FAMOUS_SHARE && where < FAMOUS_SHARE + HOME_CITY_SHARE) {
+      cell = this.cellOf[c * CITIES.length + homeCity];
+    }
     if (cell < 0) {
       cell = this.cuisineCells[c][pickWeighted(this.cuisineCellCum[c], rng.next())];
     }
     const start = this.cellStart[cell];
     const size = this.cellStart[cell + 1] - start;
-    const menu = CUISINES[c].dishTypes.length;
     for (let attempt = 0; attempt < 6; attempt++) {
       const r = this.restPerm.inverse(start + zipf(rng.next(), size, RESTAURANT_ZIPF));
       const o = (q - this.restMenuOffset[r] + menu) % menu;
