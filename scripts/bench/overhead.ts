@@ -1,0 +1,561 @@
+/**
+ * `npm run bench:overhead`: how much of the stores' speed the harness keeps.
+ *
+ * PostgreSQL: pgbench's select-only transaction (one prepared point query by
+ * primary key) with the same number of connections for the same time,
+ * through (1) `pgbench -S -M prepared` (when installed), (2) the harness
+ * engine (closed model, one VU per connection, on 1..N worker threads) and
+ * (3) a bare node-pg loop, for reference. Runs in a scratch database the
+ * benchmark creates, marks, fills with `pgbench -i` and drops.
+ *
+ * DynamoDB: a Query of one 10-item partition through a bare AWS SDK loop and
+ * through the harness, same client settings and concurrency, on a table the
+ * benchmark creates and deletes.
+ *
+ * Prints the rates and ratios (targets: >= 0.8 of pgbench, >= 0.95 of the
+ * bare SDK loop); `--out FILE` writes them as JSON.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import pg from "pg";
+import type { LoadModel } from "../../engine/result.ts";
+import { runScenario } from "../../engine/run-scenario.ts";
+import { createDynamoClient } from "../../stores/dynamo.ts";
+import { pgClientConfig } from "../../stores/postgres.ts";
+import type { Endpoints, PgTarget } from "../../stores/types.ts";
+import {
+  type FlagSpec,
+  helpText,
+  parseDuration,
+  parseFlags,
+  parsePositiveInt,
+} from "../lib/args.ts";
+import { redact, UsageError } from "../lib/errors.ts";
+import { runMain } from "../lib/main.ts";
+import { OVERHEAD_KEYS, OVERHEAD_TABLE } from "./overhead/dynamo-query.ts";
+
+const SPEC: FlagSpec = {
+  duration: { type: "string", description: "time per measurement", default: "10s" },
+  connections: { type: "string", description: "PostgreSQL connections (pgbench -c)", default: "8" },
+  workers: {
+    type: "string",
+    description: "harness worker-thread counts to try, e.g. 1,2",
+    default: "1,2",
+  },
+  "dynamo-concurrency": {
+    type: "string",
+    description: "concurrent DynamoDB Queries",
+    default: "16",
+  },
+  only: { type: "string", description: "postgres or dynamodb (default: both)" },
+  pgbench: {
+    type: "string",
+    description: "pgbench binary",
+    default: "/usr/lib/postgresql/15/bin/pgbench, else pgbench on PATH",
+  },
+  out: { type: "string", description: "write the figures as JSON to FILE" },
+};
+
+const SCRATCH_DB = "bellyfed_bench_overhead";
+const SCRATCH_MARK = "created by bellyfed-bench bench:overhead";
+const PG_SCENARIO = new URL("./overhead/pg-point.ts", import.meta.url).href;
+const DYNAMO_SCENARIO = new URL("./overhead/dynamo-query.ts", import.meta.url).href;
+
+interface Figures {
+  postgres?: {
+    connections: number;
+    durationS: number;
+    pgbenchTps: number | null;
+    pgbenchNote?: string;
+    bareNodePgQps: number;
+    harness: Array<{
+      workers: number;
+      qps: number;
+      ratioToPgbench: number | null;
+      ratioToBare: number;
+    }>;
+    best: { workers: number; ratioToPgbench: number | null };
+  };
+  dynamodb?: {
+    concurrency: number;
+    durationS: number;
+    bareSdkQps: number;
+    harnessQps: number;
+    ratio: number;
+    harnessP50Ms: number;
+  };
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseFlags("bench:overhead", argv, SPEC);
+  if (values.help) {
+    process.stdout.write(
+      `${helpText("npx tsx scripts/bench/overhead.ts [options]", "Harness overhead against pgbench and a bare AWS SDK loop.", SPEC)}\n`,
+    );
+    return 0;
+  }
+  const durationMs = parseDuration("duration", (values.duration as string) ?? "10s");
+  const connections = parsePositiveInt("connections", (values.connections as string) ?? "8", 1000);
+  const workerCounts = ((values.workers as string) ?? "1,2")
+    .split(",")
+    .map((w) => parsePositiveInt("workers", w, 64));
+  const concurrency = parsePositiveInt(
+    "dynamo-concurrency",
+    (values["dynamo-concurrency"] as string) ?? "16",
+    1000,
+  );
+  const only = values.only as string | undefined;
+  if (only !== undefined && only !== "postgres" && only !== "dynamodb")
+    throw new UsageError(`--only '${only}' is unknown; use postgres or dynamodb`);
+  const pgbench = findPgbench(values.pgbench as string | undefined);
+
+  const { resolveEndpoints } = await import("../../stores/services.ts");
+  const endpoints = await resolveEndpoints();
+  const figures: Figures = {};
+  if (only !== "dynamodb")
+    figures.postgres = await postgresOverhead(
+      endpoints,
+      pgbench,
+      connections,
+      durationMs,
+      workerCounts,
+    );
+  if (only !== "postgres")
+    figures.dynamodb = await dynamoOverhead(endpoints, concurrency, durationMs);
+
+  const out: string[] = [
+    `bench:overhead on ${os.cpus()[0]?.model ?? "?"} (${os.cpus().length} CPUs), Node ${process.version}`,
+    "",
+  ];
+  const p = figures.postgres;
+  if (p) {
+    out.push(
+      `PostgreSQL, prepared point SELECT (pgbench -S), ${p.connections} connections, ${p.durationS}s each`,
+    );
+    out.push(
+      `  pgbench -S -M prepared     ${p.pgbenchTps === null ? `n/a (${p.pgbenchNote})` : `${fmt(p.pgbenchTps)} tps`}`,
+    );
+    out.push(
+      `  bare node-pg loop          ${fmt(p.bareNodePgQps)} qps${p.pgbenchTps ? `  (${(p.bareNodePgQps / p.pgbenchTps).toFixed(2)} of pgbench)` : ""}`,
+    );
+    for (const h of p.harness) {
+      out.push(
+        `  harness, ${h.workers} worker${h.workers === 1 ? " " : "s"}        ${fmt(h.qps)} qps  (${h.ratioToPgbench === null ? "-" : h.ratioToPgbench.toFixed(2)} of pgbench, ${h.ratioToBare.toFixed(2)} of bare node-pg)`,
+      );
+    }
+    if (p.best.ratioToPgbench !== null)
+      out.push(
+        `  ratio harness/pgbench: ${p.best.ratioToPgbench.toFixed(2)} (best, ${p.best.workers} worker${p.best.workers === 1 ? "" : "s"}) ${p.best.ratioToPgbench >= 0.8 ? "✓" : "✗"} target >= 0.8`,
+      );
+    out.push("");
+  }
+  const d = figures.dynamodb;
+  if (d) {
+    out.push(
+      `DynamoDB Query (one 10-item partition), ${d.concurrency} concurrent, ${d.durationS}s each`,
+    );
+    out.push(`  bare AWS SDK loop          ${fmt(d.bareSdkQps)} qps`);
+    out.push(`  harness                    ${fmt(d.harnessQps)} qps  (p50 ${d.harnessP50Ms} ms)`);
+    out.push(
+      `  ratio harness/bare SDK: ${d.ratio.toFixed(3)} ${d.ratio >= 0.95 ? "✓" : "✗"} target >= 0.95`,
+    );
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
+  if (typeof values.out === "string") {
+    writeFileSync(
+      values.out,
+      `${JSON.stringify({ benchmark: "overhead", node: process.version, cpus: os.cpus().length, ...figures }, null, 2)}\n`,
+    );
+    process.stdout.write(`figures: ${values.out}\n`);
+  }
+  return 0;
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+function findPgbench(given?: string): string | null {
+  if (given) {
+    if (!existsSync(given))
+      throw new UsageError(`--pgbench ${given} does not exist; give the path of a pgbench binary`);
+    return given;
+  }
+  for (const p of [
+    "/usr/lib/postgresql/15/bin/pgbench",
+    "/usr/bin/pgbench",
+    "/usr/local/bin/pgbench",
+  ])
+    if (existsSync(p)) return p;
+  return null;
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+async function postgresOverhead(
+  endpoints: Endpoints,
+  pgbench: string | null,
+  connections: number,
+  durationMs: number,
+  workerCounts: number[],
+): Promise<NonNullable<Figures["postgres"]>> {
+  const scratch: PgTarget = {
+    ...endpoints.pg,
+    database: SCRATCH_DB,
+    description: `${endpoints.pg.description} (scratch ${SCRATCH_DB})`,
+  };
+  await createScratch(endpoints.pg);
+  try {
+    await initPgbenchTables(scratch, pgbench);
+    let pgbenchTps: number | null = null;
+    let pgbenchNote: string | undefined;
+    if (pgbench) {
+      log(`pgbench -S -M prepared -c ${connections} for ${durationMs / 1000}s ...`);
+      pgbenchTps = await runPgbench(pgbench, scratch, connections, durationMs);
+    } else pgbenchNote = "pgbench not installed (apt-get install postgresql-client)";
+    log(`bare node-pg loop, ${connections} connections ...`);
+    const bare = await bareNodePg(scratch, connections, durationMs);
+    const harness: NonNullable<Figures["postgres"]>["harness"] = [];
+    for (const workers of workerCounts) {
+      log(`harness, ${workers} worker(s), ${connections} VUs ...`);
+      const qps = await harnessRate(
+        PG_SCENARIO,
+        { ...endpoints, pg: scratch },
+        connections,
+        workers,
+        durationMs,
+      );
+      harness.push({
+        workers,
+        qps,
+        ratioToPgbench: pgbenchTps ? qps / pgbenchTps : null,
+        ratioToBare: qps / bare,
+      });
+    }
+    const best = harness.reduce((a, b) => (b.qps > a.qps ? b : a));
+    return {
+      connections,
+      durationS: durationMs / 1000,
+      pgbenchTps,
+      pgbenchNote,
+      bareNodePgQps: bare,
+      harness,
+      best: { workers: best.workers, ratioToPgbench: best.ratioToPgbench },
+    };
+  } finally {
+    await dropScratch(endpoints.pg);
+  }
+}
+
+async function withClient<T>(
+  target: PgTarget,
+  database: string,
+  fn: (c: pg.Client) => Promise<T>,
+): Promise<T> {
+  const c = new pg.Client({ ...pgClientConfig(target), database });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Creates the scratch database with a marker comment; an unmarked one of that name is refused. */
+async function createScratch(target: PgTarget): Promise<void> {
+  await withClient(target, target.database, async (c) => {
+    const r = await c.query<{ comment: string | null }>(
+      "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
+      [SCRATCH_DB],
+    );
+    if (r.rows.length > 0) {
+      if (r.rows[0].comment !== SCRATCH_MARK)
+        throw new UsageError(
+          `database ${SCRATCH_DB} exists and was not created by bench:overhead; drop or rename it first`,
+        );
+      return;
+    }
+    await c.query(`CREATE DATABASE ${SCRATCH_DB}`);
+    await c.query(`COMMENT ON DATABASE ${SCRATCH_DB} IS '${SCRATCH_MARK}'`);
+  });
+}
+
+async function dropScratch(target: PgTarget): Promise<void> {
+  await withClient(target, target.database, async (c) => {
+    const r = await c.query<{ comment: string | null }>(
+      "SELECT shobj_description(oid, 'pg_database') AS comment FROM pg_database WHERE datname = $1",
+      [SCRATCH_DB],
+    );
+    if (r.rows[0]?.comment === SCRATCH_MARK)
+      await c.query(`DROP DATABASE ${SCRATCH_DB} WITH (FORCE)`);
+  }).catch((e) =>
+    log(`note: could not drop ${SCRATCH_DB}: ${redact(String((e as Error).message))}`),
+  );
+}
+
+/** pgbench_* tables at scale 1 (100,000 accounts): `pgbench -i`, or the same tables in SQL. */
+async function initPgbenchTables(target: PgTarget, pgbench: string | null): Promise<void> {
+  if (pgbench) {
+    await exec(pgbench, ["-i", "-q", "-s", "1", ...pgbenchConn(target)], target);
+    return;
+  }
+  await withClient(target, target.database, async (c) => {
+    await c.query("DROP TABLE IF EXISTS pgbench_accounts, pgbench_branches");
+    await c.query(
+      "CREATE TABLE pgbench_branches (bid int PRIMARY KEY, bbalance int, filler char(88))",
+    );
+    await c.query(
+      "CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid int, abalance int, filler char(84))",
+    );
+    await c.query("INSERT INTO pgbench_branches VALUES (1, 0, '')");
+    await c.query(
+      "INSERT INTO pgbench_accounts SELECT g, 1, 0, '' FROM generate_series(1, 100000) g",
+    );
+    await c.query("VACUUM ANALYZE pgbench_accounts");
+  });
+}
+
+function pgbenchConn(t: PgTarget): string[] {
+  return ["-h", t.host, "-p", String(t.port), "-U", t.user, t.database];
+}
+
+function exec(cmd: string, args: string[], target: PgTarget): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    if (target.password) env.PGPASSWORD = target.password;
+    const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve(out + err);
+      else
+        reject(new Error(`${cmd} exited ${code}: ${redact(err.trim().split("\n").pop() ?? "")}`));
+    });
+  });
+}
+
+async function runPgbench(
+  bin: string,
+  target: PgTarget,
+  connections: number,
+  durationMs: number,
+): Promise<number> {
+  const jobs = Math.min(connections, os.cpus().length);
+  const text = await exec(
+    bin,
+    [
+      "-n",
+      "-S",
+      "-M",
+      "prepared",
+      "-c",
+      String(connections),
+      "-j",
+      String(jobs),
+      "-T",
+      String(Math.round(durationMs / 1000)),
+      ...pgbenchConn(target),
+    ],
+    target,
+  );
+  const m =
+    /tps = ([\d.]+) \((?:without initial connection time|excluding connections establishing)\)/.exec(
+      text,
+    );
+  if (!m) throw new Error(`could not read pgbench's tps from its output: ${text.slice(-300)}`);
+  return Number(m[1]);
+}
+
+/** `connections` node-pg clients, each awaiting the prepared query in a loop. */
+async function bareNodePg(
+  target: PgTarget,
+  connections: number,
+  durationMs: number,
+): Promise<number> {
+  const clients = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const c = new pg.Client(pgClientConfig(target));
+      await c.connect();
+      return c;
+    }),
+  );
+  const query = {
+    name: "overhead_point",
+    text: "SELECT abalance FROM pgbench_accounts WHERE aid = $1",
+  };
+  let n = 0;
+  const loop = async (c: pg.Client, until: number) => {
+    while (performance.now() < until) {
+      await c.query({ ...query, values: [1 + Math.floor(Math.random() * 100_000)] });
+      n++;
+    }
+  };
+  try {
+    await Promise.all(clients.map((c) => loop(c, performance.now() + 1000)));
+    n = 0;
+    const start = performance.now();
+    await Promise.all(clients.map((c) => loop(c, start + durationMs)));
+    return n / ((performance.now() - start) / 1000);
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+}
+
+async function harnessRate(
+  url: string,
+  endpoints: Endpoints,
+  vus: number,
+  workers: number,
+  durationMs: number,
+): Promise<number> {
+  const model: LoadModel = { type: "closed", vus, thinkTimeMs: 0 };
+  const run = await runScenario(
+    { url },
+    {
+      model,
+      bounds: { warmupMs: 1000, durationMs, iterations: Number.POSITIVE_INFINITY, timeoutMs: 5000 },
+      workers,
+      connections: vus,
+      data: { scale: "small", seed: 1 },
+      endpoints,
+    },
+  );
+  const errors = Object.values(run.outcome.errors).reduce((a, b) => a + b, 0);
+  if (errors > 0) log(`  harness errors: ${errors} (${run.outcome.sampleErrors[0] ?? ""})`);
+  return run.outcome.ok / (durationMs / 1000);
+}
+
+// ------------------------------------------------------------------ DynamoDB
+
+async function dynamoOverhead(
+  endpoints: Endpoints,
+  concurrency: number,
+  durationMs: number,
+): Promise<NonNullable<Figures["dynamodb"]>> {
+  const raw = createDynamoClient(endpoints.dynamo, concurrency);
+  const table = `${endpoints.dynamo.tablePrefix}${OVERHEAD_TABLE}`;
+  await createOverheadTable(raw, table);
+  try {
+    log(`bare AWS SDK loop, ${concurrency} concurrent Queries ...`);
+    const bare = await bareSdk(raw, table, concurrency, durationMs);
+    log(`harness, ${concurrency} VUs ...`);
+    const model: LoadModel = { type: "closed", vus: concurrency, thinkTimeMs: 0 };
+    const run = await runScenario(
+      { url: DYNAMO_SCENARIO },
+      {
+        model,
+        bounds: {
+          warmupMs: 1000,
+          durationMs,
+          iterations: Number.POSITIVE_INFINITY,
+          timeoutMs: 5000,
+        },
+        workers: 1,
+        connections: concurrency,
+        data: { scale: "small", seed: 1 },
+        endpoints,
+      },
+    );
+    const harness = run.outcome.ok / (durationMs / 1000);
+    const { decodeHistogram } = await import("../../engine/histogram.ts");
+    const p50 = decodeHistogram(run.outcome.serviceTime).getValueAtPercentile(50) / 1000;
+    return {
+      concurrency,
+      durationS: durationMs / 1000,
+      bareSdkQps: bare,
+      harnessQps: harness,
+      ratio: harness / bare,
+      harnessP50Ms: p50,
+    };
+  } finally {
+    await raw.send(new DeleteTableCommand({ TableName: table })).catch(() => {});
+    raw.destroy();
+  }
+}
+
+async function createOverheadTable(raw: DynamoDBClient, table: string): Promise<void> {
+  const exists = await raw.send(new DescribeTableCommand({ TableName: table })).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) {
+    await raw.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [
+          { AttributeName: "pk", AttributeType: "S" },
+          { AttributeName: "sk", AttributeType: "N" },
+        ],
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+      }),
+    );
+  }
+  const items = [];
+  for (let k = 0; k < OVERHEAD_KEYS; k++)
+    for (let s = 0; s < 10; s++)
+      items.push({
+        PutRequest: {
+          Item: { pk: { S: `k${k}` }, sk: { N: String(s) }, v: { S: "x".repeat(100) } },
+        },
+      });
+  for (let i = 0; i < items.length; i += 25) {
+    let batch: typeof items | undefined = items.slice(i, i + 25);
+    for (let attempt = 0; batch && batch.length > 0 && attempt < 8; attempt++) {
+      const r = await raw.send(new BatchWriteItemCommand({ RequestItems: { [table]: batch } }));
+      batch = r.UnprocessedItems?.[table] as typeof items | undefined;
+      if (batch?.length) await new Promise((res) => setTimeout(res, 50 * 2 ** attempt));
+    }
+  }
+}
+
+async function bareSdk(
+  raw: DynamoDBClient,
+  table: string,
+  concurrency: number,
+  durationMs: number,
+): Promise<number> {
+  const doc = DynamoDBDocumentClient.from(raw);
+  let n = 0;
+  const loop = async (until: number) => {
+    while (performance.now() < until) {
+      await doc.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": `k${Math.floor(Math.random() * OVERHEAD_KEYS)}` },
+          ReturnConsumedCapacity: "INDEXES",
+        }),
+      );
+      n++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, () => loop(performance.now() + 1000)));
+  n = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, () => loop(start + durationMs)));
+  return n / ((performance.now() - start) / 1000);
+}
+
+runMain(main);
