@@ -226,7 +226,7 @@ const run: Command = {
     if (needsStores) {
       const { resolveEndpoints } = await import("../../stores/services.ts");
       endpoints = await resolveEndpoints();
-      await ensureData(options);
+      await ensureData(options, endpoints);
     }
     const result = await executeRun(options, planned, endpoints);
     process.stdout.write(`\n${formatSummary(result)}\n`);
@@ -240,7 +240,7 @@ const run: Command = {
  * Schema and data of the requested scale and seed, loaded once and reused:
  * generators/load/index.ts (the loader's `ensureLoaded`), imported lazily.
  */
-async function ensureData(options: RunOptions): Promise<void> {
+async function ensureData(options: RunOptions, endpoints: Endpoints): Promise<void> {
   const url = new URL("../../generators/load/index.ts", import.meta.url);
   if (!existsSync(url)) {
     if (!options.quiet)
@@ -250,9 +250,15 @@ async function ensureData(options: RunOptions): Promise<void> {
     return;
   }
   const mod = (await import(url.href)) as {
-    ensureLoaded?: (o: { scale: string; seed: number; indexSet: string }) => Promise<unknown>;
+    ensureLoaded?: (o: {
+      scale: string;
+      seed: number;
+      indexSet: string;
+      endpoints: Endpoints;
+      showProgress: boolean;
+    }) => Promise<unknown>;
   };
-  await mod.ensureLoaded?.(options.data);
+  await mod.ensureLoaded?.({ ...options.data, endpoints, showProgress: !options.quiet });
 }
 
 export default run;
