@@ -60,6 +60,16 @@ export function parseCopyText(text: string): (string | null)[][] {
 const HEX = new Uint8Array(16);
 for (let i = 0; i < 16; i++) HEX[i] = "0123456789abcdef".charCodeAt(i);
 
+const HEX2 = new Uint16Array(256);
+for (let i = 0; i < 256; i++) HEX2[i] = (HEX[i >>> 4] << 8) | HEX[i & 15];
+
+function hexByte(b: Buffer, p: number, x: number): number {
+  const h = HEX2[x];
+  b[p] = h >>> 8;
+  b[p + 1] = h & 255;
+  return p + 2;
+}
+
 const DIGITS2 = new Uint8Array(200);
 for (let i = 0; i < 100; i++) {
   DIGITS2[i * 2] = 0x30 + Math.floor(i / 10);
@@ -117,14 +127,31 @@ export class CopyWriter {
 
   /** Bytes already in COPY form (pre-escaped pool values). */
   raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
+    const n = bytes.length;
+    if (n <= 48) {
+      // a byte loop beats TypedArray.set for the short values most fields are
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = bytes[i];
+      this.pos = p;
+      return;
+    }
+    this.ensure(n);
     this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    this.pos += n;
   }
 
   /** ASCII text known to need no escaping (ids, numbers, fixed words). */
   ascii(s: string): void {
-    this.ensure(s.length);
+    const n = s.length;
+    if (n <= 64) {
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+      this.pos = p;
+      return;
+    }
+    this.ensure(n);
     this.pos += this.buf.write(s, this.pos, "latin1");
   }
 
@@ -152,7 +179,7 @@ export class CopyWriter {
       this.buf[this.pos++] = DIGITS2[n * 2 + 1];
       return;
     }
-    this.ascii(String(n));
+    this.digits(n);
   }
 
   int(n: number): void {
@@ -189,50 +216,66 @@ export class CopyWriter {
   uuid(w: Uint32Array): void {
     const b = this.buf;
     let p = this.pos;
-    for (let k = 0; k < 4; k++) {
-      const x = w[k];
-      for (let s = 28; s >= 0; s -= 4) {
-        b[p++] = HEX[(x >>> s) & 15];
-        // dashes after hex digits 8, 12, 16, 20
-        if ((k === 1 && (s === 16 || s === 0)) || (k === 2 && s === 16) || (k === 0 && s === 0)) {
-          b[p++] = 0x2d;
-        }
-      }
-    }
+    const a = w[0];
+    const c = w[1];
+    const d = w[2];
+    const e = w[3];
+    p = hexByte(b, p, a >>> 24);
+    p = hexByte(b, p, (a >>> 16) & 255);
+    p = hexByte(b, p, (a >>> 8) & 255);
+    p = hexByte(b, p, a & 255);
+    b[p++] = 0x2d;
+    p = hexByte(b, p, c >>> 24);
+    p = hexByte(b, p, (c >>> 16) & 255);
+    b[p++] = 0x2d;
+    p = hexByte(b, p, (c >>> 8) & 255);
+    p = hexByte(b, p, c & 255);
+    b[p++] = 0x2d;
+    p = hexByte(b, p, d >>> 24);
+    p = hexByte(b, p, (d >>> 16) & 255);
+    b[p++] = 0x2d;
+    p = hexByte(b, p, (d >>> 8) & 255);
+    p = hexByte(b, p, d & 255);
+    p = hexByte(b, p, e >>> 24);
+    p = hexByte(b, p, (e >>> 16) & 255);
+    p = hexByte(b, p, (e >>> 8) & 255);
+    p = hexByte(b, p, e & 255);
     this.pos = p;
+  }
+
+  /** The decimal digits of a non-negative integer (index suffixes of emails and usernames). */
+  digits(n: number): void {
+    if (n < 100) {
+      this.uint(n);
+      return;
+    }
+    const b = this.buf;
+    let len = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) len++;
+    let p = this.pos + len;
+    this.pos = p;
+    while (n >= 10) {
+      const q = Math.floor(n / 10);
+      b[--p] = 0x30 + (n - q * 10);
+      n = q;
+    }
+    b[--p] = 0x30 + n;
   }
 
   /** A TIMESTAMP 'YYYY-MM-DD HH:MM:SS.mmm' (UTC) from epoch milliseconds. */
   timestamp(ms: number): void {
     const b = this.buf;
     let p = this.pos;
-    let days = Math.floor(ms / 86400000);
+    const days = Math.floor(ms / 86400000);
     let rem = ms - days * 86400000;
-    // civil-from-days (Howard Hinnant)
-    days += 719468;
-    const era = Math.floor(days / 146097);
-    const doe = days - era * 146097;
-    const yoe = Math.floor(
-      (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-    );
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-    const m = mp < 10 ? mp + 3 : mp - 9;
-    const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-    const hi = Math.floor(y / 100);
-    b[p++] = DIGITS2[hi * 2];
-    b[p++] = DIGITS2[hi * 2 + 1];
-    const lo = y % 100;
-    b[p++] = DIGITS2[lo * 2];
-    b[p++] = DIGITS2[lo * 2 + 1];
-    b[p++] = 0x2d;
-    b[p++] = DIGITS2[m * 2];
-    b[p++] = DIGITS2[m * 2 + 1];
-    b[p++] = 0x2d;
-    b[p++] = DIGITS2[d * 2];
-    b[p++] = DIGITS2[d * 2 + 1];
-    b[p++] = 0x20;
+    if (days >= 0 && days < DATE_DAYS) {
+      if (DATE_READY[days] === 0) fillDate(days);
+      const o = days * 11;
+      for (let i = 0; i < 11; i++) b[p++] = DATE_TABLE[o + i];
+    } else {
+      const date = dateBytes(days);
+      for (let i = 0; i < 11; i++) b[p++] = date[i];
+    }
     const h = Math.floor(rem / 3600000);
     rem -= h * 3600000;
     const mi = Math.floor(rem / 60000);
@@ -257,7 +300,9 @@ export class CopyWriter {
   /** Eight hex digits of a 32-bit word (for URL paths). */
   hex32(x: number): void {
     const b = this.buf;
-    for (let s = 28; s >= 0; s -= 4) b[this.pos++] = HEX[(x >>> s) & 15];
+    let p = this.pos;
+    for (let s = 28; s >= 0; s -= 4) b[p++] = HEX[(x >>> s) & 15];
+    this.pos = p;
   }
 }
 
@@ -269,4 +314,26 @@ export function encodePool(values: readonly string[]): Uint8Array[] {
 /** The same timestamp text CopyWriter.timestamp writes, as a string (record API, tests). */
 export function formatTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace("T", " ").replace("Z", "");
+}
+
+/** 'YYYY-MM-DD ' for days 0..DATE_DAYS since 1970 (to 2189), filled on first use: 880 KB. */
+const DATE_DAYS = 80_000;
+const DATE_TABLE = new Uint8Array(DATE_DAYS * 11);
+const DATE_READY = new Uint8Array(DATE_DAYS);
+
+function fillDate(days: number): void {
+  DATE_TABLE.set(dateBytes(days), days * 11);
+  DATE_READY[days] = 1;
+}
+
+/** 'YYYY-MM-DD ' of any day (outside the table: a Map cache). */
+const dateCache = new Map<number, Uint8Array>();
+
+function dateBytes(days: number): Uint8Array {
+  let d = dateCache.get(days);
+  if (!d) {
+    d = Buffer.from(`${new Date(days * 86400000).toISOString().slice(0, 10)} `, "latin1");
+    dateCache.set(days, d);
+  }
+  return d;
 }

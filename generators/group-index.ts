@@ -10,19 +10,31 @@ export class GroupIndex {
   readonly parents: number;
   readonly total: number;
   private readonly prefix: Float64Array;
+  /** with `keepCounts`: each parent's count, 255 meaning "255 or more, recompute" */
+  private readonly counts?: Uint8Array;
 
+  /**
+   * `keepCounts` keeps one byte per parent (10M users: 10 MB) so that random
+   * `locate` calls (comments -> their review's author) need no recomputation.
+   */
   constructor(
     parents: number,
     readonly countOf: (parent: number) => number,
+    keepCounts = false,
   ) {
     this.parents = parents;
     const blocks = Math.ceil(parents / BLOCK);
     this.prefix = new Float64Array(blocks + 1);
+    if (keepCounts) this.counts = new Uint8Array(parents);
     let sum = 0;
     for (let b = 0; b < blocks; b++) {
       this.prefix[b] = sum;
       const end = Math.min(parents, (b + 1) * BLOCK);
-      for (let p = b * BLOCK; p < end; p++) sum += countOf(p);
+      for (let p = b * BLOCK; p < end; p++) {
+        const n = countOf(p);
+        if (this.counts) this.counts[p] = Math.min(255, n);
+        sum += n;
+      }
     }
     this.prefix[blocks] = sum;
     this.total = sum;
@@ -50,8 +62,10 @@ export class GroupIndex {
     }
     let s = this.prefix[lo];
     let p = lo * BLOCK;
+    const counts = this.counts;
     for (;;) {
-      const n = this.countOf(p);
+      let n = counts ? counts[p] : this.countOf(p);
+      if (n === 255) n = this.countOf(p);
       if (index < s + n) break;
       s += n;
       p++;

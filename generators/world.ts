@@ -11,7 +11,7 @@ import {
   paretoMultiplier,
   pickWeighted,
   type Rng,
-  zipf,
+  Zipf,
 } from "./random.ts";
 import type { ScaleConfig } from "./scale.ts";
 import { Clock } from "./time.ts";
@@ -114,10 +114,13 @@ export class World {
   /** first dish index per restaurant; dishStart[restaurants] = dish count */
   readonly dishStart: Float64Array;
   readonly userPerm: AffinePermutation;
-  /** per cuisine: first layout position, size, and fame rank -> position offset */
+  /** per cuisine: first layout position, fame rank -> position offset, fame sampler */
   private readonly cuisineStart: number[] = [];
-  private readonly cuisineSize: number[] = [];
   private readonly famePerm: AffinePermutation[] = [];
+  private readonly fameZipf: Zipf[] = [];
+  private readonly cellZipf: Zipf[] = [];
+  private readonly followZipf: Zipf;
+  private _reviewZipf?: Zipf;
 
   /**
    * Per-user means actually used: the configured means, calibrated on a sample
@@ -159,8 +162,8 @@ export class World {
     let pos = 0;
     for (let c = 0; c < nCuisines; c++) {
       this.cuisineStart.push(pos);
-      this.cuisineSize.push(perCuisine[c]);
       this.famePerm.push(new AffinePermutation(perCuisine[c], cfg.seed, 1000 + c));
+      this.fameZipf.push(new Zipf(Math.max(1, perCuisine[c]), FAME_ZIPF));
       const perCity = apportion(
         perCuisine[c],
         CITIES.map((x) => x.population),
@@ -183,6 +186,9 @@ export class World {
       this.cuisineCellCum.push(cumulative(sizes));
     }
     starts.push(pos);
+    for (let cell = 0; cell + 1 < starts.length; cell++) {
+      this.cellZipf.push(new Zipf(starts[cell + 1] - starts[cell], RESTAURANT_ZIPF));
+    }
     this.cellCuisine = Uint8Array.from(cellCuisine);
     this.cellCity = Uint8Array.from(cellCity);
     this.cellStart = Float64Array.from(starts);
@@ -221,6 +227,7 @@ export class World {
     }
     this.dishStart[nr] = ds;
     this.userPerm = new AffinePermutation(cfg.users, cfg.seed, S.userPerm);
+    this.followZipf = new Zipf(cfg.users, FOLLOW_ZIPF);
     this.mean.rankings = cfg.rankingsPerUser;
     this.mean.badges = cfg.badgesPerUser;
     this.mean.follows = cfg.followsPerUser;
@@ -378,7 +385,7 @@ export class World {
     return this._follows;
   }
   get reviewIndex(): GroupIndex {
-    this._reviews ??= new GroupIndex(this.users, (u) => this.reviewCount(u));
+    this._reviews ??= new GroupIndex(this.users, (u) => this.reviewCount(u), true);
     return this._reviews;
   }
   get commentIndex(): GroupIndex {
@@ -389,6 +396,12 @@ export class World {
     this._activity ??= new GroupIndex(this.users, (u) => this.activityCount(u));
     return this._activity;
   }
+  /** Zipf over review popularity ranks. */
+  get reviewZipf(): Zipf {
+    this._reviewZipf ??= new Zipf(Math.max(1, this.reviewIndex.total), REVIEW_ZIPF);
+    return this._reviewZipf;
+  }
+
   /** Review popularity rank -> review index (popular reviews draw most comments). */
   get reviewPerm(): AffinePermutation {
     this._reviewPerm ??= new AffinePermutation(
@@ -459,9 +472,8 @@ export class World {
     const menu = CUISINES[c].dishTypes.length;
     const where = rng.next();
     if (where < FAMOUS_SHARE) {
-      const size = this.cuisineSize[c];
       for (let attempt = 0; attempt < 4; attempt++) {
-        const k = zipf(rng.next(), size, FAME_ZIPF);
+        const k = this.fameZipf[c].sample(rng.next());
         const r = this.restPerm.inverse(this.cuisineStart[c] + this.famePerm[c].forward(k));
         const o = (q - this.restMenuOffset[r] + menu) % menu;
         if (o < this.restDishCount[r]) return this.dishStart[r] + o;
@@ -475,9 +487,8 @@ export class World {
       cell = this.cuisineCells[c][pickWeighted(this.cuisineCellCum[c], rng.next())];
     }
     const start = this.cellStart[cell];
-    const size = this.cellStart[cell + 1] - start;
     for (let attempt = 0; attempt < 6; attempt++) {
-      const r = this.restPerm.inverse(start + zipf(rng.next(), size, RESTAURANT_ZIPF));
+      const r = this.restPerm.inverse(start + this.cellZipf[cell].sample(rng.next()));
       const o = (q - this.restMenuOffset[r] + menu) % menu;
       if (o < this.restDishCount[r]) return this.dishStart[r] + o;
     }
@@ -498,7 +509,7 @@ export class World {
 
   /** A followed user: Zipf over popularity ranks (power-law in-degree). */
   pickFollowed(u: number): number {
-    return this.userPerm.forward(zipf(u, this.users, FOLLOW_ZIPF));
+    return this.userPerm.forward(this.followZipf.sample(u));
   }
 }
 

@@ -70,7 +70,7 @@ export class ActivityCursor extends GroupedCursor {
   private badge = 0;
 
   constructor(private readonly w: World) {
-    super(w.activityIndex);
+    super(w.activityIndex, w.seed);
     this.lt = new ListTypes(w);
     this.badges = new UserBadgePicks(w);
   }
@@ -137,7 +137,7 @@ export class ActivityCursor extends GroupedCursor {
     const seed = this.w.seed;
     writeId(out, CODE.user_activity_points, this.index, seed);
     out.tab();
-    writeId(out, CODE.users, this.u, seed);
+    out.raw(this.userIdBytes);
     out.tab();
     const name = KIND_NAMES[this.kind];
     out.ascii(name);

@@ -1,4 +1,6 @@
 import type { GroupIndex } from "../group-index.ts";
+import { uuidWords } from "../ids.ts";
+import { CODE } from "./common.ts";
 
 /**
  * Walks a child table whose rows are grouped by user: row index -> (user, ordinal).
@@ -15,8 +17,14 @@ export abstract class GroupedCursor {
   protected index = 0;
   private readonly seekTmp = new Float64Array(1);
   private fresh = true;
+  /** the current user's user_id as COPY bytes (written on every row of the user) */
+  protected readonly userIdBytes = new Uint8Array(36);
+  private readonly words = new Uint32Array(4);
 
-  constructor(protected readonly gi: GroupIndex) {}
+  constructor(
+    protected readonly gi: GroupIndex,
+    private readonly idSeed: number,
+  ) {}
 
   seek(i: number): void {
     this.u = this.gi.locate(i, this.seekTmp);
@@ -35,6 +43,8 @@ export abstract class GroupedCursor {
       this.fresh = true;
     }
     if (this.fresh) {
+      uuidWords(CODE.users, this.u, this.idSeed, this.words);
+      formatUuid(this.words, this.userIdBytes);
       this.enterUser();
       this.fresh = false;
     }
@@ -45,4 +55,16 @@ export abstract class GroupedCursor {
 
   protected abstract enterUser(): void;
   protected abstract compute(): void;
+}
+
+const HEX = "0123456789abcdef";
+
+function formatUuid(w: Uint32Array, out: Uint8Array): void {
+  let p = 0;
+  for (let k = 0; k < 4; k++) {
+    for (let sh = 28; sh >= 0; sh -= 4) {
+      out[p++] = HEX.charCodeAt((w[k] >>> sh) & 15);
+      if (p === 8 || p === 13 || p === 18 || p === 23) out[p++] = 0x2d;
+    }
+  }
 }

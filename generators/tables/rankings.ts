@@ -117,7 +117,7 @@ export class RankingCursor extends GroupedCursor {
   private updatedAt = 0;
 
   constructor(private readonly w: World) {
-    super(w.rankingIndex);
+    super(w.rankingIndex, w.seed);
     this.ts = tableSeed(w.seed, "dish_rankings");
     this.tsList = tableSeed(w.seed, "dish_rankings", 2);
     this.lt = new ListTypes(w);
@@ -170,7 +170,7 @@ export class RankingCursor extends GroupedCursor {
     const seed = this.w.seed;
     writeId(out, CODE.dish_rankings, this.index, seed);
     out.tab();
-    writeId(out, CODE.users, this.u, seed);
+    out.raw(this.userIdBytes);
     out.tab();
     writeId(out, CODE.dishes, this.dish, seed);
     out.tab();

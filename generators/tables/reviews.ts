@@ -1,8 +1,8 @@
 import { DISH_TYPES } from "../catalogue/cuisines.ts";
 import type { CopyWriter } from "../copy.ts";
 import { uuidFor } from "../ids.ts";
-import { frac, hash32, Rng, zipf } from "../random.ts";
-import { REVIEW_ZIPF, type World } from "../world.ts";
+import { frac, hash32, Rng } from "../random.ts";
+import type { World } from "../world.ts";
 import { CODE, IMAGE_HOST, tableSeed, writeId } from "./common.ts";
 import { GroupedCursor } from "./grouped.ts";
 
@@ -79,7 +79,7 @@ export class ReviewCursor extends GroupedCursor {
   private updated = 0;
 
   constructor(private readonly w: World) {
-    super(w.reviewIndex);
+    super(w.reviewIndex, w.seed);
     this.ts = tableSeed(w.seed, "reviews");
   }
 
@@ -113,7 +113,7 @@ export class ReviewCursor extends GroupedCursor {
     const seed = this.w.seed;
     writeId(out, CODE.reviews, this.index, seed);
     out.tab();
-    writeId(out, CODE.users, this.u, seed);
+    out.raw(this.userIdBytes);
     out.tab();
     writeId(out, CODE.dishes, this.dish, seed);
     out.tab();
@@ -157,7 +157,7 @@ export class CommentCursor extends GroupedCursor {
   private updated = 0;
 
   constructor(private readonly w: World) {
-    super(w.commentIndex);
+    super(w.commentIndex, w.seed);
     this.ts = tableSeed(w.seed, "comments");
   }
 
@@ -181,7 +181,7 @@ export class CommentCursor extends GroupedCursor {
     const seed = this.w.seed;
     writeId(out, CODE.comments, this.index, seed);
     out.tab();
-    writeId(out, CODE.users, this.u, seed);
+    out.raw(this.userIdBytes);
     out.tab();
     writeId(out, CODE.reviews, this.review, seed);
     out.tab();
@@ -207,7 +207,7 @@ export class CommentCursor extends GroupedCursor {
 
 /** The review a comment is on, from the comment row's first random draw. */
 export function commentedReview(w: World, u: number): number {
-  return w.reviewPerm.forward(zipf(u, w.reviewIndex.total, REVIEW_ZIPF));
+  return w.reviewPerm.forward(w.reviewZipf.sample(u));
 }
 
 /** created_at of comment `index` (written by user u): recomputes the comment's draws. */

@@ -79,7 +79,7 @@ export class UserBadgeCursor extends GroupedCursor {
   private featured = false;
 
   constructor(private readonly w: World) {
-    super(w.badgeIndex);
+    super(w.badgeIndex, w.seed);
     this.picks = new UserBadgePicks(w);
   }
 
@@ -98,7 +98,7 @@ export class UserBadgeCursor extends GroupedCursor {
     const seed = this.w.seed;
     writeId(out, CODE.user_badges, this.index, seed);
     out.tab();
-    writeId(out, CODE.users, this.u, seed);
+    out.raw(this.userIdBytes);
     out.tab();
     out.uint(this.badge + 1);
     out.tab();
@@ -134,11 +134,12 @@ export class FollowCursor extends GroupedCursor {
   private readonly targets: Float64Array;
   private readonly seen = new Set<number>();
   private created = 0;
+  private offset = 0;
   private followed = 0;
   private at = 0;
 
   constructor(private readonly w: World) {
-    super(w.followIndex);
+    super(w.followIndex, w.seed);
     this.ts = tableSeed(w.seed, "follows");
     this.targets = new Float64Array(
       Math.min(MAX_FOLLOWS, Math.max(1, Math.floor((w.users - 1) / 2))) + 1,
@@ -160,6 +161,7 @@ export class FollowCursor extends GroupedCursor {
       this.targets[k] = v;
     }
     this.created = w.userCreated(u);
+    this.offset = w.utcOffset(w.cityOf(u));
   }
 
   protected compute(): void {
@@ -167,14 +169,14 @@ export class FollowCursor extends GroupedCursor {
     this.followed = this.targets[this.o];
     const after = Math.max(this.created, w.userCreated(this.followed));
     const h = hash32(w.seed, 0x120, this.index);
-    this.at = w.clock.at(after, frac(h, 0), frac(h, 1), frac(h, 2), w.utcOffset(w.cityOf(this.u)));
+    this.at = w.clock.at(after, frac(h, 0), frac(h, 1), frac(h, 2), this.offset);
   }
 
   encode(out: CopyWriter): void {
     const seed = this.w.seed;
     writeId(out, CODE.follows, this.index, seed);
     out.tab();
-    writeId(out, CODE.users, this.u, seed);
+    out.raw(this.userIdBytes);
     out.tab();
     writeId(out, CODE.users, this.followed, seed);
     out.tab();

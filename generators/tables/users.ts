@@ -56,6 +56,11 @@ const FOOD_WORDS = [
   "tastes",
 ];
 const AVATAR = "https://cdn.bellyfed.com/avatars/";
+const FOOD_BYTES = FOOD_WORDS.map((s) => Buffer.from(s, "latin1"));
+const DOT = Buffer.from(".");
+const UNDERSCORE = Buffer.from("_");
+const AT = Buffer.from("@");
+const THE = Buffer.from("the");
 
 /**
  * users: emails and usernames are a name-based stem (letters, '.', '_' only)
@@ -83,9 +88,68 @@ export class UserCursor {
   private created = 0;
   private updated = 0;
 
+  private readonly fBytes: Uint8Array[];
+  private readonly lBytes: Uint8Array[];
+  private readonly f0Bytes: Uint8Array[];
+
   constructor(private readonly w: World) {
     this.seed = w.seed;
     this.ts = tableSeed(w.seed, "users");
+    this.fBytes = w.pools.firstSlugs.map((s) => Buffer.from(s.slice(0, 12), "latin1"));
+    this.lBytes = w.pools.lastSlugs.map((s) => Buffer.from(s.slice(0, 14), "latin1"));
+    this.f0Bytes = w.pools.firstSlugs.map((s) => Buffer.from(s.slice(0, 1), "latin1"));
+  }
+
+  /** The same text as emailLocal(u)/username(u), written without building strings. */
+  private writeEmailLocal(w: CopyWriter, u: number): void {
+    const f = this.fBytes[this.first];
+    const l = this.lBytes[this.last];
+    switch (this.emailPattern) {
+      case 0:
+        w.raw(f);
+        w.raw(DOT);
+        w.raw(l);
+        break;
+      case 1:
+        w.raw(f);
+        w.raw(l);
+        break;
+      case 2:
+        w.raw(this.f0Bytes[this.first]);
+        w.raw(DOT);
+        w.raw(l);
+        break;
+      case 3:
+        w.raw(f);
+        w.raw(UNDERSCORE);
+        w.raw(l);
+        break;
+      default:
+        w.raw(l);
+        w.raw(DOT);
+        w.raw(f);
+    }
+    w.digits(u);
+  }
+
+  private writeUsername(w: CopyWriter, u: number): void {
+    const f = this.fBytes[this.first];
+    switch (this.userPattern) {
+      case 0:
+        w.raw(f);
+        w.raw(this.lBytes[this.last]);
+        break;
+      case 1:
+        w.raw(f);
+        w.raw(UNDERSCORE);
+        w.raw(FOOD_BYTES[this.food]);
+        break;
+      default:
+        w.raw(THE);
+        w.raw(FOOD_BYTES[this.food]);
+        w.raw(f);
+    }
+    w.digits(u);
   }
 
   seek(i: number): void {
@@ -148,11 +212,11 @@ export class UserCursor {
     const p = this.w.pools;
     writeId(w, CODE.users, u, this.seed);
     w.tab();
-    w.ascii(this.emailLocal(u));
-    w.ascii("@");
+    this.writeEmailLocal(w, u);
+    w.raw(AT);
     w.raw(p.emailDomains.bytes[this.domain]);
     w.tab();
-    w.ascii(this.username(u));
+    this.writeUsername(w, u);
     w.tab();
     if (this.hasDisplay) {
       w.raw(p.firstNames.bytes[this.first]);
