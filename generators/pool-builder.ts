@@ -112,6 +112,143 @@ const BIO_EXTRAS = [
   "Ex-chef, still opinionated.",
 ];
 
+/** Parts of generated review sentences, ranking notes and comments (no lorem ipsum). */
+const COMPONENTS = [
+  "broth",
+  "crust",
+  "sauce",
+  "noodles",
+  "rice",
+  "batter",
+  "filling",
+  "dough",
+  "glaze",
+  "dressing",
+  "meat",
+  "fish",
+  "toppings",
+  "portion",
+  "service",
+  "spice level",
+  "presentation",
+  "bread",
+  "seasoning",
+  "texture",
+  "char",
+  "aftertaste",
+  "side salad",
+  "dipping sauce",
+];
+const DESCRIPTORS = [
+  "perfectly balanced",
+  "a little bland",
+  "incredibly fresh",
+  "too salty",
+  "rich and smoky",
+  "light and crispy",
+  "beautifully charred",
+  "surprisingly delicate",
+  "slightly overcooked",
+  "just right",
+  "generous",
+  "tangy and bright",
+  "buttery",
+  "properly fiery",
+  "silky",
+  "chewy in the best way",
+  "forgettable",
+  "memorable",
+  "a bit greasy",
+  "deeply savoury",
+  "underseasoned",
+  "spot on",
+  "better than last time",
+  "not what it used to be",
+];
+const TEMPLATES = [
+  "The {c} was {d}.",
+  "Loved how {d} the {c} was.",
+  "The {c} could be better, {d}.",
+  "Honestly the {c} alone is worth the trip.",
+  "{C} was {d} and the {c2} was {d2}.",
+  "I'd come back just for the {c}.",
+  "The {c} was {d}, but the {c2} was {d2}.",
+  "Came at {h} and the {c} was still {d}.",
+];
+const HOURS = ["lunch", "11pm", "opening time", "the dinner rush", "brunch", "closing time"];
+
+/** Food dish adjectives (descriptions) and restaurant-name adjectives. */
+export const DISH_ADJECTIVES = [
+  "Hand-pulled",
+  "Slow-braised",
+  "Crispy",
+  "Wood-fired",
+  "Charcoal-grilled",
+  "Creamy",
+  "Twice-cooked",
+  "Smoky",
+  "Zesty",
+  "Tender",
+  "Golden",
+  "Spicy",
+  "Fragrant",
+  "Rustic",
+  "Hearty",
+  "Delicate",
+  "Sticky",
+  "Fluffy",
+  "Flaky",
+  "Caramelised",
+  "Pan-seared",
+  "Fresh",
+];
+const NAME_ADJECTIVES = [
+  "Hungry",
+  "Golden",
+  "Rusty",
+  "Little",
+  "Happy",
+  "Crooked",
+  "Salty",
+  "Velvet",
+  "Wild",
+  "Secret",
+  "Lucky",
+  "Copper",
+  "Humble",
+  "Blue",
+  "Red",
+  "Green",
+  "Silver",
+  "Smoky",
+  "Jolly",
+  "Sunny",
+  "Hidden",
+  "Midnight",
+  "Spotted",
+  "Brass",
+  "Olive",
+  "Painted",
+  "Humming",
+  "Tipsy",
+];
+
+function foodSentence(f: Faker): string {
+  const pickC = () => f.helpers.arrayElement(COMPONENTS);
+  const pickD = () => f.helpers.arrayElement(DESCRIPTORS);
+  const c = pickC();
+  let c2 = pickC();
+  while (c2 === c) c2 = pickC();
+  return f.helpers
+    .arrayElement(TEMPLATES)
+    .replace("{C}", c.charAt(0).toUpperCase() + c.slice(1))
+    .replace("{c2}", c2)
+    .replace("{c}", c)
+    .replace("{d2}", pickD())
+    .replace("{d}", pickD())
+    .replace("{h}", f.helpers.arrayElement(HOURS));
+}
+
 /** Builds every pool from `seed`. Takes ~50-150 ms; cache per seed (`poolsFor`). */
 export function buildPools(seed: number): Pools {
   const f = new Faker({ locale: [en, base] });
@@ -141,19 +278,28 @@ export function buildPools(seed: number): Pools {
     for (let k = 0; k < 53; k++) h += PASSWORD_ALPHABET[f.number.int({ min: 0, max: 63 })];
     hashes.push(h);
   }
-  const reviewSentences = FOOD_OPINIONS.concat(
-    unique(() => f.lorem.sentence({ min: 6, max: 14 }), 300),
+  const reviewSentences = FOOD_OPINIONS.concat(unique(() => foodSentence(f), 400));
+  const notes = FOOD_OPINIONS.concat(unique(() => foodSentence(f), 300)).map(
+    (s) => s.charAt(0).toUpperCase() + s.slice(1),
   );
-  const notes = FOOD_OPINIONS.concat(
-    unique(() => `${f.word.adjective()} and ${f.word.adjective()}, ${f.word.adverb()} good.`, 300),
-  ).map((s) => s.charAt(0).toUpperCase() + s.slice(1));
   // a few values with characters COPY must escape, as real user text has them
   notes.push("Line one\nline two", "Tabs\tinside", 'Back\\slash and "quotes"');
   const comments = COMMENT_TEMPLATES.concat(
-    unique(() => f.lorem.sentence({ min: 3, max: 10 }), 400),
+    unique(() => {
+      const lead = f.helpers.arrayElement([
+        "Agreed",
+        "Hmm",
+        "Interesting",
+        "True",
+        "Same here",
+        "Nah",
+      ]);
+      const rest = foodSentence(f);
+      return `${lead}, ${rest.charAt(0).toLowerCase()}${rest.slice(1)}`;
+    }, 400),
   );
   comments.push("Multi-line\r\ncomment", "So good\\n honestly");
-  const adjectives = unique(() => f.word.adjective(), 300);
+  const adjectives = NAME_ADJECTIVES;
   return {
     firstNames: pool(firstNames),
     lastNames: pool(lastNames),
@@ -168,6 +314,7 @@ export function buildPools(seed: number): Pools {
     comments: pool(comments),
     ingredients: pool(INGREDIENTS),
     adjectives: pool(adjectives),
+    dishAdjectives: pool(DISH_ADJECTIVES),
   };
 }
 

@@ -29,7 +29,10 @@ export interface Pools {
   comments: Pool;
   /** dish description fragments: "slow-braised", "with pickled ginger" */
   ingredients: Pool;
+  /** restaurant-name adjectives ("The Hungry Kitchen") */
   adjectives: Pool;
+  /** dish-description adjectives ("Slow-braised") */
+  dishAdjectives: Pool;
 }
 
 /** The pools as plain string lists (what a worker thread receives). */

@@ -91,7 +91,7 @@ export class DishCursor {
           : `${p.firstNames.values[rng.int(p.firstNames.values.length)]}'s ${typeName}`;
     this.description =
       rng.next() < 0.85
-        ? `${capitalise(p.adjectives.values[rng.int(p.adjectives.values.length)])} ${typeName.toLowerCase()} ${rng.pick(p.ingredients.values)}.`
+        ? `${rng.pick(p.dishAdjectives.values)} ${typeName.toLowerCase()} ${rng.pick(p.ingredients.values)}.`
         : null;
     const cuisine = CUISINES[w.restaurantCuisine(r)];
     const level = 0.55 + 0.22 * priceRange(w, r);
@@ -162,8 +162,4 @@ export class DishCursor {
       updated_at: this.updated,
     };
   }
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

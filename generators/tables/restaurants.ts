@@ -227,7 +227,7 @@ export class RestaurantCursor {
         this.name = `${p.lastNames.values[rng.int(p.lastNames.values.length)]}'s ${rng.pick(nouns)}`;
         break;
       case 2:
-        this.name = `The ${capitalise(p.adjectives.values[rng.int(p.adjectives.values.length)])} ${rng.pick(nouns)}`;
+        this.name = `The ${rng.pick(p.adjectives.values)} ${rng.pick(nouns)}`;
         break;
       default:
         this.name = rng.pick(words);
@@ -332,8 +332,4 @@ export function priceRange(w: World, r: number): number {
 
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }
