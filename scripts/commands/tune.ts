@@ -1,0 +1,235 @@
+import { existsSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { listIndexSets, loadIndexSet, readPgMarker } from "../../schema/index.ts";
+import { resolveEndpoints } from "../../stores/services.ts";
+import { connect } from "../../tuning/patterns.ts";
+import { renderTuneHtml } from "../../tuning/report-html.ts";
+import { renderTuneMarkdown } from "../../tuning/report-markdown.ts";
+import { runTuning, type TuneReport } from "../../tuning/session.ts";
+import type { Command } from "../command.ts";
+import {
+  type FlagSpec,
+  helpText,
+  parseDuration,
+  parseFlags,
+  parsePositiveInt,
+  parsePositiveNumber,
+} from "../lib/args.ts";
+import { UsageError } from "../lib/errors.ts";
+
+const USAGE =
+  "bellyfed-bench tune [--scenario NAME...] [--index-set NAME] [--samples N] [--ab] [--duration 10s] [--save-set] [--out FILE] [--markdown FILE] [--html FILE]";
+const SUMMARY = `Index tuning on loaded data: EXPLAIN (ANALYZE, BUFFERS) of every PostgreSQL access pattern on sampled real parameters, pg_stat_statements and index-usage figures around a short run, findings with the SQL that fixes each (duplicate, redundant, unused indexes, unindexed foreign keys, scans and sorts without a usable index, index types that cannot serve the predicate), what-if on candidate indexes (hypopg, or built for real and dropped), the proposed index set, an A/B benchmark of the sets (--ab) and the DynamoDB partition-key spread.`;
+
+const FLAGS: FlagSpec = {
+  scenario: {
+    type: "string",
+    multiple: true,
+    description: "Access pattern to tune (repeatable; default: all)",
+  },
+  "index-set": {
+    type: "string",
+    description: "Index set to tune (default: the active set, or seed)",
+  },
+  scale: {
+    type: "string",
+    description: "Data scale (loaded first when missing)",
+    default: "small",
+  },
+  seed: { type: "string", description: "Data seed", default: "1" },
+  samples: {
+    type: "string",
+    description: "Sampled operations per pattern for EXPLAIN ANALYZE",
+    default: "20",
+  },
+  "usage-duration": {
+    type: "string",
+    description: "Run per pattern for statement and index-usage figures",
+    default: "5s",
+  },
+  ab: { type: "boolean", description: "A/B benchmark: the tuned set against the proposed set" },
+  duration: {
+    type: "string",
+    description: "A/B measured duration per pattern and set",
+    default: "10s",
+  },
+  vus: { type: "string", description: "Virtual users (closed model) for the runs", default: "4" },
+  proposed: {
+    type: "string",
+    description: "Name of the proposed set (schema/index-sets/NAME.sql)",
+    default: "tuned",
+  },
+  "save-set": {
+    type: "boolean",
+    description: "Write the proposed set to schema/index-sets/NAME.sql (before the A/B)",
+  },
+  traffic: {
+    type: "string",
+    description: "Queries/s per DynamoDB pattern for the hot-partition projection",
+    default: "1000",
+  },
+  "no-dynamo": { type: "boolean", description: "Skip the DynamoDB key analysis" },
+  "no-what-if": {
+    type: "boolean",
+    description: "Skip the what-if evaluation of candidate indexes",
+  },
+  out: {
+    type: "string",
+    description: "Write the findings as JSON (kind, table, index, pattern, evidence, fix)",
+  },
+  markdown: { type: "string", description: "Write the report as Markdown" },
+  html: { type: "string", description: "Write the report as self-contained HTML" },
+  json: { type: "string", description: "Write the whole report (plans, figures, A/B) as JSON" },
+};
+
+function outputPath(flag: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const file = resolve(String(value));
+  const dir = dirname(file);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(
+      `--${flag} ${value}: folder ${dir} does not exist; create it or pick another path`,
+    );
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw new UsageError(`--${flag} ${value} is a folder; give a file name`);
+  return file;
+}
+
+function terminal(r: TuneReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `tune: ${r.patterns.length} PostgreSQL patterns on ${r.data.scale} (seed ${r.data.seed}), index set ${r.data.indexSet}`,
+  );
+  lines.push(`  statements: ${r.capabilities.pgStatStatements}; what-if: ${r.capabilities.whatIf}`);
+  for (const p of r.patterns)
+    for (const s of p.statements)
+      lines.push(
+        `  ${p.pattern.padEnd(16)} ${s.executionMs.median.toFixed(2).padStart(8)} ms median  ${s.shapes[0]?.shape ?? ""}`.slice(
+          0,
+          200,
+        ),
+      );
+  lines.push(`findings: ${r.findings.length}`);
+  for (const f of r.findings)
+    lines.push(
+      `  [${f.severity}] ${f.kind} ${f.table}${f.index ? ` ${f.index}` : ""}${f.pattern ? ` (${f.pattern})` : ""}`,
+    );
+  lines.push(
+    `proposed set ${r.proposed.name}: dropped ${r.proposed.dropped.map((d) => d.name).join(", ") || "none"}; added ${r.proposed.added.map((a) => a.name).join(", ") || "none"}`,
+  );
+  if (r.ab) {
+    const [a, b] = r.ab.sets;
+    lines.push(
+      `A/B (${r.ab.durationMs / 1000}s per pattern, ${r.ab.vus} VUs): p50 / p95 / p99 ms and ops/s, ${a.set} -> ${b.set}`,
+    );
+    for (const pa of a.patterns) {
+      const pb = b.patterns.find((x) => x.pattern === pa.pattern)!;
+      lines.push(
+        `  ${pa.pattern.padEnd(16)} ${pa.latency.p50.toFixed(2)} / ${pa.latency.p95.toFixed(2)} / ${pa.latency.p99.toFixed(2)} ms ${pa.throughput.toFixed(0)} ops/s -> ${pb.latency.p50.toFixed(2)} / ${pb.latency.p95.toFixed(2)} / ${pb.latency.p99.toFixed(2)} ms ${pb.throughput.toFixed(0)} ops/s`,
+      );
+    }
+    for (const t of r.ab.affectedTables) {
+      const ia = a.inserts.find((x) => x.table === t);
+      const ib = b.inserts.find((x) => x.table === t);
+      if (ia && ib)
+        lines.push(
+          `  insert ${t.padEnd(22)} ${ia.rowsPerSecond.toFixed(0)} rows/s (${ia.indexes} indexes) -> ${ib.rowsPerSecond.toFixed(0)} rows/s (${ib.indexes} indexes)`,
+        );
+    }
+  }
+  for (const n of r.notes) lines.push(`note: ${n}`);
+  return lines.join("\n");
+}
+
+const tune: Command = {
+  name: "tune",
+  summary: "Index tuning: plans, findings, what-if indexes and an A/B benchmark of index sets",
+  async run(argv) {
+    const { values: v } = parseFlags("tune", argv, FLAGS);
+    if (v.help) {
+      process.stdout.write(`${helpText(USAGE, SUMMARY, FLAGS)}\n`);
+      return 0;
+    }
+    const scenarios = (v.scenario as string[] | undefined) ?? [];
+    const { SCENARIOS } = (await import("../../scenarios/index.ts")) as {
+      SCENARIOS: Record<string, { stores: string[] }>;
+    };
+    for (const s of scenarios)
+      if (!SCENARIOS[s])
+        throw new UsageError(
+          `--scenario '${s}' is unknown; known: ${Object.keys(SCENARIOS).join(", ")}`,
+        );
+    const samples = parsePositiveInt("samples", String(v.samples ?? "20"), 10_000);
+    const usageDurationMs = parseDuration("usage-duration", String(v["usage-duration"] ?? "5s"));
+    const abDurationMs = parseDuration("duration", String(v.duration ?? "10s"));
+    const vus = parsePositiveInt("vus", String(v.vus ?? "4"), 256);
+    const traffic = parsePositiveNumber("traffic", String(v.traffic ?? "1000"));
+    const seedText = String(v.seed ?? "1");
+    if (!/^\d+$/.test(seedText))
+      throw new UsageError(`--seed '${seedText}' is not a whole number; write it like --seed 1`);
+    const scale = String(v.scale ?? "small");
+    const proposedName = String(v.proposed ?? "tuned");
+    if (!/^[a-z0-9][a-z0-9_-]*$/.test(proposedName))
+      throw new UsageError(
+        `--proposed '${proposedName}' may hold only a-z, 0-9, '_' and '-'; write it like --proposed tuned`,
+      );
+    if (v["index-set"] !== undefined) loadIndexSet(String(v["index-set"]));
+    if (v.ab && !v["save-set"] && !listIndexSets().includes(proposedName))
+      throw new UsageError(
+        `--ab compares with schema/index-sets/${proposedName}.sql, which does not exist; add --save-set`,
+      );
+    const out = outputPath("out", v.out);
+    const markdown = outputPath("markdown", v.markdown);
+    const html = outputPath("html", v.html);
+    const json = outputPath("json", v.json);
+
+    const endpoints = await resolveEndpoints();
+    let indexSet = v["index-set"] as string | undefined;
+    if (indexSet === undefined) {
+      const c = await connect(endpoints);
+      try {
+        indexSet = (await readPgMarker(c).catch(() => null))?.indexSet ?? "seed";
+      } finally {
+        await c.end();
+      }
+    }
+    const report = await runTuning(endpoints, {
+      scenarios,
+      indexSet,
+      proposedName,
+      samples,
+      usageDurationMs,
+      ab: Boolean(v.ab),
+      abDurationMs,
+      vus,
+      traffic,
+      dynamo: !v["no-dynamo"],
+      whatIf: !v["no-what-if"],
+      save: Boolean(v["save-set"]),
+      data: { scale, seed: Number(seedText) },
+      onStep: (l) => process.stderr.write(`tune: ${l}\n`),
+    });
+    if (out)
+      writeFileSync(
+        out,
+        `${JSON.stringify(
+          {
+            format: "bellyfed-bench/tune-findings",
+            version: 1,
+            generatedAt: report.generatedAt,
+            data: report.data,
+            findings: report.findings,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    if (markdown) writeFileSync(markdown, renderTuneMarkdown(report));
+    if (html) writeFileSync(html, renderTuneHtml(report));
+    if (json) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${terminal(report)}\n`);
+    return 0;
+  },
+};
+
+export default tune;

@@ -1,0 +1,103 @@
+import { escapeMarkdownCell } from "../reports/escape.ts";
+import {
+  abTable,
+  dynamoTable,
+  findingsTable,
+  patternsTable,
+  type Table,
+  usageTable,
+  whatIfTable,
+  writeCostTable,
+} from "./report-tables.ts";
+import type { TuneReport } from "./session.ts";
+
+/** The tuning report as GitHub-flavoured Markdown (cells escaped; plans in fenced blocks). */
+
+function table(t: Table): string {
+  const head = `| ${t.head.map(escapeMarkdownCell).join(" | ")} |`;
+  const sep = `|${t.head.map(() => "---").join("|")}|`;
+  const rows = t.rows.map((r) => `| ${r.map(escapeMarkdownCell).join(" | ")} |`);
+  return [head, sep, ...rows].join("\n");
+}
+
+/** A fenced block that no line of `text` can close. */
+function fence(text: string, lang = ""): string {
+  let ticks = "```";
+  while (text.includes(ticks)) ticks += "`";
+  return `${ticks}${lang}\n${text}\n${ticks}`;
+}
+
+export function renderTuneMarkdown(r: TuneReport): string {
+  const out: string[] = [];
+  out.push(`# Index tuning: ${r.data.scale} (seed ${r.data.seed}), index set ${r.data.indexSet}`);
+  out.push("");
+  out.push(`- server: ${r.server.description}, PostgreSQL ${r.server.version}`);
+  out.push(`- statement figures: ${r.capabilities.pgStatStatements}`);
+  out.push(`- what-if: ${r.capabilities.whatIf}`);
+  out.push(`- generated: ${r.generatedAt}`);
+  for (const n of r.notes) out.push(`- note: ${n}`);
+  out.push("");
+  const counts = ["high", "medium", "low"].map(
+    (s) => `${r.findings.filter((f) => f.severity === s).length} ${s}`,
+  );
+  out.push(
+    `## Findings (${r.findings.length}: ${counts.join(", ")})`,
+    "",
+    table(findingsTable(r)),
+    "",
+  );
+  out.push("## Access patterns", "", table(patternsTable(r)), "");
+  for (const p of r.patterns)
+    for (const s of p.statements) {
+      out.push(`### ${p.pattern}: ${s.statement}`, "");
+      if (p.bench)
+        out.push(
+          `Benchmark window: ${p.bench.ops} operations, ${p.bench.throughput.toFixed(1)} ops/s, p50 ${p.bench.p50.toFixed(2)} ms, p95 ${p.bench.p95.toFixed(2)} ms, p99 ${p.bench.p99.toFixed(2)} ms.`,
+          "",
+        );
+      out.push(
+        fence(s.text, "sql"),
+        "",
+        "Plan of the median sample (EXPLAIN ANALYZE, BUFFERS):",
+        "",
+        fence(s.tree.join("\n")),
+        "",
+      );
+      if (p.indexScans.length > 0)
+        out.push(
+          `Index scans during its window: ${p.indexScans.map((i) => `${i.index} ${i.scans}`).join(", ")}.`,
+          "",
+        );
+    }
+  out.push(`## Index usage (${r.indexUsage.window})`, "", table(usageTable(r)), "");
+  if (r.whatIf.length > 0) out.push("## What-if", "", table(whatIfTable(r)), "");
+  out.push(`## Proposed index set \`${r.proposed.name}\` (from \`${r.proposed.base}\`)`, "");
+  out.push(
+    `- dropped: ${r.proposed.dropped.map((d) => `${d.name} (${d.kind})`).join(", ") || "none"}`,
+  );
+  out.push(`- added: ${r.proposed.added.map((a) => a.name).join(", ") || "none"}`);
+  out.push(
+    `- file ${r.proposed.file}: ${r.proposed.missingFile ? "not written yet (tune --save-set)" : r.proposed.matchesFile ? "up to date" : "differs from this proposal (tune --save-set to rewrite)"}`,
+  );
+  out.push("", fence(r.proposed.text.trimEnd(), "sql"), "");
+  const ab = abTable(r);
+  if (ab) {
+    out.push(
+      `## A/B: ${r.ab!.sets[0].set} vs ${r.ab!.sets[1].set} (${r.ab!.durationMs / 1000}s per pattern, ${r.ab!.vus} VUs, closed model)`,
+      "",
+      table(ab),
+      "",
+    );
+    const wc = writeCostTable(r);
+    if (wc)
+      out.push(
+        `Write side (${r.ab!.insertRows} rows copied per table, rolled back):`,
+        "",
+        table(wc),
+        "",
+      );
+  }
+  const dyn = dynamoTable(r);
+  if (dyn) out.push("## DynamoDB partition keys", "", table(dyn), "");
+  return `${out.join("\n").trimEnd()}\n`;
+}

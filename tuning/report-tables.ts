@@ -1,0 +1,207 @@
+import { ms, rate } from "../reports/format.ts";
+import { formatBytes } from "./rules/overlap.ts";
+import type { TuneReport } from "./session.ts";
+
+/**
+ * The report's tables as rows of plain strings, shared by the Markdown and
+ * HTML renderers (each escapes for its own format).
+ */
+
+export interface Table {
+  head: string[];
+  rows: string[][];
+}
+
+export function findingsTable(r: TuneReport): Table {
+  return {
+    head: ["severity", "kind", "table", "index / pattern", "evidence", "fix"],
+    rows: r.findings.map((f) => [
+      f.severity,
+      f.kind,
+      f.table,
+      [f.index, f.pattern].filter(Boolean).join(" / "),
+      f.evidence,
+      f.fix ?? "(not SQL: see evidence)",
+    ]),
+  };
+}
+
+export function patternsTable(r: TuneReport): Table {
+  const rows: string[][] = [];
+  for (const p of r.patterns)
+    for (const s of p.statements) {
+      const w = s.worstMisestimate;
+      rows.push([
+        p.pattern,
+        s.statement,
+        String(s.samples),
+        s.shapes[0]?.shape ?? "",
+        s.indexesUsed.join(", ") || "none",
+        s.seqScans.map((x) => `${x.table} (${Math.round(x.maxRowsRead)} rows)`).join(", ") || "-",
+        s.sorts
+          .map((x) => `${x.keys.join(", ")} (${Math.round(x.maxRows)} rows, ${x.method ?? "sort"})`)
+          .join("; ") || "-",
+        w
+          ? `${w.node}: est ${Math.round(w.estimated)} vs ${Math.round(w.actual)} (x${w.factor.toFixed(1)})`
+          : "-",
+        `${Math.round(s.buffers.meanHit)} / ${Math.round(s.buffers.meanRead)}`,
+        `${ms(s.executionMs.median)} / ${ms(s.executionMs.max)}`,
+        s.stats
+          ? `${s.stats.calls} calls, mean ${ms(s.stats.meanMs)} ms, ${s.stats.rows} rows, blks ${s.stats.sharedHit}/${s.stats.sharedRead}`
+          : "-",
+      ]);
+    }
+  return {
+    head: [
+      "pattern",
+      "statement",
+      "samples",
+      "plan shape (most frequent)",
+      "indexes used",
+      "seq scans (max rows read)",
+      "sorts (max rows)",
+      "worst misestimate",
+      "buffers hit / read (mean)",
+      "exec ms median / max",
+      "pg_stat_statements (benchmark window)",
+    ],
+    rows,
+  };
+}
+
+export function usageTable(r: TuneReport): Table {
+  const size = new Map(r.catalog.indexes.map((i) => [i.name, i]));
+  return {
+    head: ["table", "index", "idx_scan (window)", "tuples read", "size", "kind"],
+    rows: r.indexUsage.rows.map((u) => {
+      const i = size.get(u.index);
+      return [
+        u.table,
+        u.index,
+        String(u.idxScan),
+        String(u.idxTupRead),
+        i ? formatBytes(i.sizeBytes) : "-",
+        i?.constraint
+          ? i.constraint.type === "p"
+            ? "primary key"
+            : "unique constraint"
+          : i
+            ? `${i.method}`
+            : "",
+      ];
+    }),
+  };
+}
+
+export function whatIfTable(r: TuneReport): Table {
+  const rows: string[][] = [];
+  for (const w of r.whatIf) {
+    if (w.error) {
+      rows.push([w.candidate.name, w.mode, "-", "-", "-", "-", `error: ${w.error}`]);
+      continue;
+    }
+    for (const o of w.outcomes)
+      rows.push([
+        `${w.candidate.name} (${w.candidate.keys.join(", ")})`,
+        w.mode,
+        o.pattern,
+        o.usesIndex ? "yes" : "no",
+        `${o.costBefore.toFixed(0)} -> ${o.costAfter.toFixed(0)}`,
+        o.msBefore !== undefined && o.msAfter !== undefined
+          ? `${ms(o.msBefore)} -> ${ms(o.msAfter)}`
+          : "-",
+        formatBytes(w.sizeBytes),
+      ]);
+  }
+  return { head: ["candidate", "mode", "pattern", "used", "plan cost", "exec ms", "size"], rows };
+}
+
+function pct(a: number, b: number): string {
+  if (!(a > 0)) return "-";
+  const d = (b - a) / a;
+  return `${d >= 0 ? "+" : ""}${(d * 100).toFixed(0)}%`;
+}
+
+export function abTable(r: TuneReport): Table | null {
+  if (!r.ab) return null;
+  const [a, b] = r.ab.sets;
+  const rows: string[][] = [];
+  for (const pa of a.patterns) {
+    const pb = b.patterns.find((x) => x.pattern === pa.pattern);
+    if (!pb) continue;
+    rows.push([
+      pa.pattern,
+      `${ms(pa.latency.p50)} / ${ms(pb.latency.p50)} (${pct(pa.latency.p50, pb.latency.p50)})`,
+      `${ms(pa.latency.p95)} / ${ms(pb.latency.p95)} (${pct(pa.latency.p95, pb.latency.p95)})`,
+      `${ms(pa.latency.p99)} / ${ms(pb.latency.p99)} (${pct(pa.latency.p99, pb.latency.p99)})`,
+      `${rate(pa.throughput)} / ${rate(pb.throughput)} (${pct(pa.throughput, pb.throughput)})`,
+      `${pa.errors} / ${pb.errors}`,
+    ]);
+  }
+  return {
+    head: [
+      "pattern",
+      `p50 ms ${a.set} / ${b.set}`,
+      `p95 ms ${a.set} / ${b.set}`,
+      `p99 ms ${a.set} / ${b.set}`,
+      `ops/s ${a.set} / ${b.set}`,
+      "errors",
+    ],
+    rows,
+  };
+}
+
+export function writeCostTable(r: TuneReport): Table | null {
+  if (!r.ab) return null;
+  const [a, b] = r.ab.sets;
+  return {
+    head: [
+      "table",
+      `indexes ${a.set} / ${b.set}`,
+      `insert rows/s ${a.set} / ${b.set}`,
+      `index bytes ${a.set} / ${b.set}`,
+    ],
+    rows: r.ab.affectedTables.map((t) => {
+      const ia = a.inserts.find((x) => x.table === t);
+      const ib = b.inserts.find((x) => x.table === t);
+      return [
+        t,
+        `${ia?.indexes ?? "-"} / ${ib?.indexes ?? "-"}`,
+        ia && ib
+          ? `${rate(ia.rowsPerSecond)} / ${rate(ib.rowsPerSecond)} (${pct(ia.rowsPerSecond, ib.rowsPerSecond)})`
+          : "n/a (no single uuid primary key)",
+        `${formatBytes(a.indexBytes[t] ?? 0)} / ${formatBytes(b.indexBytes[t] ?? 0)} (${pct(a.indexBytes[t] ?? 0, b.indexBytes[t] ?? 0)})`,
+      ];
+    }),
+  };
+}
+
+export function dynamoTable(r: TuneReport): Table | null {
+  if (!r.dynamo) return null;
+  return {
+    head: [
+      "table / GSI",
+      "partition key",
+      "items (distinct keys)",
+      "hottest key: share of items",
+      "traffic: queries (distinct keys)",
+      "hottest key: share of traffic",
+      "RCU per query",
+      `hottest key RCU/s at ${r.dynamo.trafficReadsPerSecond} q/s`,
+    ],
+    rows: r.dynamo.spreads.map((s) => [
+      s.resource,
+      s.keyAttribute,
+      `${s.items}${s.scanComplete ? "" : "+"} (${s.distinctKeys})`,
+      `${s.hottestKey ?? "-"}: ${(s.hottestItemShare * 100).toFixed(1)}%`,
+      s.traffic ? `${s.traffic.queries} (${s.traffic.distinctKeys})` : "no sampled traffic",
+      s.traffic ? `${s.traffic.hottestKey}: ${(s.traffic.hottestShare * 100).toFixed(1)}%` : "-",
+      s.traffic ? s.traffic.rcuPerQuery.toFixed(2) : "-",
+      s.traffic
+        ? Math.round(
+            r.dynamo!.trafficReadsPerSecond * s.traffic.hottestShare * s.traffic.rcuPerQuery,
+          ).toLocaleString("en-US")
+        : "-",
+    ]),
+  };
+}
