@@ -108,7 +108,7 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
   const client = await connect(endpoints);
   try {
     const marker = await readPgMarker(client);
-    if (!marker?.load || marker.load.status !== "complete")
+    if (marker?.load?.status !== "complete")
       throw new UsageError(
         "no complete data load in this database; run: bellyfed-bench load --scale small",
       );

@@ -56,7 +56,11 @@ export function planFindings(
   const big = (table: string) => (rows.get(table) ?? 0) >= opts.minTableRows;
   const schema = catalog.schema;
   const seen = new Set<string>();
-  const once = (key: string) => (seen.has(key) ? false : (seen.add(key), true));
+  const once = (key: string): boolean => {
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
 
   for (const sp of plans) {
     const where = `${sp.pattern} (${sp.statement})`;
@@ -187,7 +191,7 @@ export function planFindings(
     for (const s of sp.all) {
       for (const use of s.indexes) {
         const ix = catalog.indexes.find((i) => i.name === use.index);
-        if (!ix || ix.method !== "btree" || ix.keys.length < 2) continue;
+        if (ix?.method !== "btree" || ix.keys.length < 2) continue;
         const preds = parsePredicates(use.cond);
         const lead = preds.filter((p) => p.column === ix.keys[0]);
         const later = preds.filter((p) => ix.keys.slice(1).includes(p.column));
