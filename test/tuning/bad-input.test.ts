@@ -1,0 +1,55 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { runCli } from "../helpers/cli.ts";
+
+/** Bad flags: one line naming the problem and the fix, exit 2, nothing written. */
+const dir = mkdtempSync(join(tmpdir(), "bb-tune-bad-"));
+const out = join(dir, "findings.json");
+
+const cases: Array<[string[], RegExp]> = [
+  [["--scenario", "nope"], /--scenario 'nope' is unknown; known: .*best-dishes/],
+  [["--samples", "0"], /--samples must be greater than zero/],
+  [["--duration", "soon"], /--duration 'soon' is not a duration/],
+  [["--index-set", "missing"], /unknown index set 'missing'; available: .*seed/],
+  [["--proposed", "Bad Name"], /--proposed 'Bad Name' may hold only/],
+  [
+    ["--markdown", "/no/such/folder/report.md"],
+    /--markdown .*folder \/no\/such\/folder does not exist/,
+  ],
+  [["--bogus"], /tune: Unknown option '--bogus'.*--help/],
+  [
+    ["--ab", "--proposed", "not-there"],
+    /--ab compares with schema\/index-sets\/not-there.sql, which does not exist; add --save-set/,
+  ],
+];
+
+it("rejects each bad flag with one line and exit code 2, writing nothing", async () => {
+  for (const [args, message] of cases) {
+    const r = await runCli(["tune", ...args, "--out", out]);
+    expect(r.code, args.join(" ")).toBe(2);
+    expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
+    expect(r.stderr, args.join(" ")).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  }
+}, 120_000);
+
+it("prints its help", async () => {
+  const r = await runCli(["tune", "--help"]);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("Usage: bellyfed-bench tune");
+  for (const flag of [
+    "--scenario",
+    "--index-set",
+    "--samples",
+    "--ab",
+    "--duration",
+    "--out",
+    "--markdown",
+    "--html",
+    "--traffic",
+  ])
+    expect(r.stdout).toContain(flag);
+});
