@@ -8,7 +8,7 @@ import type { LiveStats } from "./live.ts";
 export class Progress {
   private timer: NodeJS.Timeout | undefined;
   private stats: (() => LiveStats) | undefined;
-  private readonly startMs = Date.now();
+  private startMs = Date.now();
   private lastOk = 0;
   private lastMs = Date.now();
   private readonly tty: boolean;
@@ -26,8 +26,12 @@ export class Progress {
     this.timer.unref();
   }
 
+  /** the load starts now (setup is done): the clock and the figures begin here */
   attach(stats: () => LiveStats): void {
     this.stats = stats;
+    this.startMs = Date.now();
+    this.lastMs = this.startMs;
+    this.lastOk = 0;
   }
 
   line(): string {
@@ -48,6 +52,7 @@ export class Progress {
   }
 
   private tick(): void {
+    if (!this.stats) return;
     if (this.tty) this.out.write(`\r\x1b[K${this.line()}`);
     else this.out.write(`${this.line()}\n`);
   }

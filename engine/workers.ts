@@ -20,13 +20,14 @@ export async function runOnWorkers(
     (plan) => new Worker(BOOT, { workerData: { scenarioUrl, plan }, stdout: false }),
   );
   const latest: LiveStats[] = plans.map(() => ({ ok: 0, errors: 0, dropped: 0, p99Ms: 0 }));
-  live?.(() => ({
-    ok: latest.reduce((s, l) => s + l.ok, 0),
-    errors: latest.reduce((s, l) => s + l.errors, 0),
-    dropped: latest.reduce((s, l) => s + l.dropped, 0),
-    // an approximation for the live line only: the worst worker's recent p99
-    p99Ms: Math.max(...latest.map((l) => l.p99Ms)),
-  }));
+  const startLive = () =>
+    live?.(() => ({
+      ok: latest.reduce((s, l) => s + l.ok, 0),
+      errors: latest.reduce((s, l) => s + l.errors, 0),
+      dropped: latest.reduce((s, l) => s + l.dropped, 0),
+      // an approximation for the live line only: the worst worker's recent p99
+      p99Ms: Math.max(...latest.map((l) => l.p99Ms)),
+    }));
   let readyCount = 0;
   try {
     return await new Promise<GeneratorOutcome[]>((resolve, reject) => {
@@ -38,6 +39,7 @@ export async function runOnWorkers(
             if (++readyCount === workers.length) {
               const t0Us = (performance.timeOrigin + performance.now() + 100) * 1000;
               for (const x of workers) x.postMessage({ type: "go", t0Us } satisfies ToWorker);
+              startLive();
             }
           } else if (m.type === "progress") {
             latest[i] = { ok: m.ok, errors: m.errors, dropped: m.dropped, p99Ms: m.p99Ms };
