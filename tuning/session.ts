@@ -87,18 +87,27 @@ export interface TuneReport {
   notes: string[];
 }
 
-async function ensureData(data: { scale: string; seed: number }, indexSet: string): Promise<void> {
+async function ensureData(
+  endpoints: Endpoints,
+  data: { scale: string; seed: number },
+  indexSet: string,
+): Promise<void> {
   const mod = (await import("../generators/load/index.ts")) as {
-    ensureLoaded?: (o: { scale: string; seed: number; indexSet: string }) => Promise<unknown>;
+    ensureLoaded?: (o: {
+      scale: string;
+      seed: number;
+      indexSet: string;
+      endpoints: Endpoints;
+    }) => Promise<unknown>;
   };
   if (!mod.ensureLoaded) throw new Error("generators/load/index.ts has no ensureLoaded");
-  await mod.ensureLoaded({ ...data, indexSet });
+  await mod.ensureLoaded({ ...data, indexSet, endpoints });
 }
 
 export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promise<TuneReport> {
   const say = opts.onStep ?? (() => {});
   const notes: string[] = [];
-  await ensureData(opts.data, opts.indexSet);
+  await ensureData(endpoints, opts.data, opts.indexSet);
   const pool = new pg.Pool({
     ...pgClientConfig(endpoints.pg),
     max: 2,
@@ -207,7 +216,13 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
       ...catalogFindings(catalog),
       ...coordinateFindings(catalog),
       ...fromPlans.findings,
-      ...unusedFindings(catalog, usage, usedInPlans, window),
+      ...unusedFindings(
+        catalog,
+        usage,
+        usedInPlans,
+        window,
+        skipped.size === 0 && opts.scenarios.length === 0,
+      ),
     ];
 
     // 4. what-if on the candidates the plans asked for

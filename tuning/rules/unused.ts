@@ -15,6 +15,8 @@ export function unusedFindings(
   usage: IndexUsage[],
   usedInPlans: Set<string>,
   window: string,
+  /** false when some access patterns were not measured: then nothing is proposed for dropping */
+  complete = true,
 ): Finding[] {
   const scans = new Map(usage.map((u) => [u.index, u.idxScan]));
   const out: Finding[] = [];
@@ -26,13 +28,16 @@ export function unusedFindings(
         supports(f, ix) &&
         catalog.indexes.filter((o) => o.name !== ix.name && supports(f, o)).length === 0,
     );
+    const partial = complete
+      ? ""
+      : "; not every access pattern was measured, so this is no reason to drop it yet";
     out.push({
       kind: "unused-index",
-      severity: fk ? "low" : "medium",
+      severity: fk || !complete ? "low" : "medium",
       table: ix.table,
       index: ix.name,
-      evidence: `${ix.name} (${ix.method} on ${ix.keys.join(", ")}, ${formatBytes(ix.sizeBytes)}) had 0 scans during ${window} and appears in no access pattern's plan${fk ? `; it is the only index supporting foreign key ${fk.name}, so keep it if ${fk.refTable} rows are deleted or their keys change` : ""}`,
-      fix: fk ? null : dropIndexStatement(ix),
+      evidence: `${ix.name} (${ix.method} on ${ix.keys.join(", ")}, ${formatBytes(ix.sizeBytes)}) had 0 scans during ${window} and appears in no access pattern's plan${fk ? `; it is the only index supporting foreign key ${fk.name}, so keep it if ${fk.refTable} rows are deleted or their keys change` : ""}${partial}`,
+      fix: fk || !complete ? null : dropIndexStatement(ix),
     });
   }
   return out;
