@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { executeRun } from "../../engine/execute.ts";
 import { formatSummary } from "../../engine/summary.ts";
@@ -11,6 +12,7 @@ import { parseFlags } from "../../scripts/lib/args.ts";
 import { UsageError } from "../../scripts/lib/errors.ts";
 
 const REGISTRY = new URL("./fixtures/registry.ts", import.meta.url).href;
+const TARGETS = fileURLToPath(new URL("./fixtures/targets.json", import.meta.url));
 
 async function plan(argv: string[]) {
   const spec = (await import("../../scripts/commands/run.ts")).default;
@@ -101,6 +103,8 @@ describe("bellyfed-bench run", () => {
       "fast/latency:p(95)<50",
       "--threshold",
       "errors:rate<0.01",
+      "--targets",
+      TARGETS,
       "--quiet",
     ]);
     expect(planned.map((p) => p.model.type)).toEqual(["closed", "open"]);
@@ -110,10 +114,12 @@ describe("bellyfed-bench run", () => {
     expect(fast.operations.ok).toBeGreaterThan(100);
     expect(fast.durationMs).toBe(1000);
     expect(fast.warmupMs).toBe(200);
+    // targets file defaults, then its scenario entry, then the flags (which replace rate<0.5)
     expect(fast.thresholds.map((t) => `${t.metric}:${t.expression}`)).toEqual([
       "operations:ok>0",
-      "latency:p(95)<50",
       "errors:rate<0.01",
+      "latency:max<5000",
+      "latency:p(95)<50",
     ]);
     expect(failing.passed).toBe(false);
     expect(failing.operations.errors.other).toBeGreaterThan(150);
