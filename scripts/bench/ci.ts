@@ -1,0 +1,82 @@
+/**
+ * The CI profile (`npm run bench:ci`): small data, two short runs of every
+ * access pattern (repeated runs give the gate its confidence), then the gate
+ * against the loose CI targets and, when one exists, a baseline. Writes
+ * results/ci-junit.xml, results/ci-report.html and results/ci-summary.md.
+ *
+ *   npm run bench:ci [-- --scale tiny] [-- --baseline FILE]
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { main } from "../cli.ts";
+import { helpText, parseFlags } from "../lib/args.ts";
+import { runMain } from "../lib/main.ts";
+
+const spec = {
+  scale: { type: "string" as const, description: "data scale", default: "small" },
+  duration: {
+    type: "string" as const,
+    description: "measured time per scenario and run",
+    default: "5s",
+  },
+  runs: { type: "string" as const, description: "repeated runs", default: "2" },
+  baseline: {
+    type: "string" as const,
+    description: "baseline result (default: $BENCH_BASELINE or results/baseline.json when present)",
+  },
+};
+
+runMain(async (argv) => {
+  const { values } = parseFlags("bench:ci", argv, spec);
+  if (values.help) {
+    process.stdout.write(
+      `${helpText("npm run bench:ci [-- options]", "The CI profile: repeated short runs of every access pattern, then the gate (JUnit, HTML, Markdown in results/).", spec)}\n`,
+    );
+    return 0;
+  }
+  const scale = String(values.scale ?? "small");
+  const duration = String(values.duration ?? "5s");
+  const runs = Number(values.runs ?? 2);
+  mkdirSync("results", { recursive: true });
+  const outs: string[] = [];
+  const t0 = Date.now();
+  for (let i = 1; i <= runs; i++) {
+    const out = `results/ci-run-${i}.json`;
+    const code = await main([
+      "run",
+      "all",
+      "--scale",
+      scale,
+      "--duration",
+      duration,
+      "--warmup",
+      "1s",
+      "--targets",
+      "scenarios/targets.ci.json",
+      "--quiet",
+      "--out",
+      out,
+    ]);
+    if (code === 2) return 2; // bad input; a failed target (1) still goes to the gate
+    outs.push(out);
+  }
+  // an explicit baseline must exist (gate says so if not); the default one is used when present
+  const fallback = process.env.BENCH_BASELINE ?? "results/baseline.json";
+  const baseline = values.baseline
+    ? String(values.baseline)
+    : existsSync(fallback)
+      ? fallback
+      : undefined;
+  const code = await main([
+    "gate",
+    ...outs,
+    ...(baseline ? ["--baseline", baseline] : []),
+    "--junit",
+    "results/ci-junit.xml",
+    "--html",
+    "results/ci-report.html",
+    "--markdown",
+    "results/ci-summary.md",
+  ]);
+  process.stderr.write(`bench:ci finished in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  return code;
+});
