@@ -38,8 +38,30 @@ export function candidateFix(c: Candidate, schema: string): string {
   return `CREATE INDEX CONCURRENTLY IF NOT EXISTS ${ident(c.name)} ON ${ident(schema)}.${ident(c.table)}${using} (${keyList(c)});`;
 }
 
-/** Same table, method and keys: one candidate, with the patterns merged. */
+/**
+ * Same table, method and keys: one candidate, with the patterns merged; a
+ * btree whose keys lead another btree candidate's is folded into the wider one.
+ */
 export function mergeCandidates(list: Candidate[]): Candidate[] {
+  const merged = mergeSame(list);
+  const bare = (k: string) => k.replace(/\s+DESC$/i, "");
+  return merged.filter((c) => {
+    if (c.method !== "btree") return true;
+    const wider = merged.find(
+      (o) =>
+        o !== c &&
+        o.method === "btree" &&
+        o.table === c.table &&
+        o.keys.length > c.keys.length &&
+        c.keys.every((k, i) => bare(o.keys[i]) === bare(k)),
+    );
+    if (!wider) return true;
+    wider.patterns = [...new Set([...wider.patterns, ...c.patterns])].sort();
+    return false;
+  });
+}
+
+function mergeSame(list: Candidate[]): Candidate[] {
   const out = new Map<string, Candidate>();
   for (const c of list) {
     const k = `${c.table}|${c.method}|${c.keys.join(",")}`;

@@ -20,6 +20,8 @@ const LEFT = new RegExp(
   String.raw`(?:^|[(\s])${COLUMN}\s*(=|<>|<=|>=|<|>|~~\*|~~|!~~|@>|<@|&&)\s*`,
   "g",
 );
+/** the right side of `a.x = b.y`: a qualified column is an equality on its own table too */
+const RIGHT_COLUMN = /=\s*\(?([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\)?(?![\w.(])/g;
 const ANY_COLUMN = new RegExp(String.raw`=\s*ANY\s*\(\s*${COLUMN}\s*\)`, "g");
 const KEYWORDS = new Set([
   "and",
@@ -47,6 +49,9 @@ export function parsePredicates(text: string | null | undefined): Predicate[] {
   const out: Predicate[] = [];
   for (const m of text.matchAll(ANY_COLUMN)) {
     out.push({ alias: m[1] ?? null, column: m[2], op: "= ANY", kind: "value-in-array" });
+  }
+  for (const m of text.matchAll(RIGHT_COLUMN)) {
+    out.push({ alias: m[1], column: m[2], op: "=", kind: "eq" });
   }
   for (const m of text.matchAll(LEFT)) {
     const column = m[2];

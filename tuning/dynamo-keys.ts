@@ -270,13 +270,16 @@ export function spreadFindings(s: KeySpread, traffic: number): Finding[] {
   if (s.distinctKeys === 1 && s.items > 1) {
     // every item on one key value: every write to the table lands on one partition of this index
     const maxWrites = Math.floor(PARTITION_WCU / (2 * wcuPerWrite));
+    const reads = s.traffic
+      ? ` At ${traffic.toLocaleString("en-US")} queries/s of ${s.traffic.rcuPerQuery.toFixed(2)} RCU it takes ${Math.round(traffic * s.traffic.rcuPerQuery).toLocaleString("en-US")} RCU/s (${((traffic * s.traffic.rcuPerQuery * 100) / PARTITION_RCU).toFixed(0)}% of the partition's ceiling, reached at about ${Math.round(PARTITION_RCU / Math.max(s.traffic.rcuPerQuery, 1e-9)).toLocaleString("en-US")} queries/s).`
+      : "";
     out.push({
       kind: "dynamo-hot-partition",
       severity: "high",
       table,
       index,
       pattern: s.traffic?.patterns.join(", "),
-      evidence: `${s.resource}: all ${s.items.toLocaleString("en-US")}${s.scanComplete ? "" : "+"} items share one partition-key value (${s.keyAttribute}=${s.hottestKey}): every read of the index and every index write for the whole table go to one partition, capped at ${PARTITION_RCU.toLocaleString("en-US")} RCU/s and ${PARTITION_WCU.toLocaleString("en-US")} WCU/s; an update that changes the sort key costs 2 index writes of ${wcuPerWrite} WCU, so about ${maxWrites.toLocaleString("en-US")} score updates/s saturate it, and writes to the base table are throttled with it (GSI back-pressure). Remedy: write sharding — ${s.keyAttribute} = "${s.hottestKey}#" + (hash(user_id) mod N), query the N shards in parallel and merge the top results`,
+      evidence: `${s.resource}: all ${s.items.toLocaleString("en-US")}${s.scanComplete ? "" : "+"} items share one partition-key value (${s.keyAttribute}=${s.hottestKey}): every read of the index and every index write for the whole table go to one partition, capped at ${PARTITION_RCU.toLocaleString("en-US")} RCU/s and ${PARTITION_WCU.toLocaleString("en-US")} WCU/s; an update that changes the sort key costs 2 index writes of ${wcuPerWrite} WCU, so about ${maxWrites.toLocaleString("en-US")} score updates/s saturate it, and writes to the base table are throttled with it (GSI back-pressure).${reads} Remedy: write sharding — ${s.keyAttribute} = "${s.hottestKey}#" + (hash(user_id) mod N), query the N shards in parallel and merge the top results`,
       fix: null,
     });
   } else if (s.hottestItemShare >= 0.2 && s.distinctKeys > 1) {

@@ -47,7 +47,13 @@ export interface StatementPlans {
   representative: PlanSummary;
   tree: string[];
   indexesUsed: string[];
-  seqScans: Array<{ table: string; maxRowsRead: number; filter: string | null }>;
+  seqScans: Array<{
+    table: string;
+    alias: string;
+    maxRowsRead: number;
+    filter: string | null;
+    joinCond: string | null;
+  }>;
   sorts: Array<{
     keys: string[];
     method: string | null;
@@ -78,14 +84,20 @@ export function foldPlans(
   const times = order.map((i) => sums[i].executionMs ?? 0);
   const shapes = new Map<string, number>();
   for (const s of sums) shapes.set(s.shape, (shapes.get(s.shape) ?? 0) + 1);
-  const seq = new Map<string, { table: string; maxRowsRead: number; filter: string | null }>();
+  const seq = new Map<string, StatementPlans["seqScans"][number]>();
   const sorts = new Map<string, StatementPlans["sorts"][number]>();
   let worst: PlanSummary["worstMisestimate"] = null;
   for (const s of sums) {
     for (const x of s.seqScans) {
       const cur = seq.get(x.table);
       if (!cur || x.rowsRead > cur.maxRowsRead)
-        seq.set(x.table, { table: x.table, maxRowsRead: x.rowsRead, filter: x.filter });
+        seq.set(x.table, {
+          table: x.table,
+          alias: x.alias,
+          maxRowsRead: x.rowsRead,
+          filter: x.filter,
+          joinCond: x.joinCond,
+        });
     }
     for (const x of s.sorts) {
       const k = x.keys.join(",");

@@ -21,6 +21,7 @@ export interface PlanNode {
   "Recheck Cond"?: string;
   "Join Filter"?: string;
   "Hash Cond"?: string;
+  "Merge Cond"?: string;
   "Sort Key"?: string[];
   "Sort Method"?: string;
   "Rows Removed by Filter"?: number;
@@ -37,6 +38,9 @@ export interface ExplainOutput {
 
 export interface ScanInfo {
   table: string;
+  alias: string;
+  /** conditions of the joins above the scan */
+  joinCond: string | null;
   /** rows the scan read: returned plus removed by its filter, over all loops */
   rowsRead: number;
   filter: string | null;
@@ -60,6 +64,8 @@ export interface ScanNode {
   index: string | null;
   cond: string | null;
   filter: string | null;
+  /** conditions of the joins above the scan (hash, merge, join filter) */
+  joinCond: string | null;
 }
 
 export interface IndexUse {
@@ -129,14 +135,23 @@ function fmtRows(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
 
-function walk(n: PlanNode, visit: (n: PlanNode) => void): void {
-  visit(n);
-  for (const k of n.Plans ?? []) walk(k, visit);
+/** Visits every node with the join conditions of the joins above it (Hash Cond, Merge Cond, Join Filter). */
+function walk(
+  n: PlanNode,
+  visit: (n: PlanNode, joinConds: string[]) => void,
+  conds: string[] = [],
+): void {
+  visit(n, conds);
+  const own = [n["Hash Cond"], n["Merge Cond"], n["Join Filter"]].filter((c): c is string =>
+    Boolean(c),
+  );
+  const below = own.length > 0 ? [...conds, ...own] : conds;
+  for (const k of n.Plans ?? []) walk(k, visit, below);
 }
 
 export function scansBelow(n: PlanNode): ScanNode[] {
   const out: ScanNode[] = [];
-  walk(n, (x) => {
+  walk(n, (x, joins) => {
     if (!x["Relation Name"]) return;
     out.push({
       table: x["Relation Name"],
@@ -145,6 +160,7 @@ export function scansBelow(n: PlanNode): ScanNode[] {
       index: x["Index Name"] ?? null,
       cond: x["Index Cond"] ?? x["Recheck Cond"] ?? null,
       filter: x.Filter ?? null,
+      joinCond: joins.length > 0 ? joins.join(" AND ") : null,
     });
   });
   return out;
@@ -163,7 +179,7 @@ export function summarizePlan(e: ExplainOutput): PlanSummary {
   const seqScans: ScanInfo[] = [];
   const sorts: SortInfo[] = [];
   let worst: PlanSummary["worstMisestimate"] = null;
-  walk(e.Plan, (n) => {
+  walk(e.Plan, (n, joins) => {
     const loops = n["Actual Loops"] ?? 1;
     const type = n["Node Type"];
     if (n["Index Name"]) {
@@ -180,6 +196,8 @@ export function summarizePlan(e: ExplainOutput): PlanSummary {
       const removed = (n["Rows Removed by Filter"] ?? 0) * loops;
       seqScans.push({
         table: n["Relation Name"],
+        alias: n.Alias ?? n["Relation Name"],
+        joinCond: joins.length > 0 ? joins.join(" AND ") : null,
         rowsRead: returned + removed,
         filter: n.Filter ?? null,
       });

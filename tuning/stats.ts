@@ -102,9 +102,22 @@ export function diffStatements(
   return out.sort((x, y) => y.totalMs - x.totalMs);
 }
 
-const norm = (s: string) => s.replace(/\s+/g, " ").trim();
+/**
+ * pg_stat_statements keeps a prepared statement's text but replaces its
+ * constants with $n: compare with parameters and constants both blanked.
+ */
+export function normalizeQuery(s: string): string {
+  return s
+    .replace(/'(?:[^']|'')*'/g, "?")
+    .replace(/\$\d+/g, "?")
+    .replace(/(?<![\w$.])\d+(?:\.\d+)?(?![\w])/g, "?")
+    .replace(/\s+/g, " ")
+    .trim();
+}
 
-/** The delta rows whose text is the statement's (pg_stat_statements keeps a prepared statement's text). */
+const norm = normalizeQuery;
+
+/** The delta row of a statement's text, constants and parameters aside. */
 export function matchStatement(deltas: StatementDelta[], text: string): StatementDelta | undefined {
   const t = norm(text);
   return deltas.find((d) => norm(d.query) === t);

@@ -39,6 +39,11 @@ function leadingIndex(indexes: IndexInfo[], table: string, cols: string[]): Inde
   );
 }
 
+/** Long conditions (a 20-uuid ANY list) cut to a readable length. */
+function short(text: string, max = 160): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}
+
 function btreeKeys(preds: Predicate[]): string[] {
   const eq = unique(preds.filter((p) => p.kind === "eq").map((p) => p.column));
   const range = preds.find((p) => p.kind === "range" && !eq.includes(p.column));
@@ -69,13 +74,21 @@ export function planFindings(
       if (!big(scan.table) || scan.maxRowsRead < opts.minRows) continue;
       const node: ScanNode = {
         table: scan.table,
-        alias: scan.table,
+        alias: scan.alias,
         nodeType: "Seq Scan",
         index: null,
         cond: null,
         filter: scan.filter,
+        joinCond: scan.joinCond,
       };
       const preds = ownPredicates(node);
+      const filterText = scan.filter ? short(scan.filter) : null;
+      const how = [
+        filterText ? `filter ${filterText}` : "",
+        scan.joinCond ? `join on ${short(scan.joinCond)}` : "",
+      ]
+        .filter(Boolean)
+        .join(" and ");
       const read = `reads up to ${Math.round(scan.maxRowsRead).toLocaleString("en-US")} rows of ${scan.table} (about ${Math.round(rows.get(scan.table) ?? 0).toLocaleString("en-US")} rows) per execution`;
       const inArray = preds.filter((p) => p.kind === "value-in-array");
       for (const p of inArray) {
@@ -108,7 +121,7 @@ export function planFindings(
             severity: "medium",
             table: scan.table,
             pattern: where,
-            evidence: `${where} ${read}${scan.filter ? ` with filter ${scan.filter}, which no btree or GIN index can serve` : " with no filter (the whole table feeds a join or aggregate)"}`,
+            evidence: `${where} ${read}${how ? ` with ${how}, which no btree or GIN index can serve` : " with no filter (the whole table feeds a join or aggregate)"}`,
             fix: null,
           });
         continue;
@@ -123,7 +136,7 @@ export function planFindings(
             table: scan.table,
             index: existing.name,
             pattern: where,
-            evidence: `${where} ${read} although ${existing.name} (${existing.keys.join(", ")}) serves its filter ${scan.filter}: the planner judged the index slower (low selectivity or stale statistics)`,
+            evidence: `${where} ${read} although ${existing.name} (${existing.keys.join(", ")}) serves its ${how}: the planner judged the index slower (low selectivity, stale statistics, or a hash join reading most of the table)`,
             fix: `ANALYZE ${scan.table};`,
           });
         continue;
@@ -134,7 +147,7 @@ export function planFindings(
         method,
         keys,
         patterns: [sp.pattern],
-        reason: `seq scan with filter ${scan.filter}`,
+        reason: `seq scan with ${how}`,
       };
       candidates.push(c);
       if (once(`seq|${scan.table}|${sp.pattern}`))
@@ -143,7 +156,7 @@ export function planFindings(
           severity: "high",
           table: scan.table,
           pattern: where,
-          evidence: `${where} ${read} with filter ${scan.filter}; no index leads with (${keys.join(", ")})`,
+          evidence: `${where} ${read} with ${how}; no index leads with (${keys.join(", ")})`,
           fix: candidateFix(c, schema),
         });
     }
