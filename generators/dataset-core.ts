@@ -1,6 +1,6 @@
 import { BADGES, CAREER_LEVELS } from "./catalogue/reference.ts";
 import { TABLES, type TableName } from "./ids.ts";
-import { defaultPools, type Pools, type PoolValues, poolsFromValues } from "./pools.ts";
+import { type Pools, type PoolValues, poolsFromValues } from "./pools.ts";
 import type { ScaleConfig } from "./scale.ts";
 import { TableGenerator } from "./table.ts";
 import { ACTIVITY_COLUMNS, ActivityCursor, type ActivityRow } from "./tables/activity.ts";
@@ -71,10 +71,10 @@ export class Dataset {
     this.config = config;
     const p =
       pools === undefined
-        ? defaultPools(config.seed)
-        : "values" in (pools as Pools).firstNames
-          ? (pools as Pools)
-          : poolsFromValues(pools as PoolValues);
+        ? undefined
+        : Array.isArray((pools as PoolValues).firstNames)
+          ? poolsFromValues(pools as PoolValues)
+          : (pools as Pools);
     this.world = new World(config, p);
   }
 

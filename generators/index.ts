@@ -32,56 +32,13 @@
  * no self-follows or duplicate follows; every foreign key points at a row of
  * the same data set; dish_rankings.dish_type/restaurant_id equal the dish's.
  * Same scale + seed -> byte-identical output, whatever the range split.
+ *
+ * Memory: faker (~40 MB per thread) loads only where pools are built. A thread
+ * that must stay light imports generators/core.ts (everything here except
+ * createDataset/poolsFor) and gets the pools as plain lists:
+ * `const pools = await loadPoolValues(seed)` (built in a throwaway thread), then
+ * `new Dataset(config, pools)` (also in workers: send `pools` via workerData).
  */
-export { CITIES, type City } from "./catalogue/cities.ts";
-export {
-  CUISINES,
-  type Cuisine,
-  DISH_TAGS,
-  DISH_TYPE_CUISINE,
-  DISH_TYPES,
-} from "./catalogue/cuisines.ts";
-export { BADGES, CAREER_LEVELS } from "./catalogue/reference.ts";
-export {
-  arrayLiteral,
-  CopyWriter,
-  DEFAULT_CHUNK_BYTES,
-  escapeCopy,
-  formatTimestamp,
-  parseCopyText,
-  unescapeCopy,
-} from "./copy.ts";
-export { createDataset, Dataset, type RowTypes } from "./dataset.ts";
-export {
-  activityId,
-  badgeId,
-  careerLevelId,
-  commentId,
-  dishId,
-  followId,
-  rankingId,
-  restaurantId,
-  reviewId,
-  TABLES,
-  type TableName,
-  userBadgeId,
-  userId,
-  uuidFor,
-} from "./ids.ts";
-export { GeneratorPool, type PoolOptions, type StreamOptions } from "./parallel.ts";
+export * from "./core.ts";
+export { createDataset } from "./create.ts";
 export { poolsFor } from "./pool-builder.ts";
-export { type Pools, type PoolValues, poolsFromValues, poolValues } from "./pools.ts";
-export {
-  DEFAULT_EPOCH,
-  DEFAULT_SCALE,
-  DEFAULT_SEED,
-  DEFAULT_WINDOW_DAYS,
-  PRESETS,
-  parseRowOverrides,
-  resolveScale,
-  SCALE_NAMES,
-  type ScaleConfig,
-  type ScaleInput,
-} from "./scale.ts";
-export { type RangeStats, TableGenerator } from "./table.ts";
-export { POINTS, World } from "./world.ts";

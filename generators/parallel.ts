@@ -2,8 +2,8 @@ import { Worker } from "node:worker_threads";
 import { DEFAULT_CHUNK_BYTES } from "./copy.ts";
 import { Dataset } from "./dataset-core.ts";
 import type { TableName } from "./ids.ts";
-import { poolsFor } from "./pool-builder.ts";
-import { poolValues } from "./pools.ts";
+import { loadPoolValues } from "./pool-loader.ts";
+import type { PoolValues } from "./pools.ts";
 import type { ScaleConfig } from "./scale.ts";
 
 export interface JobMessage {
@@ -24,6 +24,8 @@ export type WorkerReply =
 export interface PoolOptions {
   /** worker threads (default: 2) */
   workers?: number;
+  /** the faker pools as plain lists (default: built by loadPoolValues in a throwaway thread) */
+  pools?: PoolValues;
 }
 
 export interface StreamOptions {
@@ -60,6 +62,7 @@ const BYTES_PER_ROW: Record<TableName, number> = {
   comments: 170,
 };
 
+const YOUNG_GEN_MB = 8;
 const WORKER_URL = new URL("./worker.ts", import.meta.url);
 /**
  * A worker's entry must be JavaScript: under Node 20 a `.ts` entry is resolved
@@ -79,7 +82,7 @@ export class GeneratorPool {
   private readonly idle: Worker[] = [];
   private readonly queue: { msg: JobMessage; state: JobState }[] = [];
   private readonly running = new Map<number, JobState>();
-  private readonly ready: Promise<void>;
+  private readonly ready: Promise<unknown>;
   private nextJob = 0;
   private closed = false;
   private failure?: Error;
@@ -91,10 +94,23 @@ export class GeneratorPool {
     opts: PoolOptions = {},
   ) {
     const n = Math.max(1, opts.workers ?? 2);
-    const pools = poolValues(poolsFor(config.seed));
+    this.ready = (opts.pools ? Promise.resolve(opts.pools) : loadPoolValues(config.seed))
+      .then((pools) => this.start(n, pools))
+      .then(() => this.pump());
+    this.ready.catch((e) => this.fail(e));
+  }
+
+  private start(n: number, pools: PoolValues): Promise<unknown> {
+    if (this.closed) return Promise.resolve();
+    const config = this.config;
     const readies: Promise<void>[] = [];
     for (let i = 0; i < n; i++) {
-      const w = new Worker(BOOT, { eval: true, workerData: { config, pools } });
+      const w = new Worker(BOOT, {
+        eval: true,
+        workerData: { config, pools },
+        // a small young generation keeps each thread's footprint down (rows are short-lived)
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB },
+      });
       this.workers.push(w);
       readies.push(
         new Promise((resolve, reject) => {
@@ -116,8 +132,7 @@ export class GeneratorPool {
           this.fail(new Error(`generator worker exited with code ${code}`));
       });
     }
-    this.ready = Promise.all(readies).then(() => this.pump());
-    this.ready.catch(() => {});
+    return Promise.all(readies);
   }
 
   private fail(e: Error): void {
@@ -165,13 +180,13 @@ export class GeneratorPool {
   }
 
   /** Resolves once every worker has started (call before timing a stream). */
-  started(): Promise<void> {
+  started(): Promise<unknown> {
     return this.ready;
   }
 
   /** Row count of a table for this pool's config. */
   count(table: TableName): number {
-    this.local ??= new Dataset(this.config, poolsFor(this.config.seed));
+    this.local ??= new Dataset(this.config);
     return this.local.count(table);
   }
 

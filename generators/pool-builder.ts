@@ -1,5 +1,5 @@
 import { base, en, Faker } from "@faker-js/faker";
-import { type Pools, pool, setPoolBuilder } from "./pools.ts";
+import { type Pools, type PoolValues, pool, poolValues, setPoolBuilder } from "./pools.ts";
 
 /**
  * Builds the faker pools. Only the main thread imports faker (its locale data
@@ -328,6 +328,11 @@ export function poolsFor(seed: number): Pools {
     cache.set(seed, p);
   }
   return p;
+}
+
+/** The pools of `seed` as plain lists (what pool-loader.ts returns from its worker). */
+export function poolValuesFor(seed: number): PoolValues {
+  return poolValues(poolsFor(seed));
 }
 
 setPoolBuilder(poolsFor);

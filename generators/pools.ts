@@ -73,7 +73,7 @@ export function setPoolBuilder(b: (seed: number) => Pools): void {
 export function defaultPools(seed: number): Pools {
   if (!builder) {
     throw new Error(
-      "generator pools missing: pass poolsFromValues(workerData.pools) to new Dataset(), or import createDataset from generators/index.ts",
+      "generator pools missing: pass pools to new Dataset(config, pools) (loadPoolValues(seed) builds them without loading faker here), or import createDataset from generators/index.ts",
     );
   }
   return builder(seed);

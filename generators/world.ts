@@ -2,7 +2,7 @@ import { CITIES } from "./catalogue/cities.ts";
 import { CUISINES, DISH_TYPES } from "./catalogue/cuisines.ts";
 import { BADGES, CAREER_LEVELS } from "./catalogue/reference.ts";
 import { GroupIndex } from "./group-index.ts";
-import type { Pools } from "./pools.ts";
+import { defaultPools, type Pools } from "./pools.ts";
 import {
   AffinePermutation,
   cumulative,
@@ -94,7 +94,7 @@ export class World {
   readonly cfg: ScaleConfig;
   readonly seed: number;
   readonly clock: Clock;
-  readonly pools: Pools;
+  private _pools?: Pools;
   readonly users: number;
   readonly restaurants: number;
 
@@ -112,7 +112,7 @@ export class World {
   readonly restMenuOffset: Uint8Array;
   readonly restDishCount: Uint8Array;
   /** first dish index per restaurant; dishStart[restaurants] = dish count */
-  readonly dishStart: Float64Array;
+  readonly dishStart: Float64Array | Uint32Array;
   readonly userPerm: AffinePermutation;
   /** per cuisine: first layout position, fame rank -> position offset, fame sampler */
   private readonly cuisineStart: number[] = [];
@@ -137,11 +137,12 @@ export class World {
   private _activity?: GroupIndex;
   private _reviewPerm?: AffinePermutation;
 
-  constructor(cfg: ScaleConfig, pools: Pools) {
+  /** `pools` may be omitted when only counts and ids are needed (then built on first use). */
+  constructor(cfg: ScaleConfig, pools?: Pools) {
     this.cfg = cfg;
     this.seed = cfg.seed;
     this.clock = new Clock(cfg.epochMs, cfg.windowDays);
-    this.pools = pools;
+    this._pools = pools;
     this.users = cfg.users;
     this.restaurants = cfg.restaurants;
     const nCities = CITIES.length;
@@ -219,7 +220,9 @@ export class World {
         this.restMenuOffset[r] = head ? 0 : hash32(cfg.seed, S.restMenu, r) % menu;
       }
     }
-    this.dishStart = new Float64Array(nr + 1);
+    let dishes = 0;
+    for (let r = 0; r < nr; r++) dishes += this.restDishCount[r];
+    this.dishStart = dishes < 2 ** 32 ? new Uint32Array(nr + 1) : new Float64Array(nr + 1);
     let ds = 0;
     for (let r = 0; r < nr; r++) {
       this.dishStart[r] = ds;
@@ -249,6 +252,12 @@ export class World {
       if (sum === 0) return;
       this.mean[key] *= (target * sample) / sum;
     }
+  }
+
+  /** The faker pools (rows need them; counts and ids do not). */
+  get pools(): Pools {
+    this._pools ??= defaultPools(this.seed);
+    return this._pools;
   }
 
   // ---- users -------------------------------------------------------------

@@ -8,7 +8,18 @@
  */
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { createDataset, GeneratorPool, TABLES, type TableName } from "../../generators/index.ts";
+// the faker-free entry: pools are built in a throwaway thread, so peak RSS is what a loader sees
+import {
+  Dataset,
+  estimateSizes,
+  formatBytes,
+  GeneratorPool,
+  loadPoolValues,
+  resolveScale,
+  SCALE_NAMES,
+  TABLES,
+  type TableName,
+} from "../../generators/core.ts";
 import { helpText, parseFlags, parsePositiveInt } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";
 import { runMain } from "../lib/main.ts";
@@ -24,6 +35,10 @@ const SPEC = {
   tables: { type: "string", description: "Comma-separated tables (default: all)" },
   limit: { type: "string", description: "Measure only the first N rows of each table" },
   "no-workers": { type: "boolean", description: "Skip the worker-thread pass" },
+  sizes: {
+    type: "boolean",
+    description: "Print row counts and estimated sizes of every preset (Markdown), then exit",
+  },
   out: { type: "string", description: "Write the figures as JSON to FILE" },
 } as const;
 
@@ -65,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  if (values.sizes) return printSizes(String(values.seed ?? "1"), values.out);
   const workers = parsePositiveInt("workers", String(values.workers ?? "2"), 64);
   const limit =
     values.limit === undefined ? undefined : parsePositiveInt("limit", String(values.limit));
@@ -78,19 +94,22 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   // validate everything before writing anything
-  const t0 = process.hrtime.bigint();
-  const ds = createDataset({
+  const config = resolveScale({
     scale: String(values.scale ?? "small"),
     seed: String(values.seed ?? "1"),
   });
+  const t0 = process.hrtime.bigint();
+  const pools = await loadPoolValues(config.seed);
+  const ds = new Dataset(config, pools);
   const setupSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
   process.stdout.write(
-    `scale ${ds.config.scale}, seed ${ds.seed}, ${cpus().length} cores; world + pools built in ${setupSeconds.toFixed(2)} s (RSS ${peakRssMb()} MB)\n`,
+    `scale ${ds.config.scale}, seed ${ds.seed}, ${cpus().length} cores; pools + world built in ${setupSeconds.toFixed(2)} s (RSS ${peakRssMb()} MB)\n`,
   );
   const results: TableFigures[] = [];
   const head = `${"table".padEnd(22)} ${"rows".padStart(11)} ${"B/row".padStart(6)} ${"1 thread rows/s".padStart(16)} ${"MB/s".padStart(6)} ${`${workers} workers rows/s`.padStart(18)} ${"MB/s".padStart(6)}`;
   process.stdout.write(`${head}\n`);
-  const pool = values["no-workers"] ? undefined : new GeneratorPool(ds.config, { workers });
+  const pool = values["no-workers"] ? undefined : new GeneratorPool(ds.config, { workers, pools });
+  await pool?.started();
   let sumRows = 0;
   let sumBytes = 0;
   let sumSingle = 0n;
@@ -167,6 +186,44 @@ async function main(argv: string[]): Promise<number> {
       )}\n`,
     );
   }
+  return 0;
+}
+
+/** The README's scale table: rows per table per preset, rows per user, COPY and disk size. */
+async function printSizes(seed: string, out: unknown): Promise<number> {
+  const all: Record<string, ReturnType<typeof estimateSizes>> = {};
+  const first = resolveScale({ seed });
+  const pools = await loadPoolValues(first.seed);
+  for (const scale of SCALE_NAMES) {
+    all[scale] = estimateSizes(new Dataset(resolveScale({ scale, seed }), pools));
+  }
+  const lines = [
+    `| table | ${SCALE_NAMES.join(" | ")} | per user | COPY B/row | disk B/row |`,
+    `|---|${SCALE_NAMES.map(() => "---:").join("|")}|---:|---:|---:|`,
+  ];
+  const small = all.small;
+  const users = small.find((r) => r.table === "users")!.rows;
+  for (const [i, t] of TABLES.entries()) {
+    const s = small[i];
+    const counts = SCALE_NAMES.map((n) => all[n][i].rows.toLocaleString("en-US"));
+    const ratio = t === "career_levels" || t === "badges" ? "fixed" : (s.rows / users).toFixed(2);
+    lines.push(
+      `| ${t} | ${counts.join(" | ")} | ${ratio} | ${Math.round(s.copyBytesPerRow)} | ${Math.round(s.diskBytes / Math.max(1, s.rows))} |`,
+    );
+  }
+  const totalRows = SCALE_NAMES.map((n) =>
+    all[n].reduce((a, r) => a + r.rows, 0).toLocaleString("en-US"),
+  );
+  lines.push(`| **rows** | ${totalRows.join(" | ")} | | | |`);
+  const copy = SCALE_NAMES.map((n) =>
+    formatBytes(all[n].reduce((a, r) => a + r.rows * r.copyBytesPerRow, 0)),
+  );
+  lines.push(`| **COPY text** | ${copy.join(" | ")} | | | |`);
+  const disk = SCALE_NAMES.map((n) => formatBytes(all[n].reduce((a, r) => a + r.diskBytes, 0)));
+  lines.push(`| **disk (est.)** | ${disk.join(" | ")} | | | |`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+  if (typeof out === "string")
+    writeFileSync(out, `${JSON.stringify({ seed, sizes: all }, null, 2)}\n`);
   return 0;
 }
 
