@@ -44,7 +44,7 @@ import { runMain } from "../lib/main.ts";
 import { OVERHEAD_KEYS, OVERHEAD_TABLE } from "./overhead/dynamo-query.ts";
 
 const SPEC: FlagSpec = {
-  duration: { type: "string", description: "time per measurement", default: "10s" },
+  duration: { type: "string", description: "time per measurement", default: "5s" },
   connections: { type: "string", description: "PostgreSQL connections (pgbench -c)", default: "8" },
   workers: {
     type: "string",
@@ -62,6 +62,12 @@ const SPEC: FlagSpec = {
     description: "pgbench binary",
     default: "/usr/lib/postgresql/15/bin/pgbench, else pgbench on PATH",
   },
+  repeat: {
+    type: "string",
+    description:
+      "rounds; contenders alternate within a round, figures and ratios are medians over rounds",
+    default: "3",
+  },
   out: { type: "string", description: "write the figures as JSON to FILE" },
 };
 
@@ -75,6 +81,7 @@ interface Figures {
   postgres?: {
     connections: number;
     durationS: number;
+    rounds: number;
     pgbenchTps: number | null;
     pgbenchNote?: string;
     bareNodePgQps: number;
@@ -90,6 +97,7 @@ interface Figures {
   dynamodb?: {
     concurrency: number;
     durationS: number;
+    rounds: number;
     bareSdkQps: number;
     harnessQps: number;
     ratio: number;
@@ -109,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  const durationMs = parseDuration("duration", (values.duration as string) ?? "10s");
+  const durationMs = parseDuration("duration", (values.duration as string) ?? "5s");
   const connections = parsePositiveInt("connections", (values.connections as string) ?? "8", 1000);
   const workerCounts = ((values.workers as string) ?? "1,2")
     .split(",")
@@ -119,11 +127,14 @@ async function main(argv: string[]): Promise<number> {
     (values["dynamo-concurrency"] as string) ?? "16",
     1000,
   );
+  const repeat = parsePositiveInt("repeat", (values.repeat as string) ?? "3", 20);
   const only = values.only as string | undefined;
   if (only !== undefined && only !== "postgres" && only !== "dynamodb")
     throw new UsageError(`--only '${only}' is unknown; use postgres or dynamodb`);
   const pgbench = findPgbench(values.pgbench as string | undefined);
 
+  if (!existsSync(new URL("./overhead/pg-point.ts", import.meta.url)))
+    throw new Error("scripts/bench/overhead/ is missing");
   const { resolveEndpoints } = await import("../../stores/services.ts");
   const endpoints = await resolveEndpoints();
   const figures: Figures = {};
@@ -134,9 +145,10 @@ async function main(argv: string[]): Promise<number> {
       connections,
       durationMs,
       workerCounts,
+      repeat,
     );
   if (only !== "postgres")
-    figures.dynamodb = await dynamoOverhead(endpoints, concurrency, durationMs);
+    figures.dynamodb = await dynamoOverhead(endpoints, concurrency, durationMs, repeat);
 
   const out: string[] = [
     `bench:overhead on ${os.cpus()[0]?.model ?? "?"} (${os.cpus().length} CPUs), Node ${process.version}`,
@@ -145,7 +157,7 @@ async function main(argv: string[]): Promise<number> {
   const p = figures.postgres;
   if (p) {
     out.push(
-      `PostgreSQL, prepared point SELECT (pgbench -S), ${p.connections} connections, ${p.durationS}s each`,
+      `PostgreSQL, prepared point SELECT (pgbench -S), ${p.connections} connections, ${p.durationS}s each, median of ${p.rounds} alternating rounds`,
     );
     out.push(
       `  ${"pgbench -S -M prepared".padEnd(41)} ${p.pgbenchTps === null ? `n/a (${p.pgbenchNote})` : `${fmt(p.pgbenchTps)} tps`}`,
@@ -167,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
   const d = figures.dynamodb;
   if (d) {
     out.push(
-      `DynamoDB Query (one 10-item partition), ${d.concurrency} concurrent, ${d.durationS}s each`,
+      `DynamoDB Query (one 10-item partition), ${d.concurrency} concurrent, ${d.durationS}s each, median of ${d.rounds} alternating rounds`,
     );
     out.push(`  bare AWS SDK loop          ${fmt(d.bareSdkQps)} qps`);
     out.push(`  harness                    ${fmt(d.harnessQps)} qps  (p50 ${d.harnessP50Ms} ms)`);
@@ -184,6 +196,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`figures: ${values.out}\n`);
   }
   return 0;
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -211,6 +230,7 @@ async function postgresOverhead(
   connections: number,
   durationMs: number,
   workerCounts: number[],
+  repeat: number,
 ): Promise<NonNullable<Figures["postgres"]>> {
   const scratch: PgTarget = {
     ...endpoints.pg,
@@ -222,19 +242,28 @@ async function postgresOverhead(
     await initPgbenchTables(scratch, pgbench);
     let pgbenchTps: number | null = null;
     let pgbenchNote: string | undefined;
-    if (pgbench) {
-      log(`pgbench -S -M prepared -c ${connections} for ${durationMs / 1000}s ...`);
-      pgbenchTps = await runPgbench(pgbench, scratch, connections, durationMs);
-    } else pgbenchNote = "pgbench not installed (apt-get install postgresql-client)";
-    log(`bare node-pg loop, ${connections} connections ...`);
-    const bare = await bareNodePg(scratch, connections, durationMs);
-    const harness: NonNullable<Figures["postgres"]>["harness"] = [];
+    if (!pgbench) pgbenchNote = "pgbench not installed (apt-get install postgresql-client)";
+    const bareRounds: number[] = [];
+    const pgbenchRounds: number[] = [];
+    const variants: Array<[string, string, number]> = [];
     for (const [path, url] of [
       ["PgStore", PG_SCENARIO],
       ["dedicated clients", PG_LEAN_SCENARIO],
-    ]) {
-      for (const workers of workerCounts) {
-        log(`harness (${path}), ${workers} worker(s), ${connections} VUs ...`);
+    ])
+      for (const workers of workerCounts) variants.push([path, url, workers]);
+    const rounds = new Map<string, number[]>();
+    // rounds alternate the contenders, so drifting machine load hits them alike; best of each
+    for (let round = 1; round <= repeat; round++) {
+      if (pgbench) {
+        log(
+          `[${round}/${repeat}] pgbench -S -M prepared -c ${connections} for ${durationMs / 1000}s ...`,
+        );
+        pgbenchRounds.push(await runPgbench(pgbench, scratch, connections, durationMs));
+      }
+      log(`[${round}/${repeat}] bare node-pg loop, ${connections} connections ...`);
+      bareRounds.push(await bareNodePg(scratch, connections, durationMs));
+      for (const [path, url, workers] of variants) {
+        log(`[${round}/${repeat}] harness (${path}), ${workers} worker(s), ${connections} VUs ...`);
         const qps = await harnessRate(
           url,
           { ...endpoints, pg: scratch },
@@ -242,19 +271,33 @@ async function postgresOverhead(
           workers,
           durationMs,
         );
-        harness.push({
-          path,
-          workers,
-          qps,
-          ratioToPgbench: pgbenchTps ? qps / pgbenchTps : null,
-          ratioToBare: qps / bare,
-        });
+        const key = `${path}/${workers}`;
+        rounds.set(key, [...(rounds.get(key) ?? []), qps]);
       }
     }
-    const best = harness.reduce((a, b) => (b.qps > a.qps ? b : a));
+    // medians over rounds; ratios are medians of each round's ratio (neighbours in time)
+    if (pgbenchRounds.length > 0) pgbenchTps = median(pgbenchRounds);
+    const bare = median(bareRounds);
+    const harness: NonNullable<Figures["postgres"]>["harness"] = variants.map(
+      ([path, , workers]) => {
+        const qpsRounds = rounds.get(`${path}/${workers}`) ?? [];
+        return {
+          path,
+          workers,
+          qps: median(qpsRounds),
+          ratioToPgbench:
+            pgbenchRounds.length > 0 ? median(qpsRounds.map((q, i) => q / pgbenchRounds[i])) : null,
+          ratioToBare: median(qpsRounds.map((q, i) => q / bareRounds[i])),
+        };
+      },
+    );
+    const best = harness.reduce((a, b) =>
+      (b.ratioToPgbench ?? b.ratioToBare) > (a.ratioToPgbench ?? a.ratioToBare) ? b : a,
+    );
     return {
       connections,
       durationS: durationMs / 1000,
+      rounds: repeat,
       pgbenchTps,
       pgbenchNote,
       bareNodePgQps: bare,
@@ -457,41 +500,48 @@ async function dynamoOverhead(
   endpoints: Endpoints,
   concurrency: number,
   durationMs: number,
+  repeat: number,
 ): Promise<NonNullable<Figures["dynamodb"]>> {
   const raw = createDynamoClient(endpoints.dynamo, concurrency);
   const table = `${endpoints.dynamo.tablePrefix}${OVERHEAD_TABLE}`;
   await createOverheadTable(raw, table);
   try {
-    log(`bare AWS SDK loop, ${concurrency} concurrent Queries ...`);
-    const bare = await bareSdk(raw, table, concurrency, durationMs);
-    log(`harness, ${concurrency} VUs ...`);
-    const model: LoadModel = { type: "closed", vus: concurrency, thinkTimeMs: 0 };
-    const run = await runScenario(
-      { url: DYNAMO_SCENARIO },
-      {
-        model,
-        bounds: {
-          warmupMs: 1000,
-          durationMs,
-          iterations: Number.POSITIVE_INFINITY,
-          timeoutMs: 5000,
+    const bareRounds: number[] = [];
+    const harnessRounds: number[] = [];
+    const p50Rounds: number[] = [];
+    for (let round = 1; round <= repeat; round++) {
+      log(`[${round}/${repeat}] bare AWS SDK loop, ${concurrency} concurrent Queries ...`);
+      bareRounds.push(await bareSdk(raw, table, concurrency, durationMs));
+      log(`[${round}/${repeat}] harness, ${concurrency} VUs ...`);
+      const model: LoadModel = { type: "closed", vus: concurrency, thinkTimeMs: 0 };
+      const run = await runScenario(
+        { url: DYNAMO_SCENARIO },
+        {
+          model,
+          bounds: {
+            warmupMs: 1000,
+            durationMs,
+            iterations: Number.POSITIVE_INFINITY,
+            timeoutMs: 5000,
+          },
+          workers: 1,
+          connections: concurrency,
+          data: { scale: "small", seed: 1 },
+          endpoints,
         },
-        workers: 1,
-        connections: concurrency,
-        data: { scale: "small", seed: 1 },
-        endpoints,
-      },
-    );
-    const harness = run.outcome.ok / (durationMs / 1000);
-    const { decodeHistogram } = await import("../../engine/histogram.ts");
-    const p50 = decodeHistogram(run.outcome.serviceTime).getValueAtPercentile(50) / 1000;
+      );
+      harnessRounds.push(run.outcome.ok / (durationMs / 1000));
+      const { decodeHistogram } = await import("../../engine/histogram.ts");
+      p50Rounds.push(decodeHistogram(run.outcome.serviceTime).getValueAtPercentile(50) / 1000);
+    }
     return {
       concurrency,
       durationS: durationMs / 1000,
-      bareSdkQps: bare,
-      harnessQps: harness,
-      ratio: harness / bare,
-      harnessP50Ms: p50,
+      rounds: repeat,
+      bareSdkQps: median(bareRounds),
+      harnessQps: median(harnessRounds),
+      ratio: median(harnessRounds.map((h, i) => h / bareRounds[i])),
+      harnessP50Ms: median(p50Rounds),
     };
   } finally {
     await raw.send(new DeleteTableCommand({ TableName: table })).catch(() => {});
