@@ -54,6 +54,7 @@ export function resolveModel(
   flags: LoadFlags,
   fallback: LoadModel | undefined,
   timeoutMs: number,
+  defaultVus = DEFAULT_VUS,
 ): LoadModel {
   if (flags.rate !== undefined && flags.vus !== undefined)
     throw new UsageError("run: give --rate (open model) or --vus (closed model), not both");
@@ -77,7 +78,7 @@ export function resolveModel(
       throw new UsageError(
         "run: --model closed takes --vus N (and --think-time), not --rate or --stages",
       );
-    const vus = flags.vus ?? (fallback?.type === "closed" ? fallback.vus : DEFAULT_VUS);
+    const vus = flags.vus ?? (fallback?.type === "closed" ? fallback.vus : defaultVus);
     const thinkTimeMs =
       flags.thinkTimeMs ?? (fallback?.type === "closed" ? fallback.thinkTimeMs : 0);
     return { type: "closed", vus, thinkTimeMs };

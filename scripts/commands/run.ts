@@ -49,7 +49,10 @@ const SPEC: FlagSpec = {
     type: "string",
     description: "open model: operations per second, latency measured from the scheduled start",
   },
-  vus: { type: "string", description: "closed model: concurrent virtual users" },
+  vus: {
+    type: "string",
+    description: "closed model: concurrent virtual users (default: one per connection)",
+  },
   "think-time": {
     type: "string",
     description: "closed model: pause between a VU's operations, e.g. 10ms",
@@ -192,7 +195,8 @@ export async function planRun(
   const planned: PlannedScenario[] = [];
   for (const entry of entries) {
     const scenario = await loadScenario(entry.url);
-    const model = resolveModel(options.load, entry.model, options.timeoutMs);
+    // without a load given anywhere: closed, one VU per connection
+    const model = resolveModel(options.load, entry.model, options.timeoutMs, options.connections);
     planned.push({
       entry: { ...entry, description: entry.description || scenario.description },
       stores: scenario.stores,
