@@ -68,10 +68,16 @@ export function ownPredicates(node: {
   table: string;
   cond: string | null;
   filter: string | null;
+  joinCond?: string | null;
 }): Predicate[] {
-  return [...parsePredicates(node.cond), ...parsePredicates(node.filter)].filter(
+  const own = [...parsePredicates(node.cond), ...parsePredicates(node.filter)].filter(
     (p) => p.alias === null || p.alias === node.alias || p.alias === node.table,
   );
+  // join conditions name both sides: only the ones qualified with this scan's alias are its own
+  const joins = parsePredicates(node.joinCond).filter(
+    (p) => p.kind === "eq" && (p.alias === node.alias || p.alias === node.table),
+  );
+  return [...own, ...joins];
 }
 
 /** A sort key like `r.created_at DESC` as column and direction; null for an expression. */
