@@ -44,6 +44,8 @@ export interface DynamoLoadResult {
   retries: number;
   throttles: number;
   durationMs: number;
+  /** from the first read-model query to the last write (table reset excluded) */
+  writeMs: number;
 }
 
 async function billingOf(client: DynamoDBClient, name: string): Promise<Billing | null> {
@@ -115,6 +117,7 @@ export async function loadDynamo(opts: DynamoLoadOptions): Promise<DynamoLoadRes
   const pgClient = new pg.Client(pgClientConfig(opts.pg));
   pgClient.on("error", () => {});
   await pgClient.connect();
+  const w0 = Date.now();
   const counts: Record<string, number> = {};
   try {
     // the data's now as a TIMESTAMP literal (UTC, no zone)
@@ -143,6 +146,7 @@ export async function loadDynamo(opts: DynamoLoadOptions): Promise<DynamoLoadRes
   } finally {
     await pgClient.end().catch(() => {});
   }
+  const writeMs = Date.now() - w0;
   const created = await tableCreationTimes(client, tableNames(prefix));
   const finished = Date.now();
   await writeDynamoState(client, prefix, {
@@ -160,5 +164,6 @@ export async function loadDynamo(opts: DynamoLoadOptions): Promise<DynamoLoadRes
     retries: writer.retries,
     throttles: writer.throttles,
     durationMs: finished - t0,
+    writeMs,
   };
 }

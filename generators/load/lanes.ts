@@ -1,8 +1,53 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { TableName } from "../index.ts";
 import type { FromLane, LaneInit, LaneTask } from "./lane-messages.ts";
 
 const BOOT = new URL("./lane-boot.mjs", import.meta.url);
+const CACHE = new URL("../../.bellyfed/cache/", import.meta.url);
+
+let entry: Promise<URL> | undefined;
+
+/**
+ * The lane's entry. A worker that registers tsx gets its own loader-hooks
+ * thread and compiles every module again: about 90 MB per lane. So the lane
+ * (lane-worker.ts and the generators it imports) is bundled once with esbuild
+ * (tsx's own compiler) into plain JavaScript under .bellyfed/cache/, keyed by
+ * a hash of the output, and started without tsx: about 30 MB per lane. Should
+ * esbuild be unavailable, the tsx boot file is used.
+ */
+export function laneEntry(): Promise<URL> {
+  entry ??= (async () => {
+    try {
+      const esbuild = await import("esbuild");
+      const out = await esbuild.build({
+        entryPoints: [fileURLToPath(new URL("./lane-worker.ts", import.meta.url))],
+        bundle: true,
+        platform: "node",
+        format: "esm",
+        target: "node20",
+        write: false,
+        external: ["pg", "pg-copy-streams", "pg-native", "pg-cloudflare"],
+        logLevel: "silent",
+      });
+      const text = out.outputFiles[0].text;
+      const hash = createHash("sha256").update(text).digest("hex").slice(0, 16);
+      const file = new URL(`lane-${hash}.mjs`, CACHE);
+      if (!existsSync(file)) {
+        mkdirSync(CACHE, { recursive: true });
+        const tmp = new URL(`lane-${hash}.${process.pid}.tmp`, CACHE);
+        writeFileSync(tmp, text);
+        renameSync(tmp, file);
+      }
+      return file;
+    } catch {
+      return BOOT;
+    }
+  })();
+  return entry;
+}
 
 export interface TaskResult {
   table: TableName;
@@ -32,6 +77,7 @@ export async function runLanes(opts: LaneRunOptions): Promise<TaskResult[]> {
   const results: TaskResult[] = [];
   const n = Math.max(1, Math.min(opts.lanes, queue.length));
   const workers: Worker[] = [];
+  const url = await laneEntry();
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
@@ -56,7 +102,7 @@ export async function runLanes(opts: LaneRunOptions): Promise<TaskResult[]> {
         } else if (running === 0) resolve();
       };
       for (let i = 0; i < n; i++) {
-        const w = new Worker(BOOT, { workerData: opts.init, stdout: false });
+        const w = new Worker(url, { workerData: opts.init, stdout: false });
         workers.push(w);
         w.on("message", (m: FromLane) => {
           if (m.type === "ready") feed(w);

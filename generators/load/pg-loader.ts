@@ -52,6 +52,8 @@ export interface TableFigures {
   bytes: number;
   /** wall time from the table's first task start to its last task end */
   ms: number;
+  /** sum of the table's task durations (lane time) */
+  laneMs: number;
 }
 
 export interface PgLoadResult {
@@ -124,7 +126,7 @@ export async function loadPostgres(opts: PgLoadOptions): Promise<PgLoadResult> {
   const firstStart: Record<string, number> = {};
   const copied: Record<string, number> = {};
   for (const t of TABLES_IN_LOAD_ORDER) {
-    tables[t] = { rows: 0, bytes: 0, ms: 0 };
+    tables[t] = { rows: 0, bytes: 0, ms: 0, laneMs: 0 };
     copied[t] = 0;
     opts.progress?.add(t, expected[t]);
   }
@@ -144,6 +146,7 @@ export async function loadPostgres(opts: PgLoadOptions): Promise<PgLoadResult> {
         const f = tables[table];
         f.rows += r.rows;
         f.bytes += r.bytes;
+        f.laneMs += r.ms;
         copied[table] += r.rows;
         f.ms = Date.now() - (firstStart[table] ?? Date.now() - r.ms);
         if (copied[table] === expected[table]) opts.progress?.finish(table);
