@@ -163,9 +163,11 @@ export function resolveScale(input: ScaleInput = {}): ScaleConfig {
     if (field === "users" || field === "restaurants") cfg[field] = n;
     else cfg[field] = n / (field === "dishesPerRestaurant" ? cfg.restaurants : cfg.users);
   }
-  if (cfg.followsPerUser > cfg.users / 4) {
+  // a user follows at most half the others; an explicit follows count must fit (a
+  // preset's mean is simply capped when users are overridden to a small number)
+  if (overrides.follows !== undefined && cfg.followsPerUser > (cfg.users - 1) / 4) {
     throw new UsageError(
-      `follows per user (${cfg.followsPerUser.toFixed(1)}) must stay below a quarter of users (${cfg.users}); lower follows or raise users`,
+      `rows for follows allow at most a quarter of users per user (${Math.floor(((cfg.users - 1) / 4) * cfg.users)} for ${cfg.users} users); lower follows or raise users`,
     );
   }
   return cfg;
