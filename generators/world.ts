@@ -276,14 +276,14 @@ export class World {
   }
 
   /** Sign-up time: more users join later in the window (a growing service). */
-  userCreated(u: number): number {
+  userCreated(u: number, city = this.cityOf(u)): number {
     const s = this.seed;
     return this.clock.at(
       0,
       hashFloat(s, S.userTime, u, 1),
       hashFloat(s, S.userTime, u, 2),
       hashFloat(s, S.userTime, u, 3),
-      CITY_UTC_OFFSET[this.cityOf(u)],
+      CITY_UTC_OFFSET[city],
       2,
     );
   }
@@ -294,63 +294,63 @@ export class World {
     return x < 1 ? 1 : x < 3 ? 2 : x < 7 ? 3 : x < 9 ? 4 : 5;
   }
 
-  rankingCount(u: number): number {
+  rankingCount(u: number, act = this.activity(u)): number {
     const s = this.seed;
     const cap = this.listLength(u) * Math.min(MAX_LISTS, DISH_TYPES.length);
     return countWith(
       this.mean.rankings,
-      this.activity(u),
+      act,
       hashFloat(s, S.rankCount, u, 1),
       hashFloat(s, S.rankCount, u, 2),
       cap,
     );
   }
 
-  badgeCount(u: number): number {
+  badgeCount(u: number, act = this.activity(u)): number {
     const s = this.seed;
     return countWith(
       this.mean.badges,
-      Math.sqrt(this.activity(u)),
+      Math.sqrt(act),
       hashFloat(s, S.badgeCount, u, 1),
       hashFloat(s, S.badgeCount, u, 2),
       MAX_BADGES,
     );
   }
 
-  followCount(u: number): number {
+  followCount(u: number, act = this.activity(u)): number {
     const s = this.seed;
     const cap = Math.min(MAX_FOLLOWS, Math.floor((this.users - 1) / 2));
     return countWith(
       this.mean.follows,
-      this.activity(u),
+      act,
       hashFloat(s, S.followCount, u, 1),
       hashFloat(s, S.followCount, u, 2),
       cap,
     );
   }
 
-  reviewCount(u: number): number {
+  reviewCount(u: number, act = this.activity(u)): number {
     const s = this.seed;
     return countWith(
       this.mean.reviews,
-      this.activity(u),
+      act,
       hashFloat(s, S.reviewCount, u, 1),
       hashFloat(s, S.reviewCount, u, 2),
       MAX_REVIEWS,
     );
   }
 
-  commentCount(u: number): number {
+  commentCount(u: number, act = this.activity(u)): number {
     // nothing to comment on without reviews
     if (this.reviewIndex.total === 0) return 0;
-    return this.uncheckedCommentCount(u);
+    return this.uncheckedCommentCount(u, act);
   }
 
-  private uncheckedCommentCount(u: number): number {
+  private uncheckedCommentCount(u: number, act = this.activity(u)): number {
     const s = this.seed;
     return countWith(
       this.mean.comments,
-      this.activity(u),
+      act,
       hashFloat(s, S.commentCount, u, 1),
       hashFloat(s, S.commentCount, u, 2),
       MAX_COMMENTS,
@@ -358,16 +358,23 @@ export class World {
   }
 
   activityCount(u: number): number {
-    return this.rankingCount(u) + this.reviewCount(u) + this.commentCount(u) + this.badgeCount(u);
+    const a = this.activity(u);
+    return (
+      this.rankingCount(u, a) +
+      this.reviewCount(u, a) +
+      this.commentCount(u, a) +
+      this.badgeCount(u, a)
+    );
   }
 
   /** Total points, as the sum of the user's user_activity_points rows. */
   points(u: number): number {
+    const a = this.activity(u);
     return (
-      POINTS.dish_ranking * this.rankingCount(u) +
-      POINTS.review * this.reviewCount(u) +
-      POINTS.comment * this.commentCount(u) +
-      POINTS.badge_earned * this.badgeCount(u)
+      POINTS.dish_ranking * this.rankingCount(u, a) +
+      POINTS.review * this.reviewCount(u, a) +
+      POINTS.comment * this.commentCount(u, a) +
+      POINTS.badge_earned * this.badgeCount(u, a)
     );
   }
 

@@ -172,7 +172,7 @@ export class UserCursor {
     this.bio = r.next() < 0.55 ? r.int(p.bios.values.length) : -1;
     this.city = this.w.cityOf(u);
     this.level = this.w.careerLevel(u);
-    this.created = this.w.userCreated(u);
+    this.created = this.w.userCreated(u, this.city);
     this.updated =
       r.next() < 0.6 ? this.created : this.w.clock.later(this.created, r.next(), 60 * 86400000);
   }
