@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { loadScenario } from "../../engine/load-scenario.ts";
+import { loadRegistry } from "../../engine/registry.ts";
+import { readTargets, thresholdsFor } from "../../engine/targets.ts";
+import { SCENARIOS } from "../../scenarios/index.ts";
+
+/** The registry, the modules it names and the default targets agree with each other. */
+describe("scenario registry", () => {
+  it("names the six access patterns and the PostgreSQL leaderboard comparison", () => {
+    expect(Object.keys(SCENARIOS).sort()).toEqual([
+      "best-dishes",
+      "experts",
+      "feed",
+      "leaderboards",
+      "leaderboards-pg",
+      "profile",
+      "trending",
+    ]);
+  });
+
+  for (const [name, entry] of Object.entries(SCENARIOS)) {
+    it(`${name}: the module exports a scenario of that name, stores and hooks`, async () => {
+      const s = await loadScenario(entry.module.href);
+      expect(s.name).toBe(name);
+      expect([...s.stores].sort()).toEqual([...entry.stores].sort());
+      expect(s.description.length).toBeGreaterThan(10);
+      expect(typeof s.collect).toBe("function");
+      // every scenario that touches PostgreSQL lists its statements for index tuning
+      expect(typeof s.explain === "function").toBe(entry.stores.includes("postgres"));
+      expect(entry.model.type).toBe("open");
+    });
+
+    it(`${name}: has default targets for latency, errors, throughput and drops`, () => {
+      const targets = readTargets();
+      const metrics = new Set(thresholdsFor(name, targets, []).map((t) => t.metric));
+      for (const m of ["latency", "errors", "throughput", "dropped"]) expect(metrics).toContain(m);
+    });
+  }
+
+  it("the engine reads the registry with each scenario's default model", async () => {
+    const registry = await loadRegistry();
+    for (const [name, entry] of Object.entries(SCENARIOS)) {
+      expect(registry.get(name)?.url).toBe(entry.module.href);
+      expect(registry.get(name)?.model).toEqual(entry.model);
+    }
+  });
+
+  it("every throughput target is reachable at the default rate", () => {
+    const targets = readTargets();
+    for (const [name, entry] of Object.entries(SCENARIOS)) {
+      if (entry.model.type !== "open") continue;
+      for (const t of thresholdsFor(name, targets, []))
+        if (t.metric === "throughput") expect(t.value).toBeLessThan(entry.model.rate);
+    }
+  });
+});
