@@ -143,11 +143,13 @@ export function optionsFromFlags(
       "run: --stages sets the duration (the sum of its stages); drop --duration",
     );
   const durationMs =
-    str("duration") !== undefined
-      ? parseDuration("duration", str("duration")!)
-      : Number.isFinite(iterations)
-        ? Number.POSITIVE_INFINITY
-        : 30_000;
+    load.stages !== undefined
+      ? load.stages.reduce((sum, st) => sum + st.durationMs, 0)
+      : str("duration") !== undefined
+        ? parseDuration("duration", str("duration")!)
+        : Number.isFinite(iterations)
+          ? Number.POSITIVE_INFINITY
+          : 30_000;
   const warmupText = str("warmup") ?? "5s";
   const warmupMs = /^0+(ms|s|m)?$/.test(warmupText.trim())
     ? 0
