@@ -73,11 +73,12 @@ export function ownPredicates(node: {
   const own = [...parsePredicates(node.cond), ...parsePredicates(node.filter)].filter(
     (p) => p.alias === null || p.alias === node.alias || p.alias === node.table,
   );
-  // join conditions name both sides: only the ones qualified with this scan's alias are its own
+  // join conditions name both sides: only the ones qualified with this scan's alias are its own;
   const joins = parsePredicates(node.joinCond).filter(
     (p) => p.kind === "eq" && (p.alias === node.alias || p.alias === node.table),
   );
-  return [...own, ...joins];
+  // the scan's own equalities come first; join columns only when it has none
+  return own.some((p) => p.kind === "eq") ? own : [...own, ...joins];
 }
 
 /** A sort key like `r.created_at DESC` as column and direction; null for an expression. */

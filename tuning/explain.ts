@@ -18,11 +18,13 @@ export async function explainStatement(
   client: pg.PoolClient | pg.Client,
   statement: Statement,
   params: unknown[],
-  opts: { analyze: boolean } = { analyze: true },
+  opts: { analyze: boolean; prelude?: string[] } = { analyze: true },
 ): Promise<ExplainOutput> {
   const options = opts.analyze ? "ANALYZE, BUFFERS, FORMAT JSON" : "FORMAT JSON";
   await client.query("BEGIN");
   try {
+    // e.g. DROP INDEX of the indexes a proposal removes: undone by the ROLLBACK below
+    for (const sql of opts.prelude ?? []) await client.query(sql);
     const res = await client.query({
       text: `EXPLAIN (${options}) ${statement.text}`,
       values: params,

@@ -56,7 +56,10 @@ export function proposeSet(
   for (const w of whatIf) {
     if (w.error) continue;
     const helped = w.outcomes.filter(
-      (o) => o.usesIndex && o.costAfter <= o.costBefore * (1 - MIN_COST_GAIN),
+      (o) =>
+        o.usesIndex &&
+        o.costAfter <=
+          Math.min(o.costBefore, o.costDropsOnly ?? o.costBefore) * (1 - MIN_COST_GAIN),
     );
     if (helped.length === 0) continue;
     if (existing.has(w.candidate.name) && !base.indexes.some((i) => i.name === w.candidate.name))

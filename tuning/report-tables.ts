@@ -106,7 +106,9 @@ export function whatIfTable(r: TuneReport): Table {
         w.mode,
         o.pattern,
         o.usesIndex ? "yes" : "no",
-        `${o.costBefore.toFixed(0)} -> ${o.costAfter.toFixed(0)}`,
+        o.costDropsOnly !== o.costBefore
+          ? `${o.costBefore.toFixed(0)} -> ${o.costDropsOnly.toFixed(0)} (proposed drops) -> ${o.costAfter.toFixed(0)}`
+          : `${o.costBefore.toFixed(0)} -> ${o.costAfter.toFixed(0)}`,
         o.msBefore !== undefined && o.msAfter !== undefined
           ? `${ms(o.msBefore)} -> ${ms(o.msAfter)}`
           : "-",

@@ -225,7 +225,17 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
       ),
     ];
 
-    // 4. what-if on the candidates the plans asked for
+    // 4. what-if on the candidates the plans asked for, in the set they would live in:
+    //    with the indexes the findings drop from the tuned set dropped (rolled back after)
+    const baseSet = loadIndexSet(opts.indexSet);
+    const dropNames = new Set(
+      findings
+        .filter((f) => f.index && f.fix?.startsWith("DROP INDEX"))
+        .map((f) => f.index!)
+        .filter((n) => baseSet.indexes.some((i) => i.name === n)),
+    );
+    const dropsOn = (table: string) =>
+      catalog.indexes.filter((i) => i.table === table && dropNames.has(i.name)).map((i) => i.name);
     const candidates = mergeCandidates(fromPlans.candidates);
     const whatIf: WhatIfResult[] = [];
     let whatIfMode = "not run (--no-what-if)";
@@ -241,13 +251,14 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
             params: sp.params,
           }));
         say(`what-if: ${c.name} (${hypo.ok ? "hypopg" : "built for real"})`);
-        whatIf.push(await evaluateCandidate(client, c, probes, hypo.ok ? "hypopg" : "real"));
+        whatIf.push(
+          await evaluateCandidate(client, c, probes, hypo.ok ? "hypopg" : "real", dropsOn(c.table)),
+        );
       }
     } else if (candidates.length === 0) whatIfMode = "no candidate index to evaluate";
 
     // 5. the proposed set
-    const base = loadIndexSet(opts.indexSet);
-    const proposed = proposeSet(opts.proposedName, base, catalog, findings, whatIf);
+    const proposed = proposeSet(opts.proposedName, baseSet, catalog, findings, whatIf);
     if (opts.save) {
       saveSet(proposed);
       say(`saved the proposed set to ${proposed.file}`);

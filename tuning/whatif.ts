@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Statement } from "../stores/postgres.ts";
 import { type Candidate, candidateSql } from "./candidates.ts";
+import { ident } from "./catalog.ts";
 import { explainStatement } from "./explain.ts";
 import type { PlanNode } from "./plan.ts";
 
@@ -24,6 +25,8 @@ export interface WhatIfOutcome {
   pattern: string;
   statement: string;
   costBefore: number;
+  /** the plan's cost with the proposal's drops applied but without the candidate */
+  costDropsOnly: number;
   costAfter: number;
   usesIndex: boolean;
   /** EXPLAIN ANALYZE execution time (real mode only) */
@@ -65,8 +68,8 @@ function usesIndex(n: PlanNode, name: (s: string) => boolean): boolean {
   return (n.Plans ?? []).some((k) => usesIndex(k, name));
 }
 
-async function plain(client: pg.Client, p: WhatIfProbe) {
-  return explainStatement(client, p.statement, p.params, { analyze: false });
+async function plain(client: pg.Client, p: WhatIfProbe, prelude: string[] = []) {
+  return explainStatement(client, p.statement, p.params, { analyze: false, prelude });
 }
 
 export async function evaluateCandidate(
@@ -74,12 +77,24 @@ export async function evaluateCandidate(
   candidate: Candidate,
   probes: WhatIfProbe[],
   mode: WhatIfMode,
+  /**
+   * indexes the proposal drops: the "after" plans are taken with them dropped
+   * (inside a transaction that is rolled back), so the candidate is judged in
+   * the index set it would live in
+   */
+  drops: string[] = [],
 ): Promise<WhatIfResult> {
+  const prelude = drops.map((d) => `DROP INDEX ${ident(d)}`);
   const before = [];
   for (const p of probes) {
     const e = await plain(client, p);
+    const d = prelude.length > 0 ? await plain(client, p, prelude) : e;
     const a = mode === "real" ? await explainStatement(client, p.statement, p.params) : undefined;
-    before.push({ cost: e.Plan["Total Cost"] ?? 0, ms: a?.["Execution Time"] });
+    before.push({
+      cost: e.Plan["Total Cost"] ?? 0,
+      dropsOnly: d.Plan["Total Cost"] ?? 0,
+      ms: a?.["Execution Time"],
+    });
   }
   const sql = candidateSql(candidate);
   const outcomes: WhatIfOutcome[] = [];
@@ -96,11 +111,12 @@ export async function evaluateCandidate(
         (await client.query("SELECT hypopg_relation_size($1) AS s", [oid])).rows[0].s,
       );
       for (const [i, p] of probes.entries()) {
-        const e = await plain(client, p);
+        const e = await plain(client, p, prelude);
         outcomes.push({
           pattern: p.pattern,
           statement: p.statement.name,
           costBefore: before[i].cost,
+          costDropsOnly: before[i].dropsOnly,
           costAfter: e.Plan["Total Cost"] ?? 0,
           usesIndex: usesIndex(e.Plan, (n) => n === hypoName || n.includes(`<${oid}>`)),
         });
@@ -141,12 +157,13 @@ export async function evaluateCandidate(
         ).rows[0].s,
       );
       for (const [i, p] of probes.entries()) {
-        const e = await plain(client, p);
-        const a = await explainStatement(client, p.statement, p.params);
+        const e = await plain(client, p, prelude);
+        const a = await explainStatement(client, p.statement, p.params, { analyze: true, prelude });
         outcomes.push({
           pattern: p.pattern,
           statement: p.statement.name,
           costBefore: before[i].cost,
+          costDropsOnly: before[i].dropsOnly,
           costAfter: e.Plan["Total Cost"] ?? 0,
           usesIndex: usesIndex(e.Plan, (n) => n === name),
           msBefore: before[i].ms,

@@ -43,6 +43,7 @@ function outcome(c: Candidate, before: number, after: number, used: boolean): Wh
         pattern: c.patterns[0],
         statement: "s",
         costBefore: before,
+        costDropsOnly: before,
         costAfter: after,
         usesIndex: used,
       },
