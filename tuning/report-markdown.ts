@@ -27,15 +27,20 @@ function fence(text: string, lang = ""): string {
   return `${ticks}${lang}\n${text}\n${ticks}`;
 }
 
+/** Text outside tables and fences: HTML and Markdown syntax neutralised, one line. */
+const text = (v: unknown) => escapeMarkdownCell(v);
+
 export function renderTuneMarkdown(r: TuneReport): string {
   const out: string[] = [];
-  out.push(`# Index tuning: ${r.data.scale} (seed ${r.data.seed}), index set ${r.data.indexSet}`);
+  out.push(
+    `# Index tuning: ${text(r.data.scale)} (seed ${r.data.seed}), index set ${text(r.data.indexSet)}`,
+  );
   out.push("");
-  out.push(`- server: ${r.server.description}, PostgreSQL ${r.server.version}`);
-  out.push(`- statement figures: ${r.capabilities.pgStatStatements}`);
-  out.push(`- what-if: ${r.capabilities.whatIf}`);
-  out.push(`- generated: ${r.generatedAt}`);
-  for (const n of r.notes) out.push(`- note: ${n}`);
+  out.push(`- server: ${text(r.server.description)}, PostgreSQL ${text(r.server.version)}`);
+  out.push(`- statement figures: ${text(r.capabilities.pgStatStatements)}`);
+  out.push(`- what-if: ${text(r.capabilities.whatIf)}`);
+  out.push(`- generated: ${text(r.generatedAt)}`);
+  for (const n of r.notes) out.push(`- note: ${text(n)}`);
   out.push("");
   const counts = ["high", "medium", "low"].map(
     (s) => `${r.findings.filter((f) => f.severity === s).length} ${s}`,
@@ -49,7 +54,7 @@ export function renderTuneMarkdown(r: TuneReport): string {
   out.push("## Access patterns", "", table(patternsTable(r)), "");
   for (const p of r.patterns)
     for (const s of p.statements) {
-      out.push(`### ${p.pattern}: ${s.statement}`, "");
+      out.push(`### ${text(p.pattern)}: ${text(s.statement)}`, "");
       if (p.bench)
         out.push(
           `Benchmark window: ${p.bench.ops} operations, ${p.bench.throughput.toFixed(1)} ops/s, p50 ${p.bench.p50.toFixed(2)} ms, p95 ${p.bench.p95.toFixed(2)} ms, p99 ${p.bench.p99.toFixed(2)} ms.`,
@@ -65,11 +70,11 @@ export function renderTuneMarkdown(r: TuneReport): string {
       );
       if (p.indexScans.length > 0)
         out.push(
-          `Index scans during its window: ${p.indexScans.map((i) => `${i.index} ${i.scans}`).join(", ")}.`,
+          `Index scans during its window: ${text(p.indexScans.map((i) => `${i.index} ${i.scans}`).join(", "))}.`,
           "",
         );
     }
-  out.push(`## Index usage (${r.indexUsage.window})`, "", table(usageTable(r)), "");
+  out.push(`## Index usage (${text(r.indexUsage.window)})`, "", table(usageTable(r)), "");
   if (r.whatIf.length > 0) out.push("## What-if", "", table(whatIfTable(r)), "");
   out.push(`## Proposed index set \`${r.proposed.name}\` (from \`${r.proposed.base}\`)`, "");
   out.push(
@@ -77,7 +82,7 @@ export function renderTuneMarkdown(r: TuneReport): string {
   );
   out.push(`- added: ${r.proposed.added.map((a) => a.name).join(", ") || "none"}`);
   out.push(
-    `- file ${r.proposed.file}: ${r.proposed.missingFile ? "not written yet (tune --save-set)" : r.proposed.matchesFile ? "up to date" : "differs from this proposal (tune --save-set to rewrite)"}`,
+    `- file ${text(r.proposed.file)}: ${r.proposed.missingFile ? "not written yet (tune --save-set)" : r.proposed.matchesFile ? "up to date" : "differs from this proposal (tune --save-set to rewrite)"}`,
   );
   out.push("", fence(r.proposed.text.trimEnd(), "sql"), "");
   const ab = abTable(r);
