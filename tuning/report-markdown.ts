@@ -78,9 +78,9 @@ export function renderTuneMarkdown(r: TuneReport): string {
   if (r.whatIf.length > 0) out.push("## What-if", "", table(whatIfTable(r)), "");
   out.push(`## Proposed index set \`${r.proposed.name}\` (from \`${r.proposed.base}\`)`, "");
   out.push(
-    `- dropped: ${r.proposed.dropped.map((d) => `${d.name} (${d.kind})`).join(", ") || "none"}`,
+    `- dropped: ${text(r.proposed.dropped.map((d) => `${d.name} (${d.kind})`).join(", ") || "none")}`,
   );
-  out.push(`- added: ${r.proposed.added.map((a) => a.name).join(", ") || "none"}`);
+  out.push(`- added: ${text(r.proposed.added.map((a) => a.name).join(", ") || "none")}`);
   out.push(
     `- file ${text(r.proposed.file)}: ${r.proposed.missingFile ? "not written yet (tune --save-set)" : r.proposed.matchesFile ? "up to date" : "differs from this proposal (tune --save-set to rewrite)"}`,
   );
