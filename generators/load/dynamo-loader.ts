@@ -114,38 +114,48 @@ export async function loadDynamo(opts: DynamoLoadOptions): Promise<DynamoLoadRes
     signal: opts.signal,
     onWritten: (table, n) => opts.progress?.update(table.slice(prefix.length), n, 0),
   });
-  const pgClient = new pg.Client(pgClientConfig(opts.pg));
-  pgClient.on("error", () => {});
-  await pgClient.connect();
   const w0 = Date.now();
   const counts: Record<string, number> = {};
-  try {
-    // the data's now as a TIMESTAMP literal (UTC, no zone)
-    const nowTs = opts.nowIso.replace("Z", "");
-    for (const model of READ_MODELS) {
-      const table = `${prefix}${model.table}`;
-      let total = 0;
-      if (model.countSql) total = Number((await pgClient.query(model.countSql)).rows[0].n);
-      opts.progress?.add(model.table, total);
-      let batch: Item[] = [];
-      const n = await streamRows<never>(pgClient, model.sql, model.params(nowTs), async (rows) => {
-        for (const r of rows) {
-          batch.push(model.toItem(r, opts.nowIso));
-          if (batch.length === 25) {
-            await writer.put(table, batch);
-            batch = [];
-          }
-        }
-        if (opts.signal?.aborted) throw opts.signal.reason;
-      });
-      if (batch.length > 0) await writer.put(table, batch);
-      await writer.flush();
-      counts[model.table] = n;
-      opts.progress?.finish(model.table);
-    }
-  } finally {
-    await pgClient.end().catch(() => {});
-  }
+  // the data's now as a TIMESTAMP literal (UTC, no zone)
+  const nowTs = opts.nowIso.replace("Z", "");
+  // the three models stream at once (a connection each), so the aggregates of
+  // one are computed while the items of another are written; the writer bounds
+  // the requests in flight across all three
+  await Promise.all(
+    READ_MODELS.map(async (model) => {
+      const pgClient = new pg.Client(pgClientConfig(opts.pg));
+      pgClient.on("error", () => {});
+      await pgClient.connect();
+      try {
+        const table = `${prefix}${model.table}`;
+        let total = 0;
+        if (model.countSql) total = Number((await pgClient.query(model.countSql)).rows[0].n);
+        opts.progress?.add(model.table, total);
+        let batch: Item[] = [];
+        const n = await streamRows<never>(
+          pgClient,
+          model.sql,
+          model.params(nowTs),
+          async (rows) => {
+            for (const r of rows) {
+              batch.push(model.toItem(r, opts.nowIso));
+              if (batch.length === 25) {
+                await writer.put(table, batch);
+                batch = [];
+              }
+            }
+            if (opts.signal?.aborted) throw opts.signal.reason;
+          },
+        );
+        if (batch.length > 0) await writer.put(table, batch);
+        counts[model.table] = n;
+      } finally {
+        await pgClient.end().catch(() => {});
+      }
+    }),
+  );
+  await writer.flush();
+  for (const model of READ_MODELS) opts.progress?.finish(model.table);
   const writeMs = Date.now() - w0;
   const created = await tableCreationTimes(client, tableNames(prefix));
   const finished = Date.now();

@@ -313,6 +313,8 @@ export interface EnsureLoadedOptions {
   scale: string;
   seed: number;
   indexSet?: string;
+  /** only one store (e.g. "pg" when no scenario of the run reads DynamoDB) */
+  only?: "pg" | "dynamo";
   endpoints?: Endpoints;
   onProgress?: ProgressListener;
   /** progress on stderr (default true) */
@@ -330,6 +332,7 @@ export function ensureLoaded(opts: EnsureLoadedOptions): Promise<LoadSummary> {
     scale: opts.scale,
     seed: opts.seed,
     indexSet: opts.indexSet,
+    only: opts.only,
     endpoints: opts.endpoints,
     onProgress: opts.onProgress,
     progressOut: opts.showProgress === false ? null : process.stderr,

@@ -16,7 +16,7 @@ import type { PgTarget } from "../../stores/types.ts";
 import type { ScaleConfig, TableName } from "../index.ts";
 import { Dataset } from "../index.ts";
 import { runLanes } from "./lanes.ts";
-import { planTasks } from "./plan.ts";
+import { type CopyTask, planTasks } from "./plan.ts";
 import type { LoadProgress } from "./progress.ts";
 
 /**
@@ -99,6 +99,18 @@ async function parallel<T>(
   );
 }
 
+/**
+ * Row counts and tasks, from a Dataset that is dropped on return: at `large`
+ * its arrays take ~55 MB, which the main thread need not keep while the
+ * lanes (each with its own Dataset) run.
+ */
+function planLoad(config: ScaleConfig): { expected: Record<string, number>; tasks: CopyTask[] } {
+  const ds = new Dataset(config);
+  const expected: Record<string, number> = {};
+  for (const t of TABLES_IN_LOAD_ORDER) expected[t] = ds.count(t as TableName);
+  return { expected, tasks: planTasks(ds) };
+}
+
 export async function loadPostgres(opts: PgLoadOptions): Promise<PgLoadResult> {
   const t0 = Date.now();
   const phases: Record<string, number> = {};
@@ -109,9 +121,7 @@ export async function loadPostgres(opts: PgLoadOptions): Promise<PgLoadResult> {
     opts.onPhase?.(name, phases[name]);
     return out;
   };
-  const ds = new Dataset(opts.config);
-  const expected: Record<string, number> = {};
-  for (const t of TABLES_IN_LOAD_ORDER) expected[t] = ds.count(t as TableName);
+  const { expected, tasks } = planLoad(opts.config);
 
   await phase("prepare", () =>
     withClient(opts.target, async (c) => {
@@ -130,7 +140,6 @@ export async function loadPostgres(opts: PgLoadOptions): Promise<PgLoadResult> {
     copied[t] = 0;
     opts.progress?.add(t, expected[t]);
   }
-  const tasks = planTasks(ds);
   const copyStart = Date.now();
   await phase("copy", () =>
     runLanes({

@@ -25,6 +25,7 @@ import { pgClientConfig } from "../../stores/postgres.ts";
 import { resolveEndpoints } from "../../stores/services.ts";
 import type { PgTarget } from "../../stores/types.ts";
 import { type FlagSpec, helpText, parseFlags, parsePositiveInt } from "../lib/args.ts";
+import { UsageError } from "../lib/errors.ts";
 import { runMain } from "../lib/main.ts";
 
 /**
@@ -54,6 +55,10 @@ const FLAGS: FlagSpec = {
     default: "16",
   },
   "skip-dynamo": { type: "boolean", description: "Measure PostgreSQL only" },
+  "dynamo-endpoint": {
+    type: "string",
+    description: "DynamoDB endpoint URL to measure instead of the configured one",
+  },
   "probe-rss": {
     type: "string",
     description: "Also measure generation RSS at this scale (e.g. large) on sampled ranges",
@@ -157,11 +162,11 @@ async function probeRss(
 ): Promise<Record<string, unknown>> {
   const { config } = resolveRequest({ scale, seed });
   const sampler = new RssSampler();
-  const ds = new Dataset(config);
+  const counts = new Dataset(config).counts(); // dropped at once, as the loader does
   const tasks: (CopyTask & { targetFile: string })[] = [];
   // 200k rows at the start, the middle and the end of every table, generated to /dev/null
   for (const table of TABLES) {
-    const n = ds.count(table);
+    const n = counts[table];
     for (const at of [0, Math.floor(n / 2), Math.max(0, n - 200_000)]) {
       const to = Math.min(n, at + 200_000);
       if (to > at) tasks.push({ table, from: at, to, targetFile: "/dev/null" });
@@ -178,7 +183,7 @@ async function probeRss(
   return {
     scale,
     users: config.users,
-    expectedRows: Object.fromEntries(TABLES.map((t) => [t, ds.count(t)])),
+    expectedRows: counts,
     sampledRows: rows,
     generationRowsPerS: Math.round((rows * 1000) / ms),
     peakRssMb: Math.round(sampler.stop()),
@@ -209,6 +214,19 @@ async function main(argv: string[]): Promise<number> {
   if (probe !== undefined) resolveRequest({ scale: probe, seed: values.seed as string });
 
   const endpoints = await resolveEndpoints();
+  const dynamoUrl = values["dynamo-endpoint"] as string | undefined;
+  if (dynamoUrl !== undefined) {
+    if (!/^https?:\/\/[^\s/]+/.test(dynamoUrl)) {
+      throw new UsageError(
+        `--dynamo-endpoint '${dynamoUrl}' is not a URL; write it like http://127.0.0.1:8000`,
+      );
+    }
+    endpoints.dynamo = {
+      ...endpoints.dynamo,
+      endpoint: dynamoUrl,
+      description: `DynamoDB at ${dynamoUrl}`,
+    };
+  }
   const tag = randomBytes(3).toString("hex");
   const database = `bbbench_load_${tag}`;
   const target: PgTarget = {
