@@ -38,6 +38,8 @@ export function proposeSet(
   findings: Finding[],
   whatIf: WhatIfResult[],
   dir = INDEX_SETS_DIR,
+  /** where the evidence was measured, for the file's header (e.g. "small seed 1, PostgreSQL 18.4") */
+  context?: string,
 ): ProposedSet {
   const drops = new Map<string, Finding>();
   for (const f of findings)
@@ -77,7 +79,7 @@ export function proposeSet(
     });
   }
   const lines = [
-    `-- Index set "${name}": proposed by 'bellyfed-bench tune' from the set "${base.name}".`,
+    `-- Index set "${name}": proposed by 'bellyfed-bench tune' from the set "${base.name}"${context ? ` (${context})` : ""}.`,
     "-- Each drop and addition below names its evidence; the A/B table of 'tune --ab' measures it.",
     "",
   ];

@@ -258,7 +258,15 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
     } else if (candidates.length === 0) whatIfMode = "no candidate index to evaluate";
 
     // 5. the proposed set
-    const proposed = proposeSet(opts.proposedName, baseSet, catalog, findings, whatIf);
+    const proposed = proposeSet(
+      opts.proposedName,
+      baseSet,
+      catalog,
+      findings,
+      whatIf,
+      undefined,
+      `measured on ${opts.data.scale} seed ${opts.data.seed}, PostgreSQL ${version}`,
+    );
     if (opts.save) {
       saveSet(proposed);
       say(`saved the proposed set to ${proposed.file}`);
