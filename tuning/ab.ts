@@ -1,5 +1,7 @@
+import { loadavg } from "node:os";
 import type pg from "pg";
-import type { LatencySummary } from "../engine/result.ts";
+import { decodeHistogram, summarize } from "../engine/histogram.ts";
+import type { LatencySummary, ScenarioResult } from "../engine/result.ts";
 import { applyIndexSet, type IndexSet, loadIndexSet } from "../schema/index.ts";
 import type { Endpoints } from "../stores/types.ts";
 import { benchPattern } from "./bench.ts";
@@ -36,6 +38,10 @@ export interface AbResult {
   durationMs: number;
   vus: number;
   insertRows: number;
+  /** rounds run (A, B, B, A); each set's figures merge its two */
+  rounds: number;
+  /** the machine's 1-minute load average at the start and the end (a shared machine is noisy) */
+  loadAverage: [number, number];
 }
 
 export interface AbOptions {
@@ -62,6 +68,61 @@ export function affectedTables(a: IndexSet, b: IndexSet): string[] {
   return [...out].sort();
 }
 
+/** One round of one set: every pattern's run, then the insert probe. */
+async function round(
+  pool: pg.Pool,
+  endpoints: Endpoints,
+  patterns: PatternSource[],
+  set: IndexSet,
+  tables: string[],
+  opts: AbOptions,
+  label: string,
+): Promise<{
+  runs: Map<string, ScenarioResult>;
+  inserts: InsertRate[];
+  applyChanges: string[];
+  indexBytes: Record<string, number>;
+}> {
+  const say = opts.onStep ?? (() => {});
+  say(`A/B ${label}: index set ${set.name}: applying`);
+  const applyChanges = await applyIndexSet(pool, set);
+  // both sets start alike: fresh statistics and visibility map, and no checkpoint debt where allowed
+  for (const t of tables) await pool.query(`VACUUM ANALYZE ${t}`);
+  await pool.query("CHECKPOINT").catch(() => {});
+  const indexBytes: Record<string, number> = {};
+  for (const t of tables) indexBytes[t] = 0;
+  for (const v of (await indexSizes(pool, tables)).values()) indexBytes[v.table] += v.bytes;
+  const runs = new Map<string, ScenarioResult>();
+  for (const p of patterns) {
+    say(`A/B ${label}: index set ${set.name}: ${p.name} for ${opts.durationMs / 1000}s`);
+    runs.set(
+      p.name,
+      await benchPattern(p, endpoints, {
+        durationMs: opts.durationMs,
+        warmupMs: opts.warmupMs,
+        vus: opts.vus,
+        data: opts.data,
+      }),
+    );
+  }
+  const client = await pool.connect();
+  const inserts: InsertRate[] = [];
+  try {
+    for (const t of tables) {
+      const rate = await measureInsertRate(client, t, opts.insertRows);
+      if (rate) inserts.push(rate);
+    }
+  } finally {
+    client.release();
+  }
+  return { runs, inserts, applyChanges, indexBytes };
+}
+
+/**
+ * Rounds in the order A, B, B, A, so drift over the session (caches, other
+ * load on the machine, checkpoints) falls on both sets alike; each set's two
+ * rounds are merged (histograms added, operations over total time).
+ */
 export async function runAb(
   pool: pg.Pool,
   endpoints: Endpoints,
@@ -72,54 +133,52 @@ export async function runAb(
   const setA = loadIndexSet(opts.a);
   const setB = loadIndexSet(opts.b);
   const tables = affectedTables(setA, setB);
-  const figures: AbSetFigures[] = [];
+  const load0 = loadavg()[0];
+  const rounds: Array<{ set: IndexSet; r: Awaited<ReturnType<typeof round>> }> = [];
   try {
-    for (const set of [setA, setB]) {
-      say(`A/B: index set ${set.name}: applying`);
-      const applyChanges = await applyIndexSet(pool, set);
-      for (const t of tables) await pool.query(`ANALYZE ${t}`);
-      const results: AbPatternFigures[] = [];
-      for (const p of patterns) {
-        say(`A/B: index set ${set.name}: ${p.name} for ${opts.durationMs / 1000}s`);
-        const r = await benchPattern(p, endpoints, {
-          durationMs: opts.durationMs,
-          warmupMs: opts.warmupMs,
-          vus: opts.vus,
-          data: opts.data,
-        });
-        const errors = Object.values(r.operations.errors).reduce((s, n) => s + n, 0);
-        results.push({
-          pattern: p.name,
-          latency: {
-            p50: r.latency.p50,
-            p95: r.latency.p95,
-            p99: r.latency.p99,
-            mean: r.latency.mean,
-            count: r.latency.count,
-          },
-          throughput: r.throughput,
-          errors,
-        });
-      }
-      const client = await pool.connect();
-      const inserts: InsertRate[] = [];
-      try {
-        for (const t of tables) {
-          const rate = await measureInsertRate(client, t, opts.insertRows);
-          if (rate) inserts.push(rate);
-        }
-      } finally {
-        client.release();
-      }
-      const sizes = await indexSizes(pool, tables);
-      const indexBytes: Record<string, number> = {};
-      for (const t of tables) indexBytes[t] = 0;
-      for (const v of sizes.values()) indexBytes[v.table] += v.bytes;
-      figures.push({ set: set.name, patterns: results, inserts, indexBytes, applyChanges });
-    }
+    const order = [setA, setB, setB, setA];
+    for (const [i, set] of order.entries())
+      rounds.push({
+        set,
+        r: await round(pool, endpoints, patterns, set, tables, opts, `round ${i + 1}/4`),
+      });
   } finally {
     say(`A/B: restoring index set ${opts.restore}`);
     await applyIndexSet(pool, opts.restore);
+  }
+  const figures: AbSetFigures[] = [];
+  for (const set of [setA, setB]) {
+    const mine = rounds.filter((x) => x.set === set).map((x) => x.r);
+    const results: AbPatternFigures[] = patterns.map((p) => {
+      const runs = mine.map((m) => m.runs.get(p.name)!);
+      const h = decodeHistogram(runs[0].histograms.latency);
+      for (const r of runs.slice(1)) h.add(decodeHistogram(r.histograms.latency));
+      const sum = summarize(h);
+      const ok = runs.reduce((a, r) => a + r.operations.ok, 0);
+      const secs = runs.reduce((a, r) => a + r.durationMs / 1000, 0);
+      return {
+        pattern: p.name,
+        latency: { p50: sum.p50, p95: sum.p95, p99: sum.p99, mean: sum.mean, count: sum.count },
+        throughput: secs > 0 ? ok / secs : 0,
+        errors: runs.reduce(
+          (a, r) => a + Object.values(r.operations.errors).reduce((x, n) => x + n, 0),
+          0,
+        ),
+      };
+    });
+    const inserts: InsertRate[] = tables.flatMap((t) => {
+      const all = mine.flatMap((m) => m.inserts.filter((x) => x.table === t));
+      if (all.length === 0) return [];
+      all.sort((a, b) => a.rowsPerSecond - b.rowsPerSecond);
+      return [all[Math.floor((all.length - 1) / 2)]];
+    });
+    figures.push({
+      set: set.name,
+      patterns: results,
+      inserts,
+      indexBytes: mine[0].indexBytes,
+      applyChanges: mine[0].applyChanges,
+    });
   }
   return {
     sets: [figures[0], figures[1]],
@@ -127,5 +186,7 @@ export async function runAb(
     durationMs: opts.durationMs,
     vus: opts.vus,
     insertRows: opts.insertRows,
+    rounds: 4,
+    loadAverage: [load0, loadavg()[0]],
   };
 }

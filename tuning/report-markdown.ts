@@ -1,3 +1,4 @@
+import { cpus } from "node:os";
 import { escapeMarkdownCell } from "../reports/escape.ts";
 import {
   abTable,
@@ -88,7 +89,7 @@ export function renderTuneMarkdown(r: TuneReport): string {
   const ab = abTable(r);
   if (ab) {
     out.push(
-      `## A/B: ${r.ab!.sets[0].set} vs ${r.ab!.sets[1].set} (${r.ab!.durationMs / 1000}s per pattern, ${r.ab!.vus} VUs, closed model)`,
+      `## A/B: ${r.ab!.sets[0].set} vs ${r.ab!.sets[1].set} (${r.ab!.durationMs / 1000}s per pattern and round, ${r.ab!.rounds} rounds A-B-B-A merged per set, ${r.ab!.vus} VUs, closed model; 1-minute load average ${r.ab!.loadAverage.map((x) => x.toFixed(1)).join(" -> ")} on ${cpus().length} cores)`,
       "",
       table(ab),
       "",
