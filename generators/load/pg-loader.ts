@@ -75,11 +75,24 @@ async function withClient<T>(target: PgTarget, fn: (c: pg.Client) => Promise<T>)
   }
 }
 
-/** Empties the design's tables and drops the foreign keys and the index set (marker already `loading`). */
+/**
+ * Empties the design's tables and drops the foreign keys and the index set
+ * (marker already `loading`); autovacuum is off on the tables until
+ * `finishBulkLoad` (the load ends with its own VACUUM ANALYZE, and an
+ * autovacuum worker would take one of the two cores from the COPY).
+ */
 export async function prepareForBulkLoad(c: pg.ClientBase): Promise<void> {
   await dropForeignKeys(c);
   await dropIndexSet(c);
   await c.query(`TRUNCATE ${TABLES_IN_LOAD_ORDER.join(", ")} RESTART IDENTITY`);
+  for (const t of TABLES_IN_LOAD_ORDER)
+    await c.query(`ALTER TABLE ${t} SET (autovacuum_enabled = false)`);
+}
+
+/** Autovacuum back to the server's setting. */
+export async function finishBulkLoad(c: pg.ClientBase): Promise<void> {
+  for (const t of TABLES_IN_LOAD_ORDER)
+    await c.query(`ALTER TABLE ${t} RESET (autovacuum_enabled)`);
 }
 
 /** Runs `fn` over the items with at most `n` at a time, each on its own connection. */
@@ -193,6 +206,9 @@ export async function loadPostgres(opts: PgLoadOptions): Promise<PgLoadResult> {
       await c.query(`VACUUM (ANALYZE) ${t}`);
     }),
   );
-  await withClient(opts.target, (c) => markLoadComplete(c, { rowCounts: expected }));
+  await withClient(opts.target, async (c) => {
+    await finishBulkLoad(c);
+    await markLoadComplete(c, { rowCounts: expected });
+  });
   return { rowCounts: expected, tables, copyMs, phases, durationMs: Date.now() - t0 };
 }

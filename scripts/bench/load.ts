@@ -19,7 +19,7 @@ import { type CopyTask, planTasks } from "../../generators/load/plan.ts";
 import { LoadProgress } from "../../generators/load/progress.ts";
 import { READ_MODELS } from "../../generators/load/read-models.ts";
 import { dataNowIso, resolveRequest } from "../../generators/load/request.ts";
-import { dropDynamoTables, loadIndexSet } from "../../schema/index.ts";
+import { dropDynamoMarkerTable, dropDynamoTables, loadIndexSet } from "../../schema/index.ts";
 import { createDynamoClient } from "../../stores/dynamo.ts";
 import { pgClientConfig } from "../../stores/postgres.ts";
 import { resolveEndpoints } from "../../stores/services.ts";
@@ -239,6 +239,25 @@ async function main(argv: string[]): Promise<number> {
   await withClient(endpoints.pg, (c) => c.query(`CREATE DATABASE ${database}`));
   const dyn = createDynamoClient(endpoints.dynamo, Math.max(64, dynConc));
   const log = (s: string) => process.stderr.write(`${s}\n`);
+  // the scratch database, tables and files go whatever happens (Ctrl-C included)
+  let cleaned = false;
+  const cleanup = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    rmSync(dir, { recursive: true, force: true });
+    await withClient(endpoints.pg, (c) =>
+      c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+    ).catch(() => {});
+    await dropDynamoTables(dyn, { prefix, force: true }).catch(() => {});
+    await dropDynamoMarkerTable(dyn, prefix).catch(() => {});
+    dyn.destroy();
+  };
+  const onSignal = () => {
+    log("bench:load: interrupted; dropping the scratch database and tables");
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),
     machine: {
