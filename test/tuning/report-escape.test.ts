@@ -98,7 +98,7 @@ it("HTML: one self-contained page, every value escaped", () => {
 it("Markdown: text escaped outside code; values inside code fences that no value can close", () => {
   const md = renderTuneMarkdown(report());
   // code fences hold raw text (rendered as code); everything outside them is escaped
-  const outside = md.replace(/^(`{3,})[^\n]*\n[^]*?^\1$/gm, "");
+  const outside = md.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, "");
   expect(outside).not.toContain("<script>");
   expect(outside).toContain("&lt;script&gt;");
   const findingRow = md.split("\n").find((l) => l.startsWith("| high"))!;
