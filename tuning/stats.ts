@@ -110,6 +110,7 @@ export function normalizeQuery(s: string): string {
   return s
     .replace(/'(?:[^']|'')*'/g, "?")
     .replace(/\$\d+/g, "?")
+    .replace(/\b(?:true|false|null)\b/gi, "?")
     .replace(/(?<![\w$.])\d+(?:\.\d+)?(?![\w])/g, "?")
     .replace(/\s+/g, " ")
     .trim();
