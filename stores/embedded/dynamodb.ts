@@ -91,7 +91,7 @@ export async function startEmbeddedDynamo(
   }
   const outcome = await waitUntil(() => isDynamoUp(port), {
     pid,
-    timeoutMs: 30_000,
+    timeoutMs: 90_000,
     intervalMs: 150,
   });
   if (outcome !== "ready") {

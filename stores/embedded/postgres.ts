@@ -150,7 +150,7 @@ export async function startEmbeddedPostgres(port: number): Promise<StartedPostgr
       `could not start the embedded PostgreSQL (${(e as Error).message}); check that the postgres user can read node_modules, or set DATABASE_URL`,
     );
   }
-  const outcome = await waitUntil(() => canConnect(port, "postgres"), { pid, timeoutMs: 30_000 });
+  const outcome = await waitUntil(() => canConnect(port, "postgres"), { pid, timeoutMs: 90_000 });
   if (outcome !== "ready") {
     await stopProcess(pid, "SIGINT", 2000);
     const tail = logTail(logFile, 8).join(" ");

@@ -96,5 +96,5 @@ describe("services up / env / down / status", () => {
     const kept = await again2.query("SELECT n FROM kept");
     await again2.end();
     expect(kept.rows).toEqual([{ n: 42 }]);
-  });
+  }, 240_000);
 });
