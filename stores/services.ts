@@ -283,7 +283,7 @@ export async function servicesStatus(): Promise<ServiceStatus[]> {
       source: s?.kind === "dynalite" ? "dynalite" : "embedded-jar",
       running,
       detail: s
-        ? `${s.version} on 127.0.0.1:${s.port}${running ? ` (pid ${s.pid})` : ""}, data ${s.dataDir}`
+        ? `${s.version} on 127.0.0.1:${s.port}${running ? ` (pid ${s.pid})` : ""}, ${s.kind === "jar" ? "in memory (rebuilt from PostgreSQL by the next load)" : `data ${s.dataDir}`}`
         : "never started; run: npx bellyfed-bench services up",
     });
   }

@@ -71,8 +71,9 @@ export async function startEmbeddedDynamo(
         jar,
         "-port",
         String(port),
-        "-dbPath",
-        dataDir,
+        // in memory: BatchWriteItem is about 6x faster than with -dbPath (SQLite on disk);
+        // the read models are rebuilt from PostgreSQL by the next load after a restart
+        "-inMemory",
         "-sharedDb",
         "-disableTelemetry",
       ],
