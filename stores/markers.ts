@@ -298,7 +298,10 @@ export async function listMarkedDynamoTables(
       const out = await client.send(
         new ScanCommand({ TableName: dynamoMarkerTableName(prefix), ExclusiveStartKey: start }),
       );
-      for (const item of out.Items ?? []) if (item.table_name?.S) names.push(item.table_name.S);
+      for (const item of out.Items ?? []) {
+        // the loader keeps its load state in this table too (kind "load-state"): not a table name
+        if (item.table_name?.S && item.kind?.S !== "load-state") names.push(item.table_name.S);
+      }
       start = out.LastEvaluatedKey;
     } while (start);
   } catch (e) {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import {
   type AttributeValue,
   BatchWriteItemCommand,
@@ -94,6 +95,8 @@ export class BatchWriter {
     private readonly opts: BatchWriterOptions = {},
   ) {
     this.concurrency = opts.concurrency ?? 16;
+    // every request in flight listens on the load's abort signal (three writers x 16 requests)
+    if (opts.signal) setMaxListeners(0, opts.signal);
     this.baseMs = opts.baseMs ?? 25;
     this.capMs = opts.capMs ?? 5000;
     this.maxAttempts = opts.maxAttempts ?? 12;
