@@ -74,7 +74,6 @@ const SPEC: FlagSpec = {
 const SCRATCH_DB = "bellyfed_bench_overhead";
 const SCRATCH_MARK = "created by bellyfed-bench bench:overhead";
 const PG_SCENARIO = new URL("./overhead/pg-point.ts", import.meta.url).href;
-const PG_LEAN_SCENARIO = new URL("./overhead/pg-point-clients.ts", import.meta.url).href;
 const DYNAMO_SCENARIO = new URL("./overhead/dynamo-query.ts", import.meta.url).href;
 
 interface Figures {
@@ -246,11 +245,8 @@ async function postgresOverhead(
     const bareRounds: number[] = [];
     const pgbenchRounds: number[] = [];
     const variants: Array<[string, string, number]> = [];
-    for (const [path, url] of [
-      ["PgStore", PG_SCENARIO],
-      ["dedicated clients", PG_LEAN_SCENARIO],
-    ])
-      for (const workers of workerCounts) variants.push([path, url, workers]);
+    // PgStore itself keeps dedicated clients (no pool checkout per query)
+    for (const workers of workerCounts) variants.push(["PgStore", PG_SCENARIO, workers]);
     const rounds = new Map<string, number[]>();
     // rounds alternate the contenders, so drifting machine load hits them alike; best of each
     for (let round = 1; round <= repeat; round++) {
