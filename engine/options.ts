@@ -93,8 +93,12 @@ export function resolveModel(
       throw new UsageError(
         "run: --model open needs --rate R (operations per second), like --rate 500",
       );
+    // the scenario's own cap goes with its own rate; another --rate gets rate x timeout
     const maxInFlight =
-      flags.maxInFlight ?? (fallback?.type === "open" ? fallback.maxInFlight : inFlight(rate));
+      flags.maxInFlight ??
+      (fallback?.type === "open" && flags.rate === undefined
+        ? fallback.maxInFlight
+        : inFlight(rate));
     return { type: "open", rate, maxInFlight };
   }
   const stages = flags.stages ?? (fallback?.type === "ramping" ? fallback.stages : undefined);
@@ -103,7 +107,10 @@ export function resolveModel(
   const startRate = flags.startRate ?? (fallback?.type === "ramping" ? fallback.startRate : 0);
   const peak = Math.max(startRate, ...stages.map((s) => s.target));
   const maxInFlight =
-    flags.maxInFlight ?? (fallback?.type === "ramping" ? fallback.maxInFlight : inFlight(peak));
+    flags.maxInFlight ??
+    (fallback?.type === "ramping" && flags.stages === undefined
+      ? fallback.maxInFlight
+      : inFlight(peak));
   return { type: "ramping", stages, startRate, maxInFlight };
 }
 

@@ -69,15 +69,18 @@ export function thresholdsFor(
   targets: TargetsFile,
   flags: string[],
   where = "targets",
+  /** file thresholds on these metrics are left out (flags still apply) */
+  omitFileMetrics: string[] = [],
 ): Threshold[] {
   const fromFlags: Threshold[] = [];
   for (const f of flags) {
     const { scenario: only, threshold } = parseThresholdFlag(f);
     if (only === undefined || only === scenario) fromFlags.push(threshold);
   }
+  const keep = (t: Threshold) => !omitFileMetrics.includes(t.metric);
   return layerThresholds(
-    parseConfig(targets.defaults, `${where}: defaults`),
-    parseConfig(targets.scenarios?.[scenario], `${where}: scenarios.${scenario}`),
+    parseConfig(targets.defaults, `${where}: defaults`).filter(keep),
+    parseConfig(targets.scenarios?.[scenario], `${where}: scenarios.${scenario}`).filter(keep),
     fromFlags,
   );
 }

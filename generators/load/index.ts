@@ -106,7 +106,7 @@ async function checkDynamo(client: DynamoDBClient, target: DynamoTarget): Promis
   } catch (e) {
     const why = (e as Error).message || (e as { name?: string }).name || "no answer";
     throw new UsageError(
-      `cannot reach DynamoDB ${target.description}: ${why}; start it with 'npx bellyfed-bench services up' or fix AWS_ENDPOINT_URL_DYNAMODB`,
+      `cannot reach ${target.description}: ${why}; start it with 'npx bellyfed-bench services up' or fix AWS_ENDPOINT_URL_DYNAMODB`,
     );
   }
 }

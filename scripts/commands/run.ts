@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { relative } from "node:path";
 import { boundsFor, executeRun, type PlannedScenario } from "../../engine/execute.ts";
 import { loadScenario } from "../../engine/load-scenario.ts";
 import {
@@ -195,6 +196,8 @@ export async function planRun(
       );
   }
   const planned: PlannedScenario[] = [];
+  const l = options.load;
+  const userLoad = l.rate !== undefined || l.vus !== undefined || l.stages !== undefined;
   for (const entry of entries) {
     const scenario = await loadScenario(entry.url);
     // without a load given anywhere: closed, one VU per connection
@@ -210,6 +213,9 @@ export async function planRun(
         targets,
         options.thresholds,
         options.targetsFile ?? "scenarios/targets.json",
+        // a throughput target is written for the scenario's default load: with a load
+        // given on the command line, only a --threshold on throughput applies
+        userLoad ? ["throughput"] : [],
       ),
     });
   }
@@ -231,13 +237,16 @@ const run: Command = {
     let endpoints: Endpoints | undefined;
     if (needsStores) {
       const { resolveEndpoints } = await import("../../stores/services.ts");
-      endpoints = await resolveEndpoints();
+      const say = (line: string) => process.stderr.write(`${line}\n`);
+      endpoints = await resolveEndpoints({ onStep: options.quiet ? undefined : say });
+      if (!options.quiet)
+        say(`postgres: ${endpoints.pg.description}\ndynamodb: ${endpoints.dynamo.description}`);
       await ensureData(options, endpoints);
     }
     const result = await executeRun(options, planned, endpoints);
     process.stdout.write(`\n${formatSummary(result)}\n`);
     const path = writeResult(result, options.out);
-    process.stdout.write(`result: ${path}\n`);
+    process.stdout.write(`result: ${relative(process.cwd(), path) || path}\n`);
     return result.passed ? 0 : 1;
   },
 };

@@ -38,9 +38,18 @@ export function parseFlags(
     if (s.short) options[name].short = s.short;
     if (s.multiple) options[name].multiple = true;
   }
+  // `--rate -5`: join a negative number to its flag so the range check can name it
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith("--") ? argv[i].slice(2) : undefined;
+    if (name && spec[name]?.type === "string" && /^-\d/.test(argv[i + 1] ?? "")) {
+      args.push(`${argv[i]}=${argv[i + 1]}`);
+      i++;
+    } else args.push(argv[i]);
+  }
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args,
       options,
       allowPositionals,
       strict: true,
