@@ -117,9 +117,13 @@ export class LoadProgress {
         ? `ETA ${fmtSecs((r.total - r.done) / rate)}`
         : "";
     const filled = Math.round(frac * BAR);
-    const bar = `[${"#".repeat(filled)}${"-".repeat(BAR - filled)}]`;
+    // with no known total (read models streamed from SQL) there is no bar or percentage to show
+    const known = r.total > 0 || r.endMs !== null;
+    const bar = known
+      ? `[${"#".repeat(filled)}${"-".repeat(BAR - filled)}] ${(frac * 100).toFixed(0).padStart(3)}%`
+      : `[${" ".repeat(BAR)}]  ..`;
     const mb = r.bytes > 0 ? `  ${mbs.toFixed(1)} MB/s` : "";
-    return `${r.name.padEnd(width)} ${bar} ${(frac * 100).toFixed(0).padStart(3)}%  ${r.done.toLocaleString("en-US")}${r.total > 0 ? `/${r.total.toLocaleString("en-US")}` : ""} ${this.unit}  ${fmtRate(rate)} ${this.unit}/s${mb}  ${r.startMs ? eta : "waiting"}`;
+    return `${r.name.padEnd(width)} ${bar}  ${r.done.toLocaleString("en-US")}${r.total > 0 ? `/${r.total.toLocaleString("en-US")}` : ""} ${this.unit}  ${fmtRate(rate)} ${this.unit}/s${mb}  ${r.startMs ? eta : "waiting"}`;
   }
 
   private tick(): void {
