@@ -1,8 +1,5 @@
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyPgSchema } from "../../schema/postgres/apply.ts";
-import { pgClientConfig } from "../../stores/postgres.ts";
-import { type Scratch, scratchStores } from "../helpers/stores.ts";
+import { describe, expect, it } from "vitest";
+import { withSchemaDb } from "../helpers/schema-db.ts";
 
 /**
  * Every column of the design, written out by hand from
@@ -124,24 +121,11 @@ const DESIGN: [string, string, string, "YES" | "NO", string | null][] = [
 
 const DESIGN_TABLES = [...new Set(DESIGN.map((d) => d[0]))];
 
-let scratch: Scratch;
-let client: pg.Client;
-
-beforeAll(async () => {
-  scratch = await scratchStores("schema-columns");
-  client = new pg.Client(pgClientConfig(scratch.pg));
-  await client.connect();
-  await applyPgSchema(client);
-});
-
-afterAll(async () => {
-  await client?.end();
-  await scratch?.cleanup();
-});
+const db = withSchemaDb("schema-columns");
 
 describe("PostgreSQL columns", () => {
   it("creates exactly the design's 11 tables (plus the marker), each column in the design's order", async () => {
-    const res = await client.query(
+    const res = await db.client.query(
       `SELECT table_name, column_name FROM information_schema.columns
         WHERE table_schema = 'public' ORDER BY table_name, ordinal_position`,
     );
@@ -154,7 +138,7 @@ describe("PostgreSQL columns", () => {
   });
 
   it("gives every column the design's type, length, precision, nullability and default", async () => {
-    const res = await client.query(
+    const res = await db.client.query(
       `SELECT c.table_name, c.column_name, c.data_type, c.character_maximum_length,
               c.numeric_precision, c.numeric_scale, c.is_nullable, c.column_default,
               format_type(a.atttypid, a.atttypmod) AS full_type

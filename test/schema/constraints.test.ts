@@ -1,8 +1,5 @@
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyPgSchema } from "../../schema/postgres/apply.ts";
-import { pgClientConfig } from "../../stores/postgres.ts";
-import { type Scratch, scratchStores } from "../helpers/stores.ts";
+import { describe, expect, it } from "vitest";
+import { withSchemaDb } from "../helpers/schema-db.ts";
 
 /**
  * The design's PRIMARY KEY, UNIQUE, CHECK and FOREIGN KEY constraints, written
@@ -105,24 +102,11 @@ const SEED_INDEXES: [string, string][] = [
 
 const DESIGN_TABLES = [...new Set(EXPECTED.map((e) => e[0]))];
 
-let scratch: Scratch;
-let client: pg.Client;
-
-beforeAll(async () => {
-  scratch = await scratchStores("schema-constraints");
-  client = new pg.Client(pgClientConfig(scratch.pg));
-  await client.connect();
-  await applyPgSchema(client);
-});
-
-afterAll(async () => {
-  await client?.end();
-  await scratch?.cleanup();
-});
+const db = withSchemaDb("schema-constraints");
 
 describe("PostgreSQL constraints and the seed index set", () => {
   it("has exactly the design's PRIMARY KEY, UNIQUE, CHECK and FOREIGN KEY constraints", async () => {
-    const res = await client.query(
+    const res = await db.client.query(
       `SELECT c.conrelid::regclass::text AS table_name, c.conname, pg_get_constraintdef(c.oid) AS def
          FROM pg_constraint c
         WHERE c.connamespace = 'public'::regnamespace AND c.contype IN ('p', 'u', 'c', 'f')
@@ -135,7 +119,7 @@ describe("PostgreSQL constraints and the seed index set", () => {
   });
 
   it("applies exactly the design's 12 indexes as the seed set, beside the constraints' own", async () => {
-    const res = await client.query(
+    const res = await db.client.query(
       `SELECT i.indexname, i.indexdef
          FROM pg_indexes i
         WHERE i.schemaname = 'public' AND i.tablename = ANY($1)
@@ -145,7 +129,7 @@ describe("PostgreSQL constraints and the seed index set", () => {
     );
     const live = res.rows.map((r) => [r.indexname, r.indexdef]);
     expect(live.sort()).toEqual([...SEED_INDEXES].sort());
-    const marker = await client.query("SELECT index_set FROM bellyfed_bench_marker");
+    const marker = await db.client.query("SELECT index_set FROM bellyfed_bench_marker");
     expect(marker.rows[0].index_set).toBe("seed");
   });
 });
