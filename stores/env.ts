@@ -94,7 +94,7 @@ export function dynamoFromEnv(env: Env = process.env): DynamoTarget | undefined 
       new URL(endpoint);
     } catch {
       throw new UsageError(
-        `AWS_ENDPOINT_URL_DYNAMODB '${endpoint}' is not a URL; write it like http://127.0.0.1:8000`,
+        `${dynamoEndpointVariable(env)} '${endpoint}' is not a URL; write it like http://127.0.0.1:8000`,
       );
     }
     const local = /^https?:\/\/(localhost|127\.|\[::1\])/.test(endpoint);
@@ -107,7 +107,7 @@ export function dynamoFromEnv(env: Env = process.env): DynamoTarget | undefined 
         local && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE ? LOCAL_CREDENTIALS : undefined,
       transactions: true,
       tablePrefix: prefix,
-      description: `DynamoDB at ${endpoint} (AWS_ENDPOINT_URL_DYNAMODB)`,
+      description: `DynamoDB at ${endpoint} (${dynamoEndpointVariable(env)})`,
     };
   }
   const hasCredentials = Boolean(
@@ -128,6 +128,11 @@ export function dynamoFromEnv(env: Env = process.env): DynamoTarget | undefined 
     };
   }
   return undefined;
+}
+
+/** The variable that names the DynamoDB endpoint (for messages). */
+export function dynamoEndpointVariable(env: Env = process.env): string {
+  return env.AWS_ENDPOINT_URL_DYNAMODB ? "AWS_ENDPOINT_URL_DYNAMODB" : "AWS_ENDPOINT_URL";
 }
 
 export function tablePrefix(env: Env = process.env): string {

@@ -14,6 +14,7 @@ import { isAlive } from "./embedded/process.ts";
 import { readState, type ServicesState, withLock, writeState } from "./embedded/state.ts";
 import {
   describePg,
+  dynamoEndpointVariable,
   dynamoFromEnv,
   LOCAL_CREDENTIALS,
   LOCAL_REGION,
@@ -116,7 +117,10 @@ export async function resolveEndpoints(opts: UpOptions = {}): Promise<Endpoints>
       dynamoTarget = embeddedDynamoTarget(up.dynamodb.port, up.dynamodb.kind, up.dynamodb.version);
     }
   }
-  if (envPg && !wantPg) await checkReachable(envPg);
+  await Promise.all([
+    envPg && !wantPg ? checkReachable(envPg) : undefined,
+    envDynamo && !wantDynamo ? checkDynamoReachable(envDynamo) : undefined,
+  ]);
   return { pg: pgTarget!, dynamo: dynamoTarget! };
 }
 
@@ -129,10 +133,48 @@ export async function checkReachable(target: PgTarget): Promise<void> {
   } catch (e) {
     const why = (e as Error).message || (e as NodeJS.ErrnoException).code || "no answer";
     throw new UsageError(
-      `cannot reach ${target.description}: ${why}; check DATABASE_URL / PG* variables, or unset them to use the embedded PostgreSQL`,
+      `cannot reach ${target.description}: ${why}; check ${pgVariables()}, or unset ${pgVariables("unset")} to use the embedded PostgreSQL`,
     );
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/** The variables that chose the configured PostgreSQL, for messages. */
+function pgVariables(form: "check" | "unset" = "check"): string {
+  if (process.env.DATABASE_URL) return "DATABASE_URL";
+  return form === "check" ? "PGHOST / PGPORT / PGUSER / PGDATABASE" : "PGHOST";
+}
+
+/**
+ * A configured DynamoDB endpoint (AWS_ENDPOINT_URL_DYNAMODB) that does not
+ * answer is bad input: one line naming it, exit 2. Any HTTP answer counts as
+ * reachable: the probe signs with dummy keys, so missing or refused
+ * credentials are a later, clearer error. Real DynamoDB (no endpoint) is not
+ * probed here.
+ */
+export async function checkDynamoReachable(target: DynamoTarget): Promise<void> {
+  if (!target.endpoint) return;
+  const { ListTablesCommand } = await import("@aws-sdk/client-dynamodb");
+  const { createDynamoClient } = await import("./dynamo.ts");
+  const client = createDynamoClient({ ...target, credentials: LOCAL_CREDENTIALS }, 1);
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), {
+      abortSignal: AbortSignal.timeout(5000),
+    });
+  } catch (e) {
+    const err = e as Error & { $metadata?: { httpStatusCode?: number }; code?: string };
+    if (err.$metadata?.httpStatusCode !== undefined) return;
+    const why =
+      err.name === "AbortError" || err.name === "TimeoutError"
+        ? "no answer within 5 s"
+        : err.message || err.code || err.name || "no answer";
+    const variable = dynamoEndpointVariable();
+    throw new UsageError(
+      `cannot reach the DynamoDB endpoint ${target.endpoint} (${variable}): ${why}; check that it runs there, or unset ${variable} to use the embedded DynamoDB`,
+    );
+  } finally {
+    client.destroy();
   }
 }
 
@@ -274,7 +316,13 @@ export async function servicesStatus(): Promise<ServiceStatus[]> {
   }
   const envDynamo = dynamoFromEnv();
   if (envDynamo && !dynamoPointsAtEmbedded(envDynamo, state)) {
-    out.push({ name: "dynamodb", source: "env", running: true, detail: envDynamo.description });
+    let running = true;
+    try {
+      await checkDynamoReachable(envDynamo);
+    } catch {
+      running = false;
+    }
+    out.push({ name: "dynamodb", source: "env", running, detail: envDynamo.description });
   } else {
     const s = state.dynamodb;
     const running = !!s && isAlive(s.pid) && (await isDynamoUp(s.port));
