@@ -5,7 +5,13 @@ import {
   SCALE_NAMES,
 } from "../../generators/index.ts";
 import type { LoadStatusReport, LoadSummary } from "../../generators/load/index.ts";
-import { DEFAULT_INDEX_SET, listIndexSets, loadIndexSet } from "../../schema/index.ts";
+import {
+  DEFAULT_INDEX_SET,
+  DYNAMO_TABLES,
+  listIndexSets,
+  loadIndexSet,
+  TABLES_IN_LOAD_ORDER,
+} from "../../schema/index.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, parseFlags, parsePositiveInt } from "../lib/args.ts";
@@ -176,7 +182,21 @@ async function runLoad(argv: string[], io: LoadIo): Promise<number> {
   return 0;
 }
 
-function statusLines(r: LoadStatusReport, only: "pg" | "dynamo" | undefined): string[] {
+/** Counts in the schema's order (`order`); names it does not know follow, alphabetically. */
+export function inSchemaOrder(
+  counts: Record<string, number>,
+  order: readonly string[],
+): Array<[string, number]> {
+  const rank = (t: string) => {
+    const i = order.indexOf(t);
+    return i < 0 ? order.length : i;
+  };
+  return Object.entries(counts).sort(
+    ([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+}
+
+export function statusLines(r: LoadStatusReport, only: "pg" | "dynamo" | undefined): string[] {
   const lines: string[] = [];
   if (only !== "dynamo") {
     lines.push(`PostgreSQL: ${r.pg.description}`);
@@ -194,7 +214,7 @@ function statusLines(r: LoadStatusReport, only: "pg" | "dynamo" | undefined): st
       const total = Object.values(l.rowCounts).reduce((a, b) => a + b, 0);
       lines.push(`  rows: ${n(total)} in ${Object.keys(l.rowCounts).length} tables`);
       const w = Math.max(...Object.keys(l.rowCounts).map((k) => k.length));
-      for (const [t, c] of Object.entries(l.rowCounts))
+      for (const [t, c] of inSchemaOrder(l.rowCounts, TABLES_IN_LOAD_ORDER))
         lines.push(`    ${t.padEnd(w)}  ${n(c).padStart(13)}`);
     }
   }
@@ -216,7 +236,8 @@ function statusLines(r: LoadStatusReport, only: "pg" | "dynamo" | undefined): st
         `  ${s.scale} seed ${s.seed}: complete, loaded ${s.finishedAt}, took ${secs(s.durationMs)}`,
       );
       const w = Math.max(...Object.keys(s.itemCounts).map((k) => k.length));
-      for (const [t, c] of Object.entries(s.itemCounts))
+      const order = DYNAMO_TABLES.map((d) => d.name);
+      for (const [t, c] of inSchemaOrder(s.itemCounts, order))
         lines.push(`    ${t.padEnd(w)}  ${n(c).padStart(13)} items`);
     }
   }
