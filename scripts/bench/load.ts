@@ -19,7 +19,12 @@ import { type CopyTask, planTasks } from "../../generators/load/plan.ts";
 import { LoadProgress } from "../../generators/load/progress.ts";
 import { READ_MODELS } from "../../generators/load/read-models.ts";
 import { dataNowIso, resolveRequest } from "../../generators/load/request.ts";
-import { dropDynamoMarkerTable, dropDynamoTables, loadIndexSet } from "../../schema/index.ts";
+import {
+  dropDynamoMarkerTable,
+  dropDynamoTables,
+  loadIndexSet,
+  readPgMarker,
+} from "../../schema/index.ts";
 import { createDynamoClient } from "../../stores/dynamo.ts";
 import { pgClientConfig } from "../../stores/postgres.ts";
 import { resolveEndpoints } from "../../stores/services.ts";
@@ -54,7 +59,17 @@ const FLAGS: FlagSpec = {
     description: "BatchWriteItem requests in flight",
     default: "16",
   },
+  "dynamo-rounds": {
+    type: "string",
+    description: "Alternating rounds of DynamoDB loader and bare loop (order flips each round)",
+    default: "2",
+  },
   "skip-dynamo": { type: "boolean", description: "Measure PostgreSQL only" },
+  "skip-pg": {
+    type: "boolean",
+    description:
+      "Measure DynamoDB only, reading the aggregates from the configured database's complete load of this scale and seed (load it first)",
+  },
   "dynamo-endpoint": {
     type: "string",
     description: "DynamoDB endpoint URL to measure instead of the configured one",
@@ -128,7 +143,14 @@ async function copyRound(
   return { wallMs: performance.now() - t0, tables };
 }
 
-/** The bare loop: the same items, BatchWriteItem of 25, `concurrency` in flight, unprocessed items resent. */
+/**
+ * The bare loop: the same items, BatchWriteItem of 25, `concurrency` in
+ * flight, unprocessed items resent. Its requests ask for
+ * ReturnConsumedCapacity=INDEXES like the loader's (the loader must sum
+ * capacity per table and GSI): DynamoDB Local spends about 15-20% more time
+ * on a request that asks for it, which a loop without it would count against
+ * the loader.
+ */
 async function bareLoop(
   client: ReturnType<typeof createDynamoClient>,
   batches: { table: string; items: Item[] }[],
@@ -144,7 +166,9 @@ async function bareLoop(
           [b.table]: b.items.map((Item) => ({ PutRequest: { Item } })),
         };
         for (;;) {
-          const out = await client.send(new BatchWriteItemCommand({ RequestItems: pending }));
+          const out = await client.send(
+            new BatchWriteItemCommand({ RequestItems: pending, ReturnConsumedCapacity: "INDEXES" }),
+          );
           const left = out.UnprocessedItems ?? {};
           if (Object.values(left).every((r) => r.length === 0)) break;
           pending = left as typeof pending;
@@ -190,6 +214,38 @@ async function probeRss(
   };
 }
 
+interface DynamoRounds {
+  loader: Awaited<ReturnType<typeof loadDynamo>>[];
+  bareMs: number[];
+  /** "loader" / "bare" in the order they ran */
+  order: string[];
+}
+
+/** The loader's items, built by the loader's own SQL and item functions, in batches of 25. */
+async function sameItems(
+  target: PgTarget,
+  nowIso: string,
+  prefix: string,
+): Promise<{ table: string; items: Item[] }[]> {
+  const batches: { table: string; items: Item[] }[] = [];
+  await withClient(target, async (c) => {
+    for (const m of READ_MODELS) {
+      let cur: Item[] = [];
+      await streamRows<never>(c, m.sql, m.params(nowIso.replace("Z", "")), (rows) => {
+        for (const r of rows) {
+          cur.push(m.toItem(r, nowIso));
+          if (cur.length === 25) {
+            batches.push({ table: `${prefix}${m.table}`, items: cur });
+            cur = [];
+          }
+        }
+      });
+      if (cur.length) batches.push({ table: `${prefix}${m.table}`, items: cur });
+    }
+  });
+  return batches;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseFlags("bench:load", argv, FLAGS);
   for (const [k, spec] of Object.entries(FLAGS)) values[k] ??= spec.default;
@@ -205,11 +261,17 @@ async function main(argv: string[]): Promise<number> {
   });
   const lanes = parsePositiveInt("lanes", values.lanes as string, 16);
   const rounds = parsePositiveInt("rounds", values.rounds as string, 10);
+  const dynRounds = parsePositiveInt("dynamo-rounds", values["dynamo-rounds"] as string, 10);
   const dynConc = parsePositiveInt(
     "dynamo-concurrency",
     values["dynamo-concurrency"] as string,
     256,
   );
+  const skipPg = values["skip-pg"] === true;
+  const skipDynamo = values["skip-dynamo"] === true;
+  if (skipPg && skipDynamo) {
+    throw new UsageError("--skip-pg and --skip-dynamo leave nothing to measure; drop one of them");
+  }
   const probe = values["probe-rss"] as string | undefined;
   if (probe !== undefined) resolveRequest({ scale: probe, seed: values.seed as string });
 
@@ -227,16 +289,28 @@ async function main(argv: string[]): Promise<number> {
       description: `DynamoDB at ${dynamoUrl}`,
     };
   }
+  if (skipPg) {
+    // the DynamoDB part only reads PostgreSQL: reuse a complete load of this scale and seed
+    const marker = await withClient(endpoints.pg, readPgMarker);
+    const l = marker?.load;
+    if (!(l && l.status === "complete" && l.scale === label && l.seed === config.seed)) {
+      throw new UsageError(
+        `--skip-pg: ${endpoints.pg.description} holds no complete load of ${label} seed ${config.seed}; run 'bellyfed-bench load --scale ${label} --seed ${config.seed} --only pg' first, or drop --skip-pg`,
+      );
+    }
+  }
   const tag = randomBytes(3).toString("hex");
   const database = `bbbench_load_${tag}`;
-  const target: PgTarget = {
-    ...endpoints.pg,
-    database,
-    description: `${endpoints.pg.description} [scratch ${database}]`,
-  };
+  const target: PgTarget = skipPg
+    ? endpoints.pg
+    : {
+        ...endpoints.pg,
+        database,
+        description: `${endpoints.pg.description} [scratch ${database}]`,
+      };
   const prefix = `${endpoints.dynamo.tablePrefix}bbbench_${tag}_`;
   const dir = join(tmpdir(), `bbbench-load-${tag}`);
-  await withClient(endpoints.pg, (c) => c.query(`CREATE DATABASE ${database}`));
+  if (!skipPg) await withClient(endpoints.pg, (c) => c.query(`CREATE DATABASE ${database}`));
   const dyn = createDynamoClient(endpoints.dynamo, Math.max(64, dynConc));
   const log = (s: string) => process.stderr.write(`${s}\n`);
   // the scratch database, tables and files go whatever happens (Ctrl-C included)
@@ -245,9 +319,11 @@ async function main(argv: string[]): Promise<number> {
     if (cleaned) return;
     cleaned = true;
     rmSync(dir, { recursive: true, force: true });
-    await withClient(endpoints.pg, (c) =>
-      c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
-    ).catch(() => {});
+    if (!skipPg) {
+      await withClient(endpoints.pg, (c) =>
+        c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+      ).catch(() => {});
+    }
     await dropDynamoTables(dyn, { prefix, force: true }).catch(() => {});
     await dropDynamoMarkerTable(dyn, prefix).catch(() => {});
     dyn.destroy();
@@ -270,10 +346,45 @@ async function main(argv: string[]): Promise<number> {
     seed: config.seed,
     lanes,
     rounds,
-    pg: endpoints.pg.description,
+    dynamoRounds: dynRounds,
+    pg: target.description,
     dynamo: endpoints.dynamo.description,
   };
+  const nowIso = dataNowIso(config);
+  const dynamo: DynamoRounds = { loader: [], bareMs: [], order: [] };
+  const runLoader = async () => {
+    log(`bench:load: DynamoDB read models (loader), round ${dynamo.loader.length + 1}`);
+    const dp = new LoadProgress("items", process.stderr);
+    try {
+      dynamo.loader.push(
+        await loadDynamo({
+          client: dyn,
+          prefix,
+          pg: target,
+          scale: label,
+          seed: config.seed,
+          nowIso,
+          concurrency: dynConc,
+          progress: dp,
+        }),
+      );
+    } finally {
+      dp.stop();
+    }
+    dynamo.order.push("loader");
+  };
   try {
+    if (!skipPg) await benchPostgres();
+    if (!skipDynamo) await benchDynamo();
+    report.maxRssWholeRunMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  } finally {
+    await cleanup();
+  }
+  printReport(report);
+  if (values.out) writeFileSync(values.out as string, `${JSON.stringify(report, null, 2)}\n`);
+  return 0;
+
+  async function benchPostgres(): Promise<void> {
     // 1. the real load (copy, index set, FKs, VACUUM ANALYZE), with its peak RSS
     log(`bench:load: loading ${label} seed ${config.seed} into ${target.description}`);
     const sampler = new RssSampler();
@@ -287,22 +398,8 @@ async function main(argv: string[]): Promise<number> {
       progress,
     });
     progress.stop();
-    let dynamoResult: Awaited<ReturnType<typeof loadDynamo>> | undefined;
-    if (values["skip-dynamo"] !== true) {
-      log("bench:load: DynamoDB read models (loader)");
-      const dp = new LoadProgress("items", process.stderr);
-      dynamoResult = await loadDynamo({
-        client: dyn,
-        prefix,
-        pg: target,
-        scale: label,
-        seed: config.seed,
-        nowIso: dataNowIso(config),
-        concurrency: dynConc,
-        progress: dp,
-      });
-      dp.stop();
-    }
+    // the first loader round runs here, inside the peak-RSS window of the whole load
+    if (!skipDynamo) await runLoader();
     const peakRssMb = sampler.stop();
 
     // 2. the same COPY text to files
@@ -345,6 +442,7 @@ async function main(argv: string[]): Promise<number> {
         loaderRounds.push(await copyRound(target, config, lanes, tasks));
       }
     }
+    rmSync(dir, { recursive: true, force: true });
     const totalRows = Object.values(full.tables).reduce((a, f) => a + f.rows, 0);
     const totalBytes = Object.values(full.tables).reduce((a, f) => a + f.bytes, 0);
     const loaderMs = median(loaderRounds.map((p) => p.wallMs));
@@ -386,100 +484,102 @@ async function main(argv: string[]): Promise<number> {
     };
     report.peakRssMb = Math.round(peakRssMb);
     report.peakRssTargetMb = 300;
-
-    // 4. DynamoDB: the bare loop over the same items
-    if (dynamoResult) {
-      log("bench:load: DynamoDB bare BatchWriteItem loop over the same items");
-      const batches: { table: string; items: Item[] }[] = [];
-      await withClient(target, async (c) => {
-        const nowIso = dataNowIso(config);
-        for (const m of READ_MODELS) {
-          let cur: Item[] = [];
-          await streamRows<never>(c, m.sql, m.params(nowIso.replace("Z", "")), (rows) => {
-            for (const r of rows) {
-              cur.push(m.toItem(r, nowIso));
-              if (cur.length === 25) {
-                batches.push({ table: `${prefix}${m.table}`, items: cur });
-                cur = [];
-              }
-            }
-          });
-          if (cur.length) batches.push({ table: `${prefix}${m.table}`, items: cur });
-        }
-      });
-      await resetDynamoTables(dyn, prefix);
-      const bareMs = await bareLoop(dyn, batches, dynConc);
-      const items = batches.reduce((a, b) => a + b.items.length, 0);
-      const loaderItems = Object.values(dynamoResult.itemCounts).reduce((a, b) => a + b, 0);
-      report.dynamodb = {
-        items: loaderItems,
-        concurrency: dynConc,
-        loaderMs: dynamoResult.writeMs,
-        loaderItemsPerS: (loaderItems * 1000) / dynamoResult.writeMs,
-        bareMs,
-        bareItemsPerS: (items * 1000) / bareMs,
-        ratio: (loaderItems * 1000) / dynamoResult.writeMs / ((items * 1000) / bareMs),
-        target: 0.8,
-        itemCounts: dynamoResult.itemCounts,
-        consumedWriteCapacity: dynamoResult.capacity,
-        retries: dynamoResult.retries,
-        throttles: dynamoResult.throttles,
-      };
-    }
     if (probe) {
       log(`bench:load: generation RSS probe at ${probe}`);
       report.rssProbe = await probeRss(probe, values.seed as string, lanes);
     }
-    report.maxRssWholeRunMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await withClient(endpoints.pg, (c) =>
-      c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
-    ).catch(() => {});
-    await dropDynamoTables(dyn, { prefix, force: true }).catch(() => {});
-    dyn.destroy();
   }
-  printReport(report);
-  if (values.out) writeFileSync(values.out as string, `${JSON.stringify(report, null, 2)}\n`);
-  return 0;
+
+  async function benchDynamo(): Promise<void> {
+    // 4. DynamoDB: loader rounds against a bare loop over the same items, same
+    // concurrency and endpoint, from empty tables each time; the order flips
+    // every round (L B, B L, L B, ...) so warm-up and drift fall on both sides
+    const batches = await sameItems(target, nowIso, prefix);
+    const items = batches.reduce((a, b) => a + b.items.length, 0);
+    const runBare = async () => {
+      log(`bench:load: DynamoDB bare BatchWriteItem loop, round ${dynamo.bareMs.length + 1}`);
+      await resetDynamoTables(dyn, prefix);
+      dynamo.bareMs.push(await bareLoop(dyn, batches, dynConc));
+      dynamo.order.push("bare");
+    };
+    for (let r = 0; r < dynRounds; r++) {
+      const loaderFirst = r % 2 === 0;
+      if (loaderFirst && dynamo.loader.length <= r) await runLoader();
+      await runBare();
+      if (!loaderFirst) await runLoader();
+    }
+    const first = dynamo.loader[0];
+    const loaderItems = Object.values(first.itemCounts).reduce((a, b) => a + b, 0);
+    const loaderMs = median(dynamo.loader.map((l) => l.writeMs));
+    const bareMs = median(dynamo.bareMs);
+    const last = dynamo.loader[dynamo.loader.length - 1];
+    report.dynamodb = {
+      items: loaderItems,
+      bareItems: items,
+      concurrency: dynConc,
+      rounds: dynRounds,
+      order: dynamo.order,
+      loaderMs,
+      loaderRoundsMs: dynamo.loader.map((l) => l.writeMs),
+      loaderItemsPerS: (loaderItems * 1000) / loaderMs,
+      bareMs,
+      bareRoundsMs: dynamo.bareMs.map(Math.round),
+      bareItemsPerS: (items * 1000) / bareMs,
+      ratio: (loaderItems * 1000) / loaderMs / ((items * 1000) / bareMs),
+      target: 0.8,
+      itemCounts: first.itemCounts,
+      consumedWriteCapacity: last.capacity,
+      requests: last.requests,
+      retries: last.retries,
+      throttles: last.throttles,
+    };
+  }
 }
 
 function printReport(r: Record<string, unknown>): void {
-  const p = r.postgres as Record<string, number> & {
-    perTable: Record<string, number | string>[];
-    phasesMs: Record<string, number>;
-  };
+  const p = r.postgres as
+    | (Record<string, number> & {
+        perTable: Record<string, number | string>[];
+        phasesMs: Record<string, number>;
+      })
+    | undefined;
   const f = (n: number, d = 0) =>
     n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
   const out: string[] = [];
   const m = r.machine as Record<string, unknown>;
   out.push(`bench:load ${r.date}  ${m.cpus} cores (${m.cpu}), ${m.memoryGb} GiB, Node ${m.node}`);
   out.push(`scale ${r.scale} seed ${r.seed}, ${r.lanes} lanes, ${r.rounds} round(s); ${r.pg}`);
-  out.push("");
-  out.push(
-    `${"table".padEnd(21)} ${"rows".padStart(10)} ${"MB".padStart(7)} ${"loader rows/s".padStart(14)} ${"MB/s".padStart(6)} ${"plain rows/s".padStart(13)} ${"ratio".padStart(6)}`,
-  );
-  for (const t of p.perTable) {
+  if (p) {
+    out.push("");
     out.push(
-      `${String(t.table).padEnd(21)} ${f(t.rows as number).padStart(10)} ${f(t.mb as number, 1).padStart(7)} ${f(t.loaderRowsPerS as number).padStart(14)} ${f(t.loaderMBPerS as number, 1).padStart(6)} ${f(t.plainRowsPerS as number).padStart(13)} ${f(t.ratio as number, 2).padStart(6)}`,
+      `${"table".padEnd(21)} ${"rows".padStart(10)} ${"MB".padStart(7)} ${"loader rows/s".padStart(14)} ${"MB/s".padStart(6)} ${"plain rows/s".padStart(13)} ${"ratio".padStart(6)}`,
+    );
+    for (const t of p.perTable) {
+      out.push(
+        `${String(t.table).padEnd(21)} ${f(t.rows as number).padStart(10)} ${f(t.mb as number, 1).padStart(7)} ${f(t.loaderRowsPerS as number).padStart(14)} ${f(t.loaderMBPerS as number, 1).padStart(6)} ${f(t.plainRowsPerS as number).padStart(13)} ${f(t.ratio as number, 2).padStart(6)}`,
+      );
+    }
+    out.push("(per table: rows per second of lane time; the lanes run tables side by side)");
+    out.push(
+      `${"total (wall)".padEnd(21)} ${f(p.rows).padStart(10)} ${f(p.mb, 1).padStart(7)} ${f(p.loaderRowsPerS).padStart(14)} ${f(p.loaderMBPerS, 1).padStart(6)} ${f(p.plainRowsPerS).padStart(13)} ${f(p.ratio, 2).padStart(6)}  target >= 0.80: ${p.ratio >= 0.8 ? "met" : "NOT met"}`,
+    );
+    out.push(
+      `whole PostgreSQL load ${f(p.wholeLoadMs / 1000, 1)} s: ${Object.entries(p.phasesMs)
+        .map(([k, v]) => `${k} ${f(v / 1000, 1)} s`)
+        .join(", ")}`,
+    );
+    out.push(
+      `peak RSS during the load ${r.peakRssMb} MB (target <= 300 MB: ${(r.peakRssMb as number) <= 300 ? "met" : "NOT met"}); whole run ${r.maxRssWholeRunMb} MB`,
     );
   }
-  out.push("(per table: rows per second of lane time; the lanes run tables side by side)");
-  out.push(
-    `${"total (wall)".padEnd(21)} ${f(p.rows).padStart(10)} ${f(p.mb, 1).padStart(7)} ${f(p.loaderRowsPerS).padStart(14)} ${f(p.loaderMBPerS, 1).padStart(6)} ${f(p.plainRowsPerS).padStart(13)} ${f(p.ratio, 2).padStart(6)}  target >= 0.80: ${p.ratio >= 0.8 ? "met" : "NOT met"}`,
-  );
-  out.push(
-    `whole PostgreSQL load ${f(p.wholeLoadMs / 1000, 1)} s: ${Object.entries(p.phasesMs)
-      .map(([k, v]) => `${k} ${f(v / 1000, 1)} s`)
-      .join(", ")}`,
-  );
-  out.push(
-    `peak RSS during the load ${r.peakRssMb} MB (target <= 300 MB: ${(r.peakRssMb as number) <= 300 ? "met" : "NOT met"}); whole run ${r.maxRssWholeRunMb} MB`,
-  );
   const d = r.dynamodb as Record<string, number> | undefined;
   if (d) {
     out.push(
       `DynamoDB: ${f(d.items)} items, loader ${f(d.loaderItemsPerS)} items/s, bare BatchWriteItem loop ${f(d.bareItemsPerS)} items/s, ratio ${f(d.ratio, 2)} (target >= 0.80: ${d.ratio >= 0.8 ? "met" : "NOT met"}), concurrency ${d.concurrency}`,
+    );
+    const rd = r.dynamodb as { loaderRoundsMs: number[]; bareRoundsMs: number[]; rounds: number };
+    out.push(
+      `  medians of ${rd.rounds} alternating round(s): loader ${rd.loaderRoundsMs.map((x) => f(x / 1000, 2)).join(" / ")} s, bare ${rd.bareRoundsMs.map((x) => f(x / 1000, 2)).join(" / ")} s`,
     );
     const cap = (
       r.dynamodb as { consumedWriteCapacity: { total: number; byResource: Record<string, number> } }
