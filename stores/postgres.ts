@@ -1,5 +1,7 @@
 import pg from "pg";
 import type { PoolFigures } from "../engine/result.ts";
+import { UsageError } from "../scripts/lib/errors.ts";
+import { connectWire } from "./pg-wire/connection.ts";
 import type { PgTarget } from "./types.ts";
 
 /** A named, parameterized statement: node-pg prepares it once per connection. */
@@ -29,63 +31,100 @@ export function pgClientConfig(target: PgTarget): pg.PoolConfig {
   };
 }
 
+/** Which client runs the hot path: the lean wire client (default) or node-pg. */
+export type PgClientKind = "wire" | "node-pg";
+
+export function pgClientKind(env: NodeJS.ProcessEnv = process.env): PgClientKind {
+  const v = env.BELLYFED_PG_CLIENT;
+  if (v === undefined || v === "" || v === "wire") return "wire";
+  if (v === "node-pg") return "node-pg";
+  throw new UsageError(
+    `BELLYFED_PG_CLIENT=${JSON.stringify(v)} is not a client: use "wire" (the default) or "node-pg"`,
+  );
+}
+
+/** One hot-path connection: a prepared statement in, row objects out. */
+interface Conn {
+  query<R>(statement: Statement, params: unknown[]): Promise<R[]>;
+  close(): Promise<void>;
+}
+
+function nodePgConn(config: pg.ClientConfig, onLost: () => void): Promise<Conn> {
+  const c = new pg.Client(config);
+  c.on("error", onLost);
+  return c.connect().then(() => ({
+    query: <R>(statement: Statement, params: unknown[]) =>
+      c
+        .query({ name: statement.name, text: statement.text, values: params })
+        .then((res) => res.rows as R[]),
+    close: () => c.end().catch(() => {}),
+  }));
+}
+
 /**
- * A PgStore over `connections` dedicated clients: each query takes an idle
- * client from a stack and puts it back, with no pool checkout per query (about
- * 6-13% cheaper than pg.Pool.query here). Clients connect on first use; a
- * client whose connection fails is dropped and replaced by the next query.
- * `pool` (two connections) is for setup work only.
+ * A PgStore over `connections` dedicated connections: each query takes an
+ * idle one from a stack and puts it back, with no pool checkout per query.
+ * Connections open on first use; one whose connection fails is dropped and
+ * replaced by the next query. The hot path runs on the lean wire client
+ * (stores/pg-wire/), which node-pg authenticates; `BELLYFED_PG_CLIENT=node-pg`
+ * runs it on node-pg instead. `pool` (two connections) is for setup work only.
  */
-export function createPgStore(target: PgTarget, connections: number): PgStore {
+export function createPgStore(
+  target: PgTarget,
+  connections: number,
+  kind: PgClientKind = pgClientKind(),
+): PgStore {
   const config = pgClientConfig(target);
   const pool = new pg.Pool({ ...config, max: 2, idleTimeoutMillis: 10_000 });
   // An idle client's error (server gone) must not crash the process; the next query reports it.
   pool.on("error", () => {});
-  const idle: pg.Client[] = [];
-  const waiters: Array<{ resolve: (c: pg.Client) => void; reject: (e: unknown) => void }> = [];
-  const all = new Set<pg.Client>();
+  const idle: Conn[] = [];
+  const waiters: Array<{ resolve: (c: Conn) => void; reject: (e: unknown) => void }> = [];
+  const all = new Set<Conn>();
   let opening = 0;
   let maxWaiting = 0;
   let waitedMs = 0;
   let acquisitions = 0;
 
-  async function open(): Promise<pg.Client> {
+  async function open(): Promise<Conn> {
     opening++;
-    const c = new pg.Client(config);
-    c.on("error", () => discard(c));
     try {
-      await c.connect();
-      all.add(c);
-      return c;
+      let conn: Conn | undefined;
+      const lost = () => {
+        if (conn) discard(conn);
+      };
+      conn = kind === "wire" ? await connectWire(config, lost) : await nodePgConn(config, lost);
+      all.add(conn);
+      return conn;
     } finally {
       opening--;
     }
   }
-  function discard(c: pg.Client): void {
+  function discard(c: Conn): void {
     if (!all.delete(c)) return;
-    c.end().catch(() => {});
-    // a waiter must not wait for a client that will never come back: open a replacement
+    c.close().catch(() => {});
+    // a waiter must not wait for a connection that will never come back: open a replacement
     const next = waiters.shift();
     if (next) open().then(next.resolve, next.reject);
   }
-  function release(c: pg.Client): void {
+  function release(c: Conn): void {
     const next = waiters.shift();
     if (next) next.resolve(c);
     else idle.push(c);
   }
-  function acquire(): pg.Client | Promise<pg.Client> {
+  function acquire(): Conn | Promise<Conn> {
     acquisitions++;
     let c = idle.pop();
-    while (c && !all.has(c)) c = idle.pop(); // skip clients whose connection died while idle
+    while (c && !all.has(c)) c = idle.pop(); // skip connections that died while idle
     if (c) return c;
     if (all.size + opening < connections) return open();
     if (waiters.length + 1 > maxWaiting) maxWaiting = waiters.length + 1;
     const t0 = performance.now();
     return new Promise((resolve, reject) =>
       waiters.push({
-        resolve: (client) => {
+        resolve: (conn) => {
           waitedMs += performance.now() - t0;
-          resolve(client);
+          resolve(conn);
         },
         reject,
       }),
@@ -97,9 +136,9 @@ export function createPgStore(target: PgTarget, connections: number): PgStore {
     async query<R>(statement: Statement, params: unknown[]): Promise<R[]> {
       const c = await acquire();
       try {
-        const res = await c.query({ name: statement.name, text: statement.text, values: params });
+        const rows = await c.query<R>(statement, params);
         release(c);
-        return res.rows as R[];
+        return rows;
       } catch (e) {
         // an SQL error leaves the connection usable; a FATAL one (terminated backend) or a socket error does not
         const { code, severity } = e as { code?: unknown; severity?: unknown };
@@ -116,7 +155,7 @@ export function createPgStore(target: PgTarget, connections: number): PgStore {
       meanAcquireMs: acquisitions > 0 ? waitedMs / acquisitions : 0,
     }),
     async close() {
-      for (const c of all) await c.end().catch(() => {});
+      for (const c of all) await c.close().catch(() => {});
       all.clear();
       idle.length = 0;
       await pool.end();

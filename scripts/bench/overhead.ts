@@ -166,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
     );
     for (const h of p.harness) {
       out.push(
-        `  harness ${`(${h.path}, ${h.workers} worker${h.workers === 1 ? "" : "s"})`.padEnd(32)} ${fmt(h.qps)} qps  (${h.ratioToPgbench === null ? "-" : h.ratioToPgbench.toFixed(2)} of pgbench, ${h.ratioToBare.toFixed(2)} of bare node-pg)`,
+        `  harness ${`(${h.path} client, ${h.workers} worker${h.workers === 1 ? "" : "s"})`.padEnd(32)} ${fmt(h.qps)} qps  (${h.ratioToPgbench === null ? "-" : h.ratioToPgbench.toFixed(2)} of pgbench, ${h.ratioToBare.toFixed(2)} of bare node-pg)`,
       );
     }
     if (p.best.ratioToPgbench !== null)
@@ -245,8 +245,10 @@ async function postgresOverhead(
     const bareRounds: number[] = [];
     const pgbenchRounds: number[] = [];
     const variants: Array<[string, string, number]> = [];
-    // PgStore itself keeps dedicated clients (no pool checkout per query)
-    for (const workers of workerCounts) variants.push(["PgStore", PG_SCENARIO, workers]);
+    // PgStore keeps dedicated connections; its hot path runs on the wire client
+    // (the default) or on node-pg (BELLYFED_PG_CLIENT=node-pg), both measured
+    for (const client of ["wire", "node-pg"])
+      for (const workers of workerCounts) variants.push([client, PG_SCENARIO, workers]);
     const rounds = new Map<string, number[]>();
     // rounds alternate the contenders, so drifting machine load hits them alike; best of each
     for (let round = 1; round <= repeat; round++) {
@@ -259,14 +261,21 @@ async function postgresOverhead(
       log(`[${round}/${repeat}] bare node-pg loop, ${connections} connections ...`);
       bareRounds.push(await bareNodePg(scratch, connections, durationMs));
       for (const [path, url, workers] of variants) {
-        log(`[${round}/${repeat}] harness (${path}), ${workers} worker(s), ${connections} VUs ...`);
+        log(
+          `[${round}/${repeat}] harness (${path} client), ${workers} worker(s), ${connections} VUs ...`,
+        );
+        const before = process.env.BELLYFED_PG_CLIENT;
+        process.env.BELLYFED_PG_CLIENT = path; // read by PgStore, also in worker threads
         const qps = await harnessRate(
           url,
           { ...endpoints, pg: scratch },
           connections,
           workers,
           durationMs,
-        );
+        ).finally(() => {
+          if (before === undefined) delete process.env.BELLYFED_PG_CLIENT;
+          else process.env.BELLYFED_PG_CLIENT = before;
+        });
         const key = `${path}/${workers}`;
         rounds.set(key, [...(rounds.get(key) ?? []), qps]);
       }
