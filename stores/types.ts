@@ -11,7 +11,8 @@ export interface PgTarget {
   database: string;
   /** never printed; see describe() */
   password?: string;
-  ssl?: boolean | { rejectUnauthorized: boolean };
+  /** TLS: true, or node tls options (rejectUnauthorized; ca, the PEM of a CA bundle such as RDS's) */
+  ssl?: boolean | { rejectUnauthorized?: boolean; ca?: string | Buffer };
   /** e.g. "embedded PostgreSQL 18.4 at 127.0.0.1:55432/bellyfed" (no secrets) */
   description: string;
 }
