@@ -56,7 +56,9 @@ export async function executeRun(
     const total = Number.isFinite(p.bounds.durationMs)
       ? p.bounds.warmupMs + p.bounds.durationMs
       : undefined;
-    const progress = new Progress(p.entry.name, total, process.stderr, options.quiet);
+    const progress = new Progress(p.entry.name, total, process.stderr, options.quiet, {
+      warmupMs: p.bounds.warmupMs,
+    });
     try {
       const run = await runScenario(
         { url: p.entry.url, scenario: p.scenario },

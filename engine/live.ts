@@ -5,4 +5,7 @@ export interface LiveStats {
   dropped: number;
   /** p99 latency of the last complete second, ms */
   p99Ms: number;
+  /** operations that completed (ok / failed) during the warm-up, which no result counts */
+  warmupOk: number;
+  warmupErrors: number;
 }

@@ -1,17 +1,23 @@
 import type { LiveStats } from "./live.ts";
 
+const NONE: LiveStats = { ok: 0, errors: 0, dropped: 0, p99Ms: 0, warmupOk: 0, warmupErrors: 0 };
+
+const count = (x: number) => Math.round(x).toLocaleString("en-US");
+
 /**
  * Live progress of one scenario on stderr: on a terminal a line redrawn
  * every second (elapsed, ops/s, p99 of the last second, errors); otherwise a
- * plain line every 5 s. Nothing when quiet.
+ * plain line every 5 s. During the warm-up the line says so and shows the
+ * warm-up's own rate (those operations are in no result). Nothing when quiet.
  */
 export class Progress {
   private timer: NodeJS.Timeout | undefined;
   private stats: (() => LiveStats) | undefined;
   private startMs = Date.now();
-  private lastOk = 0;
+  private lastDone = 0;
   private lastMs = Date.now();
   private readonly tty: boolean;
+  private readonly warmupMs: number;
 
   constructor(
     private readonly name: string,
@@ -19,7 +25,9 @@ export class Progress {
     private readonly totalMs: number | undefined,
     private readonly out: NodeJS.WriteStream = process.stderr,
     quiet = false,
+    opts: { warmupMs?: number } = {},
   ) {
+    this.warmupMs = opts.warmupMs ?? 0;
     this.tty = !quiet && out.isTTY === true;
     if (quiet) return;
     this.timer = setInterval(() => this.tick(), this.tty ? 1000 : 5000);
@@ -31,28 +39,36 @@ export class Progress {
     this.stats = stats;
     this.startMs = Date.now();
     this.lastMs = this.startMs;
-    this.lastOk = 0;
+    this.lastDone = 0;
   }
 
   line(): string {
     const now = Date.now();
-    const s = this.stats?.() ?? { ok: 0, errors: 0, dropped: 0, p99Ms: 0 };
-    const rate = ((s.ok - this.lastOk) * 1000) / Math.max(1, now - this.lastMs);
-    this.lastOk = s.ok;
+    const s = this.stats?.() ?? NONE;
+    // successful operations, warm-up and measured together, so the rate carries over the boundary
+    const done = s.warmupOk + s.ok;
+    const rate = ((done - this.lastDone) * 1000) / Math.max(1, now - this.lastMs);
+    this.lastDone = done;
     this.lastMs = now;
-    const elapsed = (now - this.startMs) / 1000;
+    const sinceMs = now - this.startMs;
+    if (sinceMs < this.warmupMs) {
+      const w = `${Math.floor(sinceMs / 1000)}/${Math.ceil(this.warmupMs / 1000)} s`;
+      return `${this.name} warm-up ${w}, ${count(rate)} ops/s  errors ${count(s.warmupErrors)}  (not measured)`;
+    }
+    const elapsed = sinceMs / 1000;
     let bar = "";
     if (this.totalMs !== undefined) {
-      const frac = Math.min(1, (now - this.startMs) / this.totalMs);
+      const frac = Math.min(1, sinceMs / this.totalMs);
       const width = 20;
-      const done = Math.round(frac * width);
-      bar = `[${"=".repeat(done)}${" ".repeat(width - done)}] ${elapsed.toFixed(0)}s/${(this.totalMs / 1000).toFixed(0)}s`;
+      const filled = Math.round(frac * width);
+      bar = `[${"=".repeat(filled)}${" ".repeat(width - filled)}] ${elapsed.toFixed(0)}s/${(this.totalMs / 1000).toFixed(0)}s`;
     } else bar = `${elapsed.toFixed(0)}s`;
-    return `${this.name} ${bar}  ${rate.toFixed(0)} ops/s  p99 ${s.p99Ms.toFixed(2)}ms  ok ${s.ok}  errors ${s.errors}  dropped ${s.dropped}`;
+    return `${this.name} ${bar}  ${count(rate)} ops/s  p99 ${s.p99Ms > 0 ? `${s.p99Ms.toFixed(2)}ms` : "-"}  ok ${count(s.ok)}  errors ${count(s.errors)}  dropped ${count(s.dropped)}`;
   }
 
   private tick(): void {
-    if (!this.stats) return;
+    // nothing to say until the load has run for a moment
+    if (!this.stats || Date.now() - this.lastMs < 500) return;
     if (this.tty) this.out.write(`\r\x1b[K${this.line()}`);
     else this.out.write(`${this.line()}\n`);
   }

@@ -52,6 +52,9 @@ export class Recorder {
     other: 0,
   };
   dropped = 0;
+  /** operations of the warm-up, for the live progress line only (not part of any result) */
+  warmupOk = 0;
+  warmupErrors = 0;
   readonly sampleErrors: string[] = [];
   lastEndUs = 0;
 
@@ -72,21 +75,30 @@ export class Recorder {
   }
 
   success(intendedUs: number, startUs: number, endUs: number): void {
-    if (intendedUs < this.measureStartUs) return;
+    if (intendedUs < this.measureStartUs) {
+      this.warmupOk++;
+      return;
+    }
     this.ok++;
     this.finish(intendedUs, startUs, endUs);
     this.secOps[this.curSec]++;
   }
 
   failure(intendedUs: number, startUs: number, endUs: number, error: unknown): void {
-    if (intendedUs < this.measureStartUs) return;
+    if (intendedUs < this.measureStartUs) {
+      this.warmupErrors++;
+      return;
+    }
     this.countError(classifyError(error), error);
     this.finish(intendedUs, startUs, endUs);
     this.secErrors[this.curSec]++;
   }
 
   timeout(intendedUs: number, startUs: number, endUs: number, timeoutMs: number): void {
-    if (intendedUs < this.measureStartUs) return;
+    if (intendedUs < this.measureStartUs) {
+      this.warmupErrors++;
+      return;
+    }
     this.countError("timeout", `timeout: operation timed out after ${timeoutMs} ms`);
     this.finish(intendedUs, startUs, endUs);
     this.secErrors[this.curSec]++;

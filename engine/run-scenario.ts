@@ -68,6 +68,8 @@ export async function runScenario(
         errors: r.errorCount,
         dropped: r.dropped,
         p99Ms: r.recentP99Ms(),
+        warmupOk: r.warmupOk,
+        warmupErrors: r.warmupErrors,
       })),
     );
     return { outcome, generators: 1 };

@@ -1,10 +1,11 @@
 import type { GeneratorOutcome } from "./generator.ts";
+import type { LiveStats } from "./live.ts";
 
 /** Messages between the parent and a load-generator worker thread. */
 export type ToWorker = { type: "go"; t0Us: number } | { type: "cancel" };
 
 export type FromWorker =
   | { type: "ready" }
-  | { type: "progress"; ok: number; errors: number; dropped: number; p99Ms: number }
+  | ({ type: "progress" } & LiveStats)
   | { type: "done"; outcome: GeneratorOutcome }
   | { type: "error"; message: string; exitCode?: number };

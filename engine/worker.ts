@@ -29,6 +29,8 @@ async function main(): Promise<void> {
         errors: recorder.errorCount,
         dropped: recorder.dropped,
         p99Ms: recorder.recentP99Ms(),
+        warmupOk: recorder.warmupOk,
+        warmupErrors: recorder.warmupErrors,
       });
   }, 1000);
   try {

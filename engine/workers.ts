@@ -19,7 +19,14 @@ export async function runOnWorkers(
   const workers = plans.map(
     (plan) => new Worker(BOOT, { workerData: { scenarioUrl, plan }, stdout: false }),
   );
-  const latest: LiveStats[] = plans.map(() => ({ ok: 0, errors: 0, dropped: 0, p99Ms: 0 }));
+  const latest: LiveStats[] = plans.map(() => ({
+    ok: 0,
+    errors: 0,
+    dropped: 0,
+    p99Ms: 0,
+    warmupOk: 0,
+    warmupErrors: 0,
+  }));
   const startLive = () =>
     live?.(() => ({
       ok: latest.reduce((s, l) => s + l.ok, 0),
@@ -27,6 +34,8 @@ export async function runOnWorkers(
       dropped: latest.reduce((s, l) => s + l.dropped, 0),
       // an approximation for the live line only: the worst worker's recent p99
       p99Ms: Math.max(...latest.map((l) => l.p99Ms)),
+      warmupOk: latest.reduce((s, l) => s + l.warmupOk, 0),
+      warmupErrors: latest.reduce((s, l) => s + l.warmupErrors, 0),
     }));
   let readyCount = 0;
   try {
@@ -42,7 +51,8 @@ export async function runOnWorkers(
               startLive();
             }
           } else if (m.type === "progress") {
-            latest[i] = { ok: m.ok, errors: m.errors, dropped: m.dropped, p99Ms: m.p99Ms };
+            const { type: _, ...stats } = m;
+            latest[i] = stats;
           } else if (m.type === "done") {
             outcomes[i] = m.outcome;
             if (++doneCount === workers.length) resolve(outcomes);
