@@ -20,7 +20,7 @@ export {
   parseCopyText,
   unescapeCopy,
 } from "./copy.ts";
-export { Dataset, type RowTypes } from "./dataset-core.ts";
+export { Dataset, type RowTypes, TABLE_COLUMNS } from "./dataset-core.ts";
 export {
   activityId,
   badgeId,
@@ -54,4 +54,4 @@ export {
 } from "./scale.ts";
 export { estimateSizes, formatBytes, type TableSize } from "./sizes.ts";
 export { type RangeStats, TableGenerator } from "./table.ts";
-export { POINTS, World } from "./world.ts";
+export { POINTS, World, type WorldState } from "./world.ts";

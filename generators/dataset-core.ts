@@ -35,7 +35,7 @@ import {
   type UserBadgeRow,
 } from "./tables/social.ts";
 import { USER_COLUMNS, UserCursor, type UserRow } from "./tables/users.ts";
-import { World } from "./world.ts";
+import { World, type WorldState } from "./world.ts";
 
 /** The row type of each table (timestamps as epoch ms, JSON columns as JSON text). */
 export interface RowTypes {
@@ -52,6 +52,21 @@ export interface RowTypes {
   comments: CommentRow;
 }
 
+/** Each table's columns in the design's order (the COPY column list), without a Dataset. */
+export const TABLE_COLUMNS: Readonly<Record<TableName, readonly string[]>> = {
+  career_levels: CAREER_LEVEL_COLUMNS,
+  badges: BADGE_COLUMNS,
+  users: USER_COLUMNS,
+  restaurants: RESTAURANT_COLUMNS,
+  dishes: DISH_COLUMNS,
+  dish_rankings: RANKING_COLUMNS,
+  user_badges: USER_BADGE_COLUMNS,
+  user_activity_points: ACTIVITY_COLUMNS,
+  follows: FOLLOW_COLUMNS,
+  reviews: REVIEW_COLUMNS,
+  comments: COMMENT_COLUMNS,
+};
+
 /**
  * A generated data set: a scale and a seed. Tables are built lazily; each
  * Dataset (one per thread) keeps only small per-restaurant and per-32-users
@@ -65,9 +80,11 @@ export class Dataset {
   /**
    * `pools`: from `poolsFor(seed)` (main thread) or the plain lists of
    * `poolValues(...)` sent to a worker; omitted, they are built here (needs
-   * pool-builder.ts loaded, as generators/index.ts does).
+   * pool-builder.ts loaded, as generators/index.ts does). `world`: the tables
+   * of another thread's Dataset of the same config (`ds.world.share()`), used
+   * without a copy.
    */
-  constructor(config: ScaleConfig, pools?: Pools | PoolValues) {
+  constructor(config: ScaleConfig, pools?: Pools | PoolValues, world?: WorldState) {
     this.config = config;
     const p =
       pools === undefined
@@ -75,7 +92,7 @@ export class Dataset {
         : Array.isArray((pools as PoolValues).firstNames)
           ? poolsFromValues(pools as PoolValues)
           : (pools as Pools);
-    this.world = new World(config, p);
+    this.world = new World(config, p, world);
   }
 
   get seed(): number {

@@ -6,6 +6,22 @@
  */
 export const BLOCK = 32;
 
+/** A GroupIndex's tables (over SharedArrayBuffers: another thread can use them without a copy). */
+export interface GroupIndexState {
+  parents: number;
+  total: number;
+  prefix: Float64Array;
+  counts?: Uint8Array;
+}
+
+/** A typed array over a SharedArrayBuffer (posted to a worker, it is shared, not copied). */
+export function sharedArray<T>(
+  Ctor: { new (b: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number },
+  length: number,
+): T {
+  return new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT));
+}
+
 export class GroupIndex {
   readonly parents: number;
   readonly total: number;
@@ -16,16 +32,28 @@ export class GroupIndex {
   /**
    * `keepCounts` keeps one byte per parent (10M users: 10 MB) so that random
    * `locate` calls (comments -> their review's author) need no recomputation.
+   * `state`: the tables of an index built elsewhere with the same counts (see
+   * `state()`); then nothing is computed here.
    */
   constructor(
     parents: number,
     readonly countOf: (parent: number) => number,
     keepCounts = false,
+    state?: GroupIndexState,
   ) {
     this.parents = parents;
+    if (state) {
+      if (state.parents !== parents || (keepCounts && !state.counts)) {
+        throw new Error("GroupIndex: the shared state belongs to another index");
+      }
+      this.prefix = state.prefix;
+      this.counts = state.counts;
+      this.total = state.total;
+      return;
+    }
     const blocks = Math.ceil(parents / BLOCK);
-    this.prefix = new Float64Array(blocks + 1);
-    if (keepCounts) this.counts = new Uint8Array(parents);
+    this.prefix = sharedArray(Float64Array, blocks + 1);
+    if (keepCounts) this.counts = sharedArray(Uint8Array, parents);
     let sum = 0;
     for (let b = 0; b < blocks; b++) {
       this.prefix[b] = sum;
@@ -38,6 +66,11 @@ export class GroupIndex {
     }
     this.prefix[blocks] = sum;
     this.total = sum;
+  }
+
+  /** The tables, to build the same index in another thread without recomputing it. */
+  state(): GroupIndexState {
+    return { parents: this.parents, total: this.total, prefix: this.prefix, counts: this.counts };
   }
 
   /** Index of the parent's first child row. */

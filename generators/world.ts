@@ -1,7 +1,7 @@
 import { CITIES } from "./catalogue/cities.ts";
 import { CUISINES, DISH_TYPES } from "./catalogue/cuisines.ts";
 import { BADGES, CAREER_LEVELS } from "./catalogue/reference.ts";
-import { GroupIndex } from "./group-index.ts";
+import { GroupIndex, type GroupIndexState, sharedArray } from "./group-index.ts";
 import { defaultPools, type Pools } from "./pools.ts";
 import {
   AffinePermutation,
@@ -83,6 +83,33 @@ function countWith(mean: number, mult: number, u1: number, u2: number, cap: numb
   return Math.min(n, cap);
 }
 
+type Means = {
+  rankings: number;
+  badges: number;
+  follows: number;
+  reviews: number;
+  comments: number;
+};
+const GROUPS = ["rankings", "badges", "follows", "reviews", "comments", "activity"] as const;
+type GroupName = (typeof GROUPS)[number];
+
+/**
+ * What a World computes from its config that costs time or memory (per
+ * restaurant, per block of users), as typed arrays over SharedArrayBuffers:
+ * `world.share()` in one thread, `new World(cfg, pools, state)` in another
+ * (a worker, via workerData or postMessage) uses the same memory, no copy.
+ */
+export interface WorldState {
+  users: number;
+  restaurants: number;
+  restCell: Uint16Array;
+  restMenuOffset: Uint8Array;
+  restDishCount: Uint8Array;
+  dishStart: Float64Array | Uint32Array;
+  mean: Means;
+  groups: Record<GroupName, GroupIndexState>;
+}
+
 /**
  * Everything about the generated world that is a pure function of (config, index):
  * where users live, how active they are, how restaurants are laid out by city and
@@ -127,7 +154,9 @@ export class World {
    * of users so that caps and the Pareto tail do not shrink the expected table
    * sizes (the exact counts still come from the group indexes).
    */
-  private readonly mean = { rankings: 0, badges: 0, follows: 0, reviews: 0, comments: 0 };
+  private readonly mean: Means = { rankings: 0, badges: 0, follows: 0, reviews: 0, comments: 0 };
+  /** group index tables received from another thread */
+  private readonly given?: WorldState["groups"];
 
   private _rankings?: GroupIndex;
   private _badges?: GroupIndex;
@@ -137,8 +166,12 @@ export class World {
   private _activity?: GroupIndex;
   private _reviewPerm?: AffinePermutation;
 
-  /** `pools` may be omitted when only counts and ids are needed (then built on first use). */
-  constructor(cfg: ScaleConfig, pools?: Pools) {
+  /**
+   * `pools` may be omitted when only counts and ids are needed (then built on
+   * first use). `state`: from `share()` of a World of the same config (another
+   * thread's), whose tables are then used instead of computed.
+   */
+  constructor(cfg: ScaleConfig, pools?: Pools, state?: WorldState) {
     this.cfg = cfg;
     this.seed = cfg.seed;
     this.clock = new Clock(cfg.epochMs, cfg.windowDays);
@@ -196,9 +229,23 @@ export class World {
 
     const nr = cfg.restaurants;
     this.restPerm = new AffinePermutation(nr, cfg.seed, S.restPerm);
-    this.restCell = new Uint16Array(nr);
-    this.restMenuOffset = new Uint8Array(nr);
-    this.restDishCount = new Uint8Array(nr);
+    this.userPerm = new AffinePermutation(cfg.users, cfg.seed, S.userPerm);
+    this.followZipf = new Zipf(cfg.users, FOLLOW_ZIPF);
+    if (state) {
+      if (state.users !== cfg.users || state.restaurants !== nr) {
+        throw new Error("World: the shared state belongs to another scale");
+      }
+      this.restCell = state.restCell;
+      this.restMenuOffset = state.restMenuOffset;
+      this.restDishCount = state.restDishCount;
+      this.dishStart = state.dishStart;
+      Object.assign(this.mean, state.mean);
+      this.given = state.groups;
+      return;
+    }
+    this.restCell = sharedArray(Uint16Array, nr);
+    this.restMenuOffset = sharedArray(Uint8Array, nr);
+    this.restDishCount = sharedArray(Uint8Array, nr);
     for (let cell = 0; cell < cellCuisine.length; cell++) {
       const menu = CUISINES[cellCuisine[cell]].dishTypes.length;
       for (let p = starts[cell]; p < starts[cell + 1]; p++) {
@@ -222,15 +269,14 @@ export class World {
     }
     let dishes = 0;
     for (let r = 0; r < nr; r++) dishes += this.restDishCount[r];
-    this.dishStart = dishes < 2 ** 32 ? new Uint32Array(nr + 1) : new Float64Array(nr + 1);
+    this.dishStart =
+      dishes < 2 ** 32 ? sharedArray(Uint32Array, nr + 1) : sharedArray(Float64Array, nr + 1);
     let ds = 0;
     for (let r = 0; r < nr; r++) {
       this.dishStart[r] = ds;
       ds += this.restDishCount[r];
     }
     this.dishStart[nr] = ds;
-    this.userPerm = new AffinePermutation(cfg.users, cfg.seed, S.userPerm);
-    this.followZipf = new Zipf(cfg.users, FOLLOW_ZIPF);
     this.mean.rankings = cfg.rankingsPerUser;
     this.mean.badges = cfg.badgesPerUser;
     this.mean.follows = cfg.followsPerUser;
@@ -241,6 +287,42 @@ export class World {
     this.calibrate("follows", cfg.followsPerUser, (u) => this.followCount(u));
     this.calibrate("reviews", cfg.reviewsPerUser, (u) => this.reviewCount(u));
     this.calibrate("comments", cfg.commentsPerUser, (u) => this.uncheckedCommentCount(u));
+  }
+
+  /**
+   * This World's tables, every group index built (the calling thread pays for
+   * them once), for `new World(cfg, pools, state)` in other threads.
+   */
+  share(): WorldState {
+    const groups = {} as WorldState["groups"];
+    for (const g of GROUPS) groups[g] = this.group(g).state();
+    return {
+      users: this.users,
+      restaurants: this.restaurants,
+      restCell: this.restCell,
+      restMenuOffset: this.restMenuOffset,
+      restDishCount: this.restDishCount,
+      dishStart: this.dishStart,
+      mean: { ...this.mean },
+      groups,
+    };
+  }
+
+  private group(g: GroupName): GroupIndex {
+    switch (g) {
+      case "rankings":
+        return this.rankingIndex;
+      case "badges":
+        return this.badgeIndex;
+      case "follows":
+        return this.followIndex;
+      case "reviews":
+        return this.reviewIndex;
+      case "comments":
+        return this.commentIndex;
+      case "activity":
+        return this.activityIndex;
+    }
   }
 
   private calibrate(key: keyof World["mean"], target: number, count: (u: number) => number): void {
@@ -389,27 +471,57 @@ export class World {
   }
 
   get rankingIndex(): GroupIndex {
-    this._rankings ??= new GroupIndex(this.users, (u) => this.rankingCount(u));
+    this._rankings ??= new GroupIndex(
+      this.users,
+      (u) => this.rankingCount(u),
+      false,
+      this.given?.rankings,
+    );
     return this._rankings;
   }
   get badgeIndex(): GroupIndex {
-    this._badges ??= new GroupIndex(this.users, (u) => this.badgeCount(u));
+    this._badges ??= new GroupIndex(
+      this.users,
+      (u) => this.badgeCount(u),
+      false,
+      this.given?.badges,
+    );
     return this._badges;
   }
   get followIndex(): GroupIndex {
-    this._follows ??= new GroupIndex(this.users, (u) => this.followCount(u));
+    this._follows ??= new GroupIndex(
+      this.users,
+      (u) => this.followCount(u),
+      false,
+      this.given?.follows,
+    );
     return this._follows;
   }
   get reviewIndex(): GroupIndex {
-    this._reviews ??= new GroupIndex(this.users, (u) => this.reviewCount(u), true);
+    this._reviews ??= new GroupIndex(
+      this.users,
+      (u) => this.reviewCount(u),
+      true,
+      this.given?.reviews,
+    );
     return this._reviews;
   }
   get commentIndex(): GroupIndex {
-    this._comments ??= new GroupIndex(this.users, (u) => this.commentCount(u));
+    this._comments ??= new GroupIndex(
+      this.users,
+      (u) => this.commentCount(u),
+      false,
+      this.given?.comments,
+    );
     return this._comments;
   }
   get activityIndex(): GroupIndex {
-    this._activity ??= new GroupIndex(this.users, (u) => this.activityCount(u));
+    this._activity ??= new GroupIndex(
+      this.users,
+      (u) => this.activityCount(u),
+      false,
+      this.given?.activity,
+    );
     return this._activity;
   }
   /** Zipf over review popularity ranks. */

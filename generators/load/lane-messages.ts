@@ -1,5 +1,5 @@
 import type { PgTarget } from "../../stores/types.ts";
-import type { ScaleConfig, TableName } from "../index.ts";
+import type { PoolValues, ScaleConfig, TableName, WorldState } from "../core.ts";
 
 /** What a loader lane is started with (workerData). */
 export interface LaneInit {
@@ -10,6 +10,12 @@ export interface LaneInit {
   session: string[];
   /** size of the Buffers handed to the COPY stream */
   chunkBytes: number;
+  /**
+   * The data set's pools and World tables (shared memory) built once in the
+   * main thread; runLanes fills them in when a task generates rows.
+   */
+  pools?: PoolValues;
+  world?: WorldState;
 }
 
 /** One unit of work: rows [from, to) of a table. */

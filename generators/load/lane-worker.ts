@@ -5,7 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { pgClientConfig } from "../../stores/postgres.ts";
-import { Dataset } from "../index.ts";
+import { Dataset, TABLE_COLUMNS } from "../core.ts";
 import type { FromLane, LaneInit, LaneTask, ToLane } from "./lane-messages.ts";
 
 /**
@@ -18,7 +18,8 @@ import type { FromLane, LaneInit, LaneTask, ToLane } from "./lane-messages.ts";
 const init = workerData as LaneInit;
 const port = parentPort!;
 const post = (m: FromLane) => port.postMessage(m);
-const dataset = new Dataset(init.config);
+/** built on the first task that generates rows, over the main thread's World tables */
+let dataset: Dataset | undefined;
 
 let client: pg.Client | null = null;
 
@@ -34,11 +35,10 @@ type Sink = NodeJS.WritableStream & { rowCount?: number };
 
 async function runTask(t: LaneTask): Promise<void> {
   const t0 = performance.now();
-  const gen = dataset.table(t.table);
   let sink: Sink;
   if (t.targetFile) sink = createWriteStream(t.targetFile);
   else {
-    const sql = `COPY ${t.table} (${gen.columns.join(", ")}) FROM STDIN`;
+    const sql = `COPY ${t.table} (${TABLE_COLUMNS[t.table].join(", ")}) FROM STDIN`;
     sink = client!.query(copyFrom(sql)) as unknown as Sink;
   }
   let rows = 0;
@@ -68,6 +68,8 @@ async function runTask(t: LaneTask): Promise<void> {
     }
     rows = t.to - t.from;
   } else {
+    dataset ??= new Dataset(init.config, init.pools, init.world);
+    const gen = dataset.table(t.table);
     const stride = 8192;
     for (let a = t.from; a < t.to; a += stride) {
       const b = Math.min(t.to, a + stride);

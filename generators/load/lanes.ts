@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { TableName } from "../index.ts";
+import { Dataset, type PoolValues, poolValues, type ScaleConfig, type TableName } from "../core.ts";
+import { poolsFor } from "../pool-builder.ts";
 import type { FromLane, LaneInit, LaneTask } from "./lane-messages.ts";
 
 const BOOT = new URL("./lane-boot.mjs", import.meta.url);
@@ -49,6 +50,26 @@ export function laneEntry(): Promise<URL> {
   return entry;
 }
 
+let shared: { key: string; dataset: Dataset; pools: PoolValues } | undefined;
+
+/**
+ * The main thread's Dataset of `config`, its pools and every group index
+ * built, kept for the next call with the same config (one at a time). Lanes
+ * get its pools and its World's tables (SharedArrayBuffers: one copy in the
+ * process however many lanes) instead of building their own.
+ */
+export function sharedDataset(config: ScaleConfig): { dataset: Dataset; pools: PoolValues } {
+  const key = JSON.stringify(config);
+  if (shared?.key !== key) {
+    shared = undefined; // the previous one can go before the next is built
+    const p = poolsFor(config.seed);
+    const dataset = new Dataset(config, p);
+    dataset.world.share(); // builds every group index here, once
+    shared = { key, dataset, pools: poolValues(p) };
+  }
+  return shared;
+}
+
 export interface TaskResult {
   table: TableName;
   rows: number;
@@ -78,6 +99,11 @@ export async function runLanes(opts: LaneRunOptions): Promise<TaskResult[]> {
   const n = Math.max(1, Math.min(opts.lanes, queue.length));
   const workers: Worker[] = [];
   const url = await laneEntry();
+  let init = opts.init;
+  if (!(init.pools && init.world) && queue.some((t) => !t.sourceFile)) {
+    const { dataset, pools } = sharedDataset(init.config);
+    init = { ...init, pools, world: dataset.world.share() };
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
@@ -102,7 +128,7 @@ export async function runLanes(opts: LaneRunOptions): Promise<TaskResult[]> {
         } else if (running === 0) resolve();
       };
       for (let i = 0; i < n; i++) {
-        const w = new Worker(url, { workerData: opts.init, stdout: false });
+        const w = new Worker(url, { workerData: init, stdout: false });
         workers.push(w);
         w.on("message", (m: FromLane) => {
           if (m.type === "ready") feed(w);

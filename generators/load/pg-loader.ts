@@ -13,9 +13,8 @@ import {
 } from "../../schema/index.ts";
 import { pgClientConfig } from "../../stores/postgres.ts";
 import type { PgTarget } from "../../stores/types.ts";
-import type { ScaleConfig, TableName } from "../index.ts";
-import { Dataset } from "../index.ts";
-import { runLanes } from "./lanes.ts";
+import type { ScaleConfig, TableName } from "../core.ts";
+import { runLanes, sharedDataset } from "./lanes.ts";
 import { type CopyTask, planTasks } from "./plan.ts";
 import type { LoadProgress } from "./progress.ts";
 
@@ -113,12 +112,11 @@ async function parallel<T>(
 }
 
 /**
- * Row counts and tasks, from a Dataset that is dropped on return: at `large`
- * its arrays take ~55 MB, which the main thread need not keep while the
- * lanes (each with its own Dataset) run.
+ * Row counts and tasks, from the Dataset the lanes share (its World's tables
+ * are built once, here, and used by every lane without a copy).
  */
 function planLoad(config: ScaleConfig): { expected: Record<string, number>; tasks: CopyTask[] } {
-  const ds = new Dataset(config);
+  const ds = sharedDataset(config).dataset;
   const expected: Record<string, number> = {};
   for (const t of TABLES_IN_LOAD_ORDER) expected[t] = ds.count(t as TableName);
   return { expected, tasks: planTasks(ds) };
