@@ -30,7 +30,8 @@ import pg from "pg";
 import type { LoadModel } from "../../engine/result.ts";
 import { runScenario } from "../../engine/run-scenario.ts";
 import { createDynamoClient } from "../../stores/dynamo.ts";
-import { pgClientConfig } from "../../stores/postgres.ts";
+import { connectWire, WireConnection } from "../../stores/pg-wire/connection.ts";
+import { type PgClientKind, pgClientConfig } from "../../stores/postgres.ts";
 import type { Endpoints, PgTarget } from "../../stores/types.ts";
 import {
   type FlagSpec,
@@ -84,6 +85,7 @@ interface Figures {
     pgbenchTps: number | null;
     pgbenchNote?: string;
     bareNodePgQps: number;
+    bareWireQps: number;
     harness: Array<{
       path: string;
       workers: number;
@@ -164,9 +166,12 @@ async function main(argv: string[]): Promise<number> {
     out.push(
       `  ${"bare node-pg loop".padEnd(41)} ${fmt(p.bareNodePgQps)} qps${p.pgbenchTps ? `  (${(p.bareNodePgQps / p.pgbenchTps).toFixed(2)} of pgbench)` : ""}`,
     );
+    out.push(
+      `  ${"bare wire-client loop".padEnd(41)} ${fmt(p.bareWireQps)} qps${p.pgbenchTps ? `  (${(p.bareWireQps / p.pgbenchTps).toFixed(2)} of pgbench)` : ""}`,
+    );
     for (const h of p.harness) {
       out.push(
-        `  harness ${`(${h.path} client, ${h.workers} worker${h.workers === 1 ? "" : "s"})`.padEnd(32)} ${fmt(h.qps)} qps  (${h.ratioToPgbench === null ? "-" : h.ratioToPgbench.toFixed(2)} of pgbench, ${h.ratioToBare.toFixed(2)} of bare node-pg)`,
+        `  harness ${`(${h.path} client, ${h.workers} worker${h.workers === 1 ? "" : "s"})`.padEnd(32)} ${fmt(h.qps)} qps  (${h.ratioToPgbench === null ? "-" : h.ratioToPgbench.toFixed(2)} of pgbench, ${h.ratioToBare.toFixed(2)} of its bare loop)`,
       );
     }
     if (p.best.ratioToPgbench !== null)
@@ -243,11 +248,12 @@ async function postgresOverhead(
     let pgbenchNote: string | undefined;
     if (!pgbench) pgbenchNote = "pgbench not installed (apt-get install postgresql-client)";
     const bareRounds: number[] = [];
+    const bareWireRounds: number[] = [];
     const pgbenchRounds: number[] = [];
-    const variants: Array<[string, string, number]> = [];
+    const variants: Array<[PgClientKind, string, number]> = [];
     // PgStore keeps dedicated connections; its hot path runs on the wire client
     // (the default) or on node-pg (BELLYFED_PG_CLIENT=node-pg), both measured
-    for (const client of ["wire", "node-pg"])
+    for (const client of ["wire", "node-pg"] as const)
       for (const workers of workerCounts) variants.push([client, PG_SCENARIO, workers]);
     const rounds = new Map<string, number[]>();
     // rounds alternate the contenders, so drifting machine load hits them alike; best of each
@@ -259,7 +265,9 @@ async function postgresOverhead(
         pgbenchRounds.push(await runPgbench(pgbench, scratch, connections, durationMs));
       }
       log(`[${round}/${repeat}] bare node-pg loop, ${connections} connections ...`);
-      bareRounds.push(await bareNodePg(scratch, connections, durationMs));
+      bareRounds.push(await bareLoop(scratch, connections, durationMs, "node-pg"));
+      log(`[${round}/${repeat}] bare wire-client loop, ${connections} connections ...`);
+      bareWireRounds.push(await bareLoop(scratch, connections, durationMs, "wire"));
       for (const [path, url, workers] of variants) {
         log(
           `[${round}/${repeat}] harness (${path} client), ${workers} worker(s), ${connections} VUs ...`,
@@ -292,7 +300,10 @@ async function postgresOverhead(
           qps: median(qpsRounds),
           ratioToPgbench:
             pgbenchRounds.length > 0 ? median(qpsRounds.map((q, i) => q / pgbenchRounds[i])) : null,
-          ratioToBare: median(qpsRounds.map((q, i) => q / bareRounds[i])),
+          // against the bare loop of the same client: what the harness itself costs
+          ratioToBare: median(
+            qpsRounds.map((q, i) => q / (path === "wire" ? bareWireRounds : bareRounds)[i]),
+          ),
         };
       },
     );
@@ -306,6 +317,7 @@ async function postgresOverhead(
       pgbenchTps,
       pgbenchNote,
       bareNodePgQps: bare,
+      bareWireQps: median(bareWireRounds),
       harness,
       best: { path: best.path, workers: best.workers, ratioToPgbench: best.ratioToPgbench },
     };
@@ -441,14 +453,18 @@ async function runPgbench(
 }
 
 /** `connections` node-pg clients, each awaiting the prepared query in a loop. */
-async function bareNodePg(
+/** The same point query in a bare loop per connection, on node-pg or on the wire client. */
+async function bareLoop(
   target: PgTarget,
   connections: number,
   durationMs: number,
+  client: PgClientKind,
 ): Promise<number> {
-  const clients = await Promise.all(
+  const config = pgClientConfig(target);
+  const conns = await Promise.all(
     Array.from({ length: connections }, async () => {
-      const c = new pg.Client(pgClientConfig(target));
+      if (client === "wire") return connectWire(config, () => {});
+      const c = new pg.Client(config);
       await c.connect();
       return c;
     }),
@@ -458,20 +474,22 @@ async function bareNodePg(
     text: "SELECT abalance FROM pgbench_accounts WHERE aid = $1",
   };
   let n = 0;
-  const loop = async (c: pg.Client, until: number) => {
+  const loop = async (c: pg.Client | WireConnection, until: number) => {
     while (performance.now() < until) {
-      await c.query({ ...query, values: [1 + Math.floor(Math.random() * 100_000)] });
+      const params = [1 + Math.floor(Math.random() * 100_000)];
+      if (c instanceof WireConnection) await c.query(query, params);
+      else await c.query({ ...query, values: params });
       n++;
     }
   };
   try {
-    await Promise.all(clients.map((c) => loop(c, performance.now() + 1000)));
+    await Promise.all(conns.map((c) => loop(c, performance.now() + 1000)));
     n = 0;
     const start = performance.now();
-    await Promise.all(clients.map((c) => loop(c, start + durationMs)));
+    await Promise.all(conns.map((c) => loop(c, start + durationMs)));
     return n / ((performance.now() - start) / 1000);
   } finally {
-    await Promise.all(clients.map((c) => c.end()));
+    await Promise.all(conns.map((c) => (c instanceof WireConnection ? c.close() : c.end())));
   }
 }
 
