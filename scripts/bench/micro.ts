@@ -1,10 +1,15 @@
 /**
- * Micro-benchmarks of the engine's hot paths (tinybench), `npm run bench:micro`:
- * histogram recording, the recorder's per-operation bookkeeping, threshold
- * parsing and evaluation, the seeded RNG, and the engine's own cost per
- * operation against an empty operation (target: under 1 us), for the closed
- * model and for the open model's scheduler. Prints figures; `--out FILE`
- * writes them as JSON.
+ * Micro-benchmarks of the hot paths (tinybench), `npm run bench:micro`:
+ * - the engine: histogram recording, the recorder's per-operation
+ *   bookkeeping, threshold parsing and evaluation, the seeded RNG, and the
+ *   engine's own cost per operation against an empty operation (target: under
+ *   1 us), for the closed model and for the open model's scheduler;
+ * - each table's generator, rows/s of COPY text on one thread (whole tables and
+ *   worker threads: `npm run bench:generate`);
+ * - each scenario's parameter sampler, on the state its real setup() reads
+ *   from the loaded stores (the data `run` uses; loaded like `run` does when
+ *   missing). `--no-samplers` skips them (no stores needed then).
+ * Prints figures; `--out FILE` writes them as JSON.
  */
 import { writeFileSync } from "node:fs";
 import os from "node:os";
@@ -16,12 +21,25 @@ import { Recorder } from "../../engine/recorder.ts";
 import type { LoadModel } from "../../engine/result.ts";
 import { createRng } from "../../engine/rng.ts";
 import { evaluateThresholds, parseThreshold } from "../../engine/thresholds.ts";
+import { resolveScale, type ScaleConfig } from "../../generators/core.ts";
 import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
 import { runMain } from "../lib/main.ts";
+import { type GeneratorFigure, generatorFigures } from "./micro/generators.ts";
+import { type SamplerFigure, samplerFigures } from "./micro/samplers.ts";
 
 const SPEC: FlagSpec = {
   out: { type: "string", description: "write the figures as JSON to FILE" },
   quick: { type: "boolean", description: "shorter runs (less precise)" },
+  scale: {
+    type: "string",
+    description: "data the generators and samplers use (as `run --scale`)",
+    default: "small",
+  },
+  seed: { type: "string", description: "data seed (as `run --seed`)", default: "1" },
+  "no-samplers": {
+    type: "boolean",
+    description: "skip the parameter samplers (they need the stores and loaded data)",
+  },
 };
 
 const BATCH = 1000;
@@ -133,11 +151,20 @@ async function main(argv: string[]): Promise<number> {
   const { values } = parseFlags("bench:micro", argv, SPEC);
   if (values.help) {
     process.stdout.write(
-      `${helpText("npx tsx scripts/bench/micro.ts [--out FILE]", "Micro-benchmarks of the engine's hot paths.", SPEC)}\n`,
+      `${helpText(
+        "npx tsx scripts/bench/micro.ts [--quick] [--scale S] [--seed N] [--no-samplers] [--out FILE]",
+        "Micro-benchmarks of the hot paths: the engine, each table's generator (rows/s, one thread), and each scenario's parameter sampler on the state its setup() reads from the loaded stores (the data `run` uses, loaded like `run` does when missing).",
+        SPEC,
+      )}\n`,
     );
     return 0;
   }
   const quick = values.quick === true;
+  // bad input before anything runs
+  const config = resolveScale({
+    scale: String(values.scale ?? "small"),
+    seed: String(values.seed ?? "1"),
+  });
   const n = quick ? 300_000 : 2_000_000;
   const figures = await micro(quick);
   // the engine's own cost per operation: same empty operation, bare await loop vs engine
@@ -168,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
   );
   const width = Math.max(...figures.map((f) => f.name.length));
   process.stdout.write(
-    `bench:micro on ${os.cpus()[0]?.model ?? "?"} (${os.cpus().length} CPUs), Node ${process.version}\n\n`,
+    `bench:micro on ${os.cpus()[0]?.model ?? "?"} (${os.cpus().length} CPUs), Node ${process.version}\n\nengine\n`,
   );
   for (const f of figures) {
     process.stdout.write(
@@ -179,14 +206,91 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     `\nengine overhead per operation: ${overhead.toFixed(0)} ns ${overhead < 1000 ? "✓ under 1 us" : "✗ over the 1 us target"}\n`,
   );
+
+  const generators = await generatorFigures(config, quick);
+  printGenerators(config, generators);
+
+  let samplers: SamplerFigure[] | undefined;
+  if (values["no-samplers"] !== true) {
+    const data = { scale: config.scale, seed: config.seed };
+    const endpoints = await storesWithData(data);
+    samplers = await samplerFigures(data, endpoints, quick);
+    printSamplers(data, samplers);
+  }
+
   if (typeof values.out === "string") {
     writeFileSync(
       values.out,
-      `${JSON.stringify({ benchmark: "micro", node: process.version, cpus: os.cpus().length, figures }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          benchmark: "micro",
+          node: process.version,
+          cpus: os.cpus().length,
+          figures,
+          engineOverheadNs: Math.round(overhead),
+          generators: {
+            scale: config.scale,
+            seed: config.seed,
+            thread: "one (whole tables and worker threads: npm run bench:generate)",
+            setupMs: Math.round(generators.setupMs),
+            tables: generators.tables,
+          },
+          samplers:
+            samplers === undefined
+              ? null
+              : { scale: config.scale, seed: config.seed, scenarios: samplers },
+        },
+        null,
+        2,
+      )}\n`,
     );
     process.stdout.write(`figures: ${values.out}\n`);
   }
   return 0;
+}
+
+const int = (x: number) => Math.round(x).toLocaleString("en-US");
+
+function printGenerators(
+  config: ScaleConfig,
+  g: { setupMs: number; tables: GeneratorFigure[] },
+): void {
+  process.stdout.write(
+    `\ngenerators: rows of COPY text on one thread, ${config.scale} seed ${config.seed}, pools built in ${int(g.setupMs)} ms\n  (whole tables, and worker threads: npm run bench:generate)\n`,
+  );
+  process.stdout.write(
+    `  ${"table".padEnd(22)} ${"rows/s".padStart(11)} ${"ns/row".padStart(9)} ${"B/row".padStart(7)} ${"MB/s".padStart(7)} ${"rows/call".padStart(10)}\n`,
+  );
+  for (const t of g.tables) {
+    process.stdout.write(
+      `  ${t.table.padEnd(22)} ${int(t.rowsPerSec).padStart(11)} ${t.nsPerRow.toFixed(0).padStart(9)} ${t.bytesPerRow.toFixed(1).padStart(7)} ${t.mbPerSec.toFixed(1).padStart(7)} ${int(t.rows).padStart(10)}\n`,
+    );
+  }
+}
+
+function printSamplers(data: { scale: string; seed: number }, s: SamplerFigure[]): void {
+  process.stdout.write(
+    `\nparameter samplers: sample(state, rng) on the state setup() read from the stores (${data.scale} seed ${data.seed})\n`,
+  );
+  process.stdout.write(
+    `  ${"scenario".padEnd(16)} ${"ns/sample".padStart(10)} ${"samples/s".padStart(12)} ${"setup ms".padStart(9)}\n`,
+  );
+  for (const f of s) {
+    process.stdout.write(
+      `  ${f.scenario.padEnd(16)} ${f.nsPerSample.toFixed(1).padStart(10)} ${int(f.samplesPerSec).padStart(12)} ${int(f.setupMs).padStart(9)}\n`,
+    );
+  }
+}
+
+/** The stores `run` uses, with the scale and seed loaded (a few catalog reads when they are). */
+async function storesWithData(data: { scale: string; seed: number }) {
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const { resolveEndpoints } = await import("../../stores/services.ts");
+  const endpoints = await resolveEndpoints({ onStep: say });
+  const { ensureLoaded } = await import("../../generators/load/index.ts");
+  // the active index set stays: samplers do not depend on it
+  await ensureLoaded({ ...data, endpoints, showProgress: true });
+  return endpoints;
 }
 
 runMain(main);
