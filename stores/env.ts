@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { UsageError } from "../scripts/lib/errors.ts";
 import type { DynamoTarget, PgTarget } from "./types.ts";
 
@@ -33,7 +34,7 @@ export function pgFromEnv(env: Env = process.env): PgTarget | undefined {
       user: decodeURIComponent(url.username) || env.PGUSER || "postgres",
       database: decodeURIComponent(url.pathname.replace(/^\//, "")) || env.PGDATABASE || "postgres",
       password: url.password ? decodeURIComponent(url.password) : env.PGPASSWORD,
-      ssl: sslFor(sslmode),
+      ssl: sslFor(sslmode, url.searchParams.get("sslrootcert") ?? env.PGSSLROOTCERT),
       description: "",
     };
     target.description = describePg(target, "DATABASE_URL");
@@ -51,7 +52,7 @@ export function pgFromEnv(env: Env = process.env): PgTarget | undefined {
       user: env.PGUSER ?? "postgres",
       database: env.PGDATABASE ?? env.PGUSER ?? "postgres",
       password: env.PGPASSWORD,
-      ssl: sslFor(env.PGSSLMODE),
+      ssl: sslFor(env.PGSSLMODE, env.PGSSLROOTCERT),
       description: "",
     };
     target.description = describePg(target, "PG* variables");
@@ -60,10 +61,26 @@ export function pgFromEnv(env: Env = process.env): PgTarget | undefined {
   return undefined;
 }
 
-function sslFor(mode: string | null | undefined): PgTarget["ssl"] {
+function sslFor(
+  mode: string | null | undefined,
+  rootCert: string | null | undefined,
+): PgTarget["ssl"] {
   if (!mode || mode === "disable" || mode === "allow" || mode === "prefer") return undefined;
   // require: encrypt without verifying (libpq's meaning); verify-*: verify the server certificate
-  return { rejectUnauthorized: mode.startsWith("verify") };
+  const ssl: NonNullable<Exclude<PgTarget["ssl"], boolean>> = {
+    rejectUnauthorized: mode.startsWith("verify"),
+  };
+  // sslrootcert / PGSSLROOTCERT: the CA bundle to verify against (for Aurora, RDS's global-bundle.pem)
+  if (rootCert && rootCert !== "system") {
+    try {
+      ssl.ca = readFileSync(rootCert);
+    } catch {
+      throw new UsageError(
+        `the SSL root certificate ${rootCert} cannot be read; give the path of a PEM file (for Aurora: global-bundle.pem from truststore.pki.rds.amazonaws.com) in sslrootcert or PGSSLROOTCERT`,
+      );
+    }
+  }
+  return ssl;
 }
 
 export function describePg(

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pgFromEnv } from "../../stores/env.ts";
 import { createPgStore } from "../../stores/postgres.ts";
 import { type Scratch, scratchStores } from "../helpers/stores.ts";
 
@@ -81,8 +82,25 @@ describe("wire client over TLS (the Aurora path)", () => {
     );
     expect(big).toHaveLength(3000);
     expect(big[2999]).toEqual({ n: 3000, pad: "x".repeat(1000) });
-    expect(tlsSessions).toBe(2); // both connections went through TLS
+    expect(tlsSessions).toBe(2); // both connections went through TLS (setup pool unused)
     await store.close();
+  });
+
+  it("DATABASE_URL with sslmode=verify-full and sslrootcert reaches it, as for Aurora with RDS's bundle", async () => {
+    const url = `postgres://${s.pg.user}@127.0.0.1:${port}/${s.pg.database}?sslmode=verify-full&sslrootcert=${join(dir, "cert.pem")}`;
+    const target = pgFromEnv({ DATABASE_URL: url });
+    expect(target?.ssl).toEqual({ rejectUnauthorized: true, ca: cert });
+    const store = createPgStore(target!, 1, "wire");
+    expect(await store.query({ name: "tls_url", text: "SELECT 41 + 1 AS n" }, [])).toEqual([
+      { n: 42 },
+    ]);
+    await store.close();
+    expect(pgFromEnv({ PGHOST: "h", PGSSLMODE: "require" })?.ssl).toEqual({
+      rejectUnauthorized: false,
+    });
+    expect(() =>
+      pgFromEnv({ PGHOST: "h", PGSSLMODE: "verify-full", PGSSLROOTCERT: join(dir, "missing.pem") }),
+    ).toThrow(/missing\.pem cannot be read.*sslrootcert or PGSSLROOTCERT/);
   });
 
   it("refuses a server whose certificate is not trusted", async () => {
