@@ -12,6 +12,8 @@ import {
  * flight. UnprocessedItems and throttling errors are retried with exponential
  * backoff and full jitter (sleep = random(0, min(cap, base * 2^attempt))).
  * ConsumedCapacity (ReturnConsumedCapacity=INDEXES) is summed per table and GSI.
+ * A freed slot goes straight to one waiting producer, so `concurrency`
+ * requests stay in flight for as long as producers have batches.
  */
 
 export type Item = Record<string, AttributeValue>;
@@ -32,6 +34,11 @@ export interface BatchWriterOptions {
   signal?: AbortSignal;
   /** called after each successful write of n items to a table */
   onWritten?: (table: string, n: number) => void;
+  /**
+   * Requests wait for this before their first send (tables still being
+   * created): producers can queue up to `concurrency` batches meanwhile.
+   */
+  startAfter?: Promise<unknown>;
 }
 
 const RETRYABLE = new Set([
@@ -87,7 +94,11 @@ export class BatchWriter {
   private readonly baseMs: number;
   private readonly capMs: number;
   private readonly maxAttempts: number;
-  private inFlight = new Set<Promise<void>>();
+  private active = 0;
+  /** producers waiting for a free slot, woken one per freed slot */
+  private readonly waiting: (() => void)[] = [];
+  /** flush() callers, woken when nothing is in flight */
+  private readonly draining: (() => void)[] = [];
   private failure: unknown;
 
   constructor(
@@ -108,26 +119,34 @@ export class BatchWriter {
     if (items.length > 25)
       throw new RangeError(`a batch holds at most 25 items (got ${items.length})`);
     if (this.failure) throw this.failure;
-    while (this.inFlight.size >= this.concurrency) {
-      await Promise.race(this.inFlight);
+    while (this.active >= this.concurrency) {
+      await new Promise<void>((wake) => this.waiting.push(wake));
       if (this.failure) throw this.failure;
     }
-    const p = this.write({ [table]: items.map((Item) => ({ PutRequest: { Item } })) }).then(
-      () => {
-        this.inFlight.delete(p);
-      },
+    this.active++;
+    const requests: WriteRequest[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) requests[i] = { PutRequest: { Item: items[i] } };
+    this.write(table, requests).then(
+      () => this.release(),
       (e) => {
-        this.inFlight.delete(p);
         this.failure ??= e;
+        this.release();
       },
     );
-    this.inFlight.add(p);
   }
 
   /** Waits for every queued batch; throws the first failure. */
   async flush(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.race(this.inFlight);
+    while (this.active > 0) await new Promise<void>((done) => this.draining.push(done));
     if (this.failure) throw this.failure;
+  }
+
+  private release(): void {
+    this.active--;
+    // after a failure every producer wakes (and throws); otherwise one takes the slot
+    if (this.failure) for (const wake of this.waiting.splice(0)) wake();
+    else this.waiting.shift()?.();
+    if (this.active === 0) for (const done of this.draining.splice(0)) done();
   }
 
   private add(cc: ConsumedCapacity[] | undefined): void {
@@ -145,30 +164,31 @@ export class BatchWriter {
     }
   }
 
-  private async write(request: Record<string, WriteRequest[]>): Promise<void> {
-    let pending = request;
+  private async write(table: string, requests: WriteRequest[]): Promise<void> {
+    if (this.opts.startAfter) await this.opts.startAfter;
+    let pending: WriteRequest[] = requests;
     let attempt = 0;
     for (;;) {
-      const sizes = Object.fromEntries(Object.entries(pending).map(([t, r]) => [t, r.length]));
+      const sent = pending.length;
       try {
         this.requests++;
         const out = await this.client.send(
-          new BatchWriteItemCommand({ RequestItems: pending, ReturnConsumedCapacity: "INDEXES" }),
+          new BatchWriteItemCommand({
+            RequestItems: { [table]: pending },
+            ReturnConsumedCapacity: "INDEXES",
+          }),
           { abortSignal: this.opts.signal },
         );
         this.add(out.ConsumedCapacity);
-        const left = out.UnprocessedItems ?? {};
-        for (const [t, n] of Object.entries(sizes)) {
-          const written = n - (left[t]?.length ?? 0);
-          if (written > 0) {
-            this.items += written;
-            this.opts.onWritten?.(t, written);
-          }
+        const left = out.UnprocessedItems?.[table] ?? [];
+        const written = sent - left.length;
+        if (written > 0) {
+          this.items += written;
+          this.opts.onWritten?.(table, written);
         }
-        if (Object.values(left).every((r) => r.length === 0)) return;
-        const progressed = Object.entries(sizes).some(([t, n]) => (left[t]?.length ?? 0) < n);
+        if (left.length === 0) return;
         pending = left;
-        attempt = progressed ? 0 : attempt + 1;
+        attempt = written > 0 ? 0 : attempt + 1;
       } catch (e) {
         if (this.opts.signal?.aborted || !retryable(e)) throw e;
         this.throttles++;
