@@ -9,6 +9,14 @@ import type { FromLane, LaneInit, LaneTask } from "./lane-messages.ts";
 const BOOT = new URL("./lane-boot.mjs", import.meta.url);
 const CACHE = new URL("../../.bellyfed/cache/", import.meta.url);
 
+/**
+ * A lane's young generation: its garbage is short-lived row state, so a small
+ * one costs no measurable speed and takes ~10 MB less per lane than V8's
+ * default (peak RSS at small, 2 lanes, generation only: 212-217 MB against
+ * 232-242 MB).
+ */
+const LANE_YOUNG_GEN_MB = 8;
+
 let entry: Promise<URL> | undefined;
 
 /**
@@ -128,7 +136,11 @@ export async function runLanes(opts: LaneRunOptions): Promise<TaskResult[]> {
         } else if (running === 0) resolve();
       };
       for (let i = 0; i < n; i++) {
-        const w = new Worker(url, { workerData: init, stdout: false });
+        const w = new Worker(url, {
+          workerData: init,
+          stdout: false,
+          resourceLimits: { maxYoungGenerationSizeMb: LANE_YOUNG_GEN_MB },
+        });
         workers.push(w);
         w.on("message", (m: FromLane) => {
           if (m.type === "ready") feed(w);
