@@ -3,7 +3,8 @@
  * columns separated by a tab, NULL written as \N, and backslash, tab, newline and
  * carriage return escaped with a backslash. CopyWriter fills ~64 KB Buffers and
  * hands each full one to `onChunk`; every Buffer handed out is fresh (its memory
- * may be transferred to another thread).
+ * may be transferred to another thread), unless the caller supplies `alloc` to
+ * recycle the Buffers it is done with.
  */
 
 export const DEFAULT_CHUNK_BYTES = 64 * 1024;
@@ -13,6 +14,7 @@ export const DEFAULT_CHUNK_BYTES = 64 * 1024;
  */
 const SLACK = 16 * 1024;
 
+const EMPTY = Buffer.alloc(0);
 const BACKSLASH = 0x5c;
 const TAB = 0x09;
 const NL = 0x0a;
@@ -88,12 +90,22 @@ export class CopyWriter {
   bytesOut = 0;
   rows = 0;
 
+  /**
+   * `alloc(size)`: where the next Buffer comes from (default: a fresh one); a
+   * recycled Buffer must be at least `size` bytes and no longer in use.
+   */
   constructor(
     private readonly onChunk: (chunk: Buffer) => void,
     chunkBytes = DEFAULT_CHUNK_BYTES,
+    private readonly alloc: (size: number) => Buffer = Buffer.allocUnsafeSlow,
   ) {
     this.limit = chunkBytes;
-    this.buf = Buffer.allocUnsafeSlow(chunkBytes + SLACK);
+    this.buf = alloc(chunkBytes + SLACK);
+  }
+
+  /** The size of the Buffers `alloc` is asked for with a given chunk size. */
+  static bufferSize(chunkBytes: number): number {
+    return chunkBytes + SLACK;
   }
 
   /** Ends a row; hands the buffer out once it holds at least chunkBytes. */
@@ -103,12 +115,15 @@ export class CopyWriter {
     if (this.pos >= this.limit) this.flush();
   }
 
-  /** Hands out whatever is buffered (call once at the end). */
-  flush(): void {
+  /**
+   * Hands out whatever is buffered (call once at the end). `last`: nothing more
+   * will be written, so no Buffer is taken for what follows.
+   */
+  flush(last = false): void {
     if (this.pos === 0) return;
     const out = this.buf.subarray(0, this.pos);
     this.bytesOut += this.pos;
-    this.buf = Buffer.allocUnsafeSlow(this.limit + SLACK);
+    this.buf = last ? EMPTY : this.alloc(this.limit + SLACK);
     this.pos = 0;
     this.onChunk(out);
   }

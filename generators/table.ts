@@ -77,15 +77,23 @@ export class TableGenerator<R = Record<string, unknown>> {
         w.endRow();
       }
     }
-    w.flush();
+    w.flush(true);
     return { rows: w.rows, bytes: w.bytesOut };
   }
 
-  /** The same as `copy`, as an iterator of Buffers (handy for Readable.from). */
-  *chunks(from = 0, to = this.total, chunkBytes = DEFAULT_CHUNK_BYTES): Generator<Buffer> {
+  /**
+   * The same as `copy`, as an iterator of Buffers (handy for Readable.from).
+   * `alloc`: see CopyWriter (recycles Buffers the consumer is done with).
+   */
+  *chunks(
+    from = 0,
+    to = this.total,
+    chunkBytes = DEFAULT_CHUNK_BYTES,
+    alloc?: (size: number) => Buffer,
+  ): Generator<Buffer> {
     this.check(from, to);
     const pending: Buffer[] = [];
-    const w = new CopyWriter((b) => pending.push(b), chunkBytes);
+    const w = new CopyWriter((b) => pending.push(b), chunkBytes, alloc);
     if (from < to) {
       const c = this.makeCursor();
       c.seek(from);
@@ -96,7 +104,7 @@ export class TableGenerator<R = Record<string, unknown>> {
         while (pending.length > 0) yield pending.shift()!;
       }
     }
-    w.flush();
+    w.flush(true);
     while (pending.length > 0) yield pending.shift()!;
   }
 

@@ -5,7 +5,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { pgClientConfig } from "../../stores/postgres.ts";
-import { Dataset, TABLE_COLUMNS } from "../core.ts";
+import { CopyWriter, Dataset, TABLE_COLUMNS } from "../core.ts";
 import type { FromLane, LaneInit, LaneTask, ToLane } from "./lane-messages.ts";
 
 /**
@@ -32,6 +32,34 @@ async function connect(): Promise<void> {
 }
 
 type Sink = NodeJS.WritableStream & { rowCount?: number };
+
+/**
+ * Chunk Buffers the sink has finished with, reused for the next chunks: a
+ * lane then holds a few chunks rather than every chunk written since V8 last
+ * collected (10-25 MB of Buffers per lane at 256 KB chunks, measured).
+ */
+const spare: Buffer[] = [];
+const SPARE_MAX = 8;
+const take = (size: number): Buffer => {
+  const b = spare.pop();
+  return b && b.length >= size ? b : Buffer.allocUnsafeSlow(size);
+};
+
+/**
+ * The smallest chunk whose write callback means its memory is free again. A
+ * file stream calls back once fs.write is done (any size). A COPY stream calls
+ * back once the socket took the chunk: when write() returned true (the socket
+ * holds less than its high-water mark, so a chunk at least that big was
+ * written out) or after 'drain' (everything written out). A smaller chunk may
+ * still sit in the socket's queue, so it is never reused.
+ */
+function reusableFrom(t: LaneTask): number {
+  if (t.targetFile) return 0;
+  const socket = (
+    client as unknown as { connection?: { stream?: { writableHighWaterMark?: number } } }
+  )?.connection?.stream;
+  return socket?.writableHighWaterMark ?? Number.POSITIVE_INFINITY;
+}
 
 async function runTask(t: LaneTask): Promise<void> {
   const t0 = performance.now();
@@ -70,12 +98,20 @@ async function runTask(t: LaneTask): Promise<void> {
   } else {
     dataset ??= new Dataset(init.config, init.pools, init.world);
     const gen = dataset.table(t.table);
+    const size = CopyWriter.bufferSize(init.chunkBytes);
+    const minReuse = reusableFrom(t);
     const stride = 8192;
     for (let a = t.from; a < t.to; a += stride) {
       const b = Math.min(t.to, a + stride);
-      for (const chunk of gen.chunks(a, b, init.chunkBytes)) {
+      for (const chunk of gen.chunks(a, b, init.chunkBytes, take)) {
         bytes += chunk.length;
-        if (!sink.write(chunk)) await once(sink, "drain");
+        const whole = chunk.buffer as ArrayBuffer;
+        const reuse =
+          chunk.length >= minReuse && chunk.byteOffset === 0 && whole.byteLength === size;
+        const ok = sink.write(chunk, (e) => {
+          if (reuse && !e && spare.length < SPARE_MAX) spare.push(Buffer.from(whole));
+        });
+        if (!ok) await once(sink, "drain");
       }
       rows = b - t.from;
       report(false);
