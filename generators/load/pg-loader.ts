@@ -42,7 +42,10 @@ export interface PgLoadOptions {
   lanes?: number;
   progress?: LoadProgress;
   signal?: AbortSignal;
-  /** called at each phase ("copy", "indexes", "foreign keys", "analyze") with its duration */
+  /**
+   * called at each phase ("generator setup", "prepare", "copy", "indexes",
+   * "foreign keys", "analyze") with its duration
+   */
   onPhase?: (phase: string, ms: number) => void;
 }
 
@@ -132,7 +135,8 @@ export async function loadPostgres(opts: PgLoadOptions): Promise<PgLoadResult> {
     opts.onPhase?.(name, phases[name]);
     return out;
   };
-  const { expected, tasks } = planLoad(opts.config);
+  // pools, World tables and group indexes, built once here for every lane (not part of "copy")
+  const { expected, tasks } = await phase("generator setup", async () => planLoad(opts.config));
 
   await phase("prepare", () =>
     withClient(opts.target, async (c) => {
