@@ -147,6 +147,11 @@ export async function loadDynamo(opts: DynamoLoadOptions): Promise<DynamoLoadRes
       pgClient.on("error", () => {});
       await pgClient.connect();
       try {
+        // every row is read: plan for the whole result, and keep each model's
+        // SQL on one core (the DynamoDB writes need the others)
+        await pgClient.query(
+          "SET cursor_tuple_fraction = 1; SET max_parallel_workers_per_gather = 0",
+        );
         const table = `${prefix}${model.table}`;
         let total = 0;
         if (model.countSql) total = Number((await pgClient.query(model.countSql)).rows[0].n);
