@@ -53,6 +53,8 @@ const take = (size: number): Buffer => {
  * written out) or after 'drain' (everything written out). A smaller chunk may
  * still sit in the socket's queue, so it is never reused.
  */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 function reusableFrom(t: LaneTask): number {
   if (t.targetFile) return 0;
   const socket = (
@@ -111,7 +113,11 @@ async function runTask(t: LaneTask): Promise<void> {
         const ok = sink.write(chunk, (e) => {
           if (reuse && !e && spare.length < SPARE_MAX) spare.push(Buffer.from(whole));
         });
+        // either way the event loop turns, so the callbacks of chunks written out
+        // (deferred to the next tick when the socket took them at once) run and
+        // their Buffers come back before the next chunk needs one
         if (!ok) await once(sink, "drain");
+        else await turn();
       }
       rows = b - t.from;
       report(false);
