@@ -38,6 +38,10 @@
  * createDataset/poolsFor) and gets the pools as plain lists:
  * `const pools = await loadPoolValues(seed)` (built in a throwaway thread), then
  * `new Dataset(config, pools)` (also in workers: send `pools` via workerData).
+ * A World's big tables (per restaurant, per block of users, the group indexes:
+ * ~35 MB at `large`) live in SharedArrayBuffers: `ds.world.share()` in one
+ * thread and `new Dataset(config, pools, state)` in a worker use one copy; the
+ * loader's lanes get theirs that way (generators/load/lanes.ts sharedDataset).
  */
 export * from "./core.ts";
 export { createDataset } from "./create.ts";
