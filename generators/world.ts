@@ -520,9 +520,23 @@ export class World {
       this.users,
       (u) => this.activityCount(u),
       false,
-      this.given?.activity,
+      this.given?.activity ?? this.summedState(),
     );
     return this._activity;
+  }
+
+  /**
+   * A user's activity rows are their rankings, reviews, comments and badges,
+   * so the activity index's block sums are the sums of those four indexes'
+   * (no second pass over every user).
+   */
+  private summedState(): GroupIndexState {
+    const parts = [this.rankingIndex, this.reviewIndex, this.commentIndex, this.badgeIndex].map(
+      (g) => g.state(),
+    );
+    const prefix = sharedArray(Float64Array, parts[0].prefix.length);
+    for (const p of parts) for (let b = 0; b < prefix.length; b++) prefix[b] += p.prefix[b];
+    return { parents: this.users, total: prefix[prefix.length - 1], prefix };
   }
   /** Zipf over review popularity ranks. */
   get reviewZipf(): Zipf {
