@@ -92,7 +92,11 @@ async function connectPg(target: PgTarget): Promise<pg.Client> {
   } catch (e) {
     const why = (e as Error).message || (e as NodeJS.ErrnoException).code || "no answer";
     throw new UsageError(
-      `cannot reach ${target.description}: ${why}; start it with 'npx bellyfed-bench services up' or fix DATABASE_URL / PG* variables`,
+      `cannot reach ${target.description}: ${why}; ${
+        target.source === "env"
+          ? "check that it runs and that DATABASE_URL / PG* name it, or unset them to use the embedded PostgreSQL"
+          : "start it with 'npx bellyfed-bench services up'"
+      }`,
     );
   }
   return c;
@@ -106,7 +110,11 @@ async function checkDynamo(client: DynamoDBClient, target: DynamoTarget): Promis
   } catch (e) {
     const why = (e as Error).message || (e as { name?: string }).name || "no answer";
     throw new UsageError(
-      `cannot reach ${target.description}: ${why}; start it with 'npx bellyfed-bench services up' or fix AWS_ENDPOINT_URL_DYNAMODB`,
+      `cannot reach ${target.description}: ${why}; ${
+        target.source === "env"
+          ? "check that it runs and that the AWS environment names it, or unset AWS_ENDPOINT_URL_DYNAMODB to use the embedded DynamoDB"
+          : "start it with 'npx bellyfed-bench services up'"
+      }`,
     );
   }
 }

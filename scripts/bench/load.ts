@@ -4,10 +4,10 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { type AttributeValue, BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
 import pg from "pg";
-import { Dataset, TABLES, type TableName } from "../../generators/index.ts";
+import { type Dataset, TABLES, type TableName } from "../../generators/index.ts";
 import type { Item } from "../../generators/load/batch-writer.ts";
 import { loadDynamo, resetDynamoTables } from "../../generators/load/dynamo-loader.ts";
-import { runLanes } from "../../generators/load/lanes.ts";
+import { runLanes, sharedDataset } from "../../generators/load/lanes.ts";
 import { streamRows } from "../../generators/load/pg-cursor.ts";
 import {
   DEFAULT_LANES,
@@ -186,7 +186,7 @@ async function probeRss(
 ): Promise<Record<string, unknown>> {
   const { config } = resolveRequest({ scale, seed });
   const sampler = new RssSampler();
-  const counts = new Dataset(config).counts(); // dropped at once, as the loader does
+  const counts = sharedDataset(config).dataset.counts(); // the World the lanes share, built once
   const tasks: (CopyTask & { targetFile: string })[] = [];
   // 200k rows at the start, the middle and the end of every table, generated to /dev/null
   for (const table of TABLES) {
@@ -408,8 +408,7 @@ async function main(argv: string[]): Promise<number> {
     const peakRssMb = sampler.stop();
 
     // 2. the same COPY text to files
-    const ds = new Dataset(config);
-    const tasks = planTasks(ds);
+    const tasks = planTasks(sharedDataset(config).dataset);
     mkdirSync(dir, { recursive: true });
     const files = tasks.map((t, i) => join(dir, `${i}-${t.table}.copy`));
     log(`bench:load: writing the COPY text of ${tasks.length} ranges to ${dir}`);
