@@ -46,17 +46,38 @@ export function pgClientKind(env: NodeJS.ProcessEnv = process.env): PgClientKind
 /** One hot-path connection: a prepared statement in, row objects out. */
 interface Conn {
   query<R>(statement: Statement, params: unknown[]): Promise<R[]>;
+  /** after `error` from query(): can this connection run the next query? */
+  usable(error: unknown): boolean;
   close(): Promise<void>;
+}
+
+function wireConn(config: pg.ClientConfig, onLost: () => void): Promise<Conn> {
+  return connectWire(config, onLost).then((w) => ({
+    query: <R>(statement: Statement, params: unknown[]) => w.query<R>(statement, params),
+    // the wire client knows: a lost socket or a FATAL error marks it dead
+    usable: () => w.alive,
+    close: () => w.close(),
+  }));
 }
 
 function nodePgConn(config: pg.ClientConfig, onLost: () => void): Promise<Conn> {
   const c = new pg.Client(config);
-  c.on("error", onLost);
+  let lost = false;
+  c.on("error", () => {
+    lost = true;
+    onLost();
+  });
   return c.connect().then(() => ({
     query: <R>(statement: Statement, params: unknown[]) =>
       c
         .query({ name: statement.name, text: statement.text, values: params })
         .then((res) => res.rows as R[]),
+    // an SQL error leaves the connection usable; a FATAL one (terminated backend) or a socket error does not
+    usable(e: unknown) {
+      if (lost || !(e instanceof pg.DatabaseError)) return false;
+      const { code, severity } = e;
+      return severity !== "FATAL" && severity !== "PANIC" && !code?.startsWith("08");
+    },
     close: () => c.end().catch(() => {}),
   }));
 }
@@ -82,6 +103,7 @@ export function createPgStore(
   const waiters: Array<{ resolve: (c: Conn) => void; reject: (e: unknown) => void }> = [];
   const all = new Set<Conn>();
   let opening = 0;
+  let closed = false;
   let maxWaiting = 0;
   let waitedMs = 0;
   let acquisitions = 0;
@@ -93,7 +115,12 @@ export function createPgStore(
       const lost = () => {
         if (conn) discard(conn);
       };
-      conn = kind === "wire" ? await connectWire(config, lost) : await nodePgConn(config, lost);
+      conn = kind === "wire" ? await wireConn(config, lost) : await nodePgConn(config, lost);
+      if (closed) {
+        // the store was closed while this connection was opening
+        await conn.close();
+        throw new Error("PgStore is closed");
+      }
       all.add(conn);
       return conn;
     } finally {
@@ -108,11 +135,13 @@ export function createPgStore(
     if (next) open().then(next.resolve, next.reject);
   }
   function release(c: Conn): void {
+    if (!all.has(c)) return; // discarded meanwhile: never hand a dead connection to a waiter
     const next = waiters.shift();
     if (next) next.resolve(c);
     else idle.push(c);
   }
   function acquire(): Conn | Promise<Conn> {
+    if (closed) return Promise.reject(new Error("PgStore is closed"));
     acquisitions++;
     let c = idle.pop();
     while (c && !all.has(c)) c = idle.pop(); // skip connections that died while idle
@@ -140,11 +169,7 @@ export function createPgStore(
         release(c);
         return rows;
       } catch (e) {
-        // an SQL error leaves the connection usable; a FATAL one (terminated backend) or a socket error does not
-        const { code, severity } = e as { code?: unknown; severity?: unknown };
-        const sqlError = typeof code === "string" && code.length === 5;
-        if (sqlError && severity !== "FATAL" && severity !== "PANIC" && !code.startsWith("08"))
-          release(c);
+        if (c.usable(e)) release(c);
         else discard(c);
         throw e;
       }
@@ -155,6 +180,9 @@ export function createPgStore(
       meanAcquireMs: acquisitions > 0 ? waitedMs / acquisitions : 0,
     }),
     async close() {
+      closed = true;
+      const gone = new Error("PgStore is closed");
+      for (const w of waiters.splice(0)) w.reject(gone);
       for (const c of all) await c.close().catch(() => {});
       all.clear();
       idle.length = 0;

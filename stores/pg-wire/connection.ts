@@ -11,11 +11,20 @@ const { prepareValue } = require("pg/lib/utils.js") as {
 
 type Parser = (text: string) => unknown;
 
-/** A statement as prepared on one connection: its result columns and their text parsers. */
+/**
+ * A statement as prepared on one connection: its SQL, its result columns, their
+ * type OIDs and text parsers (looked up again before each query, so parsers
+ * registered later with pg.types.setTypeParser apply, as with node-pg).
+ */
 interface Prepared {
+  text: string;
   names: string[];
+  oids: number[];
   parsers: Parser[];
 }
+
+/** Most parameters the protocol's Bind message can carry (an unsigned 16-bit count). */
+const MAX_PARAMS = 65_535;
 
 /** The statement shape PgStore uses (a name and its SQL). */
 export interface WireStatement {
@@ -46,7 +55,9 @@ const TERMINATE = Buffer.from([0x58, 0, 0, 0, 4]);
 export class WireConnection {
   private readonly prepared = new Map<string, Prepared>();
   private out = Buffer.allocUnsafe(1024);
+  /** a message split across reads: its bytes so far (exactly its size once the header is known) */
   private pending: Buffer | null = null;
+  private pendingFill = 0;
   // the query in flight
   private resolve: ((rows: unknown[]) => void) | null = null;
   private reject: ((e: unknown) => void) | null = null;
@@ -68,20 +79,42 @@ export class WireConnection {
     return this.closedBy === null;
   }
 
-  /** Runs `statement` with `params` (text format); resolves with row objects, as node-pg would. */
+  /**
+   * Runs `statement` with `params` (text format); resolves with row objects, as
+   * node-pg would. Bad input (a name reused for other SQL, too many parameters,
+   * a value node-pg cannot serialize) rejects before anything is sent, and the
+   * connection stays usable.
+   */
   query<R>(statement: WireStatement, params: readonly unknown[]): Promise<R[]> {
     if (this.closedBy) return Promise.reject(this.closedBy);
     if (this.resolve)
       return Promise.reject(new Error("WireConnection: a query is already in flight"));
     let prepared = this.prepared.get(statement.name);
+    const fresh = prepared === undefined;
     let at = 0;
-    if (prepared === undefined) {
-      prepared = { names: [], parsers: [] };
-      this.preparing = { name: statement.name, prepared };
-      at = this.writeParseDescribe(statement);
+    try {
+      if (params.length > MAX_PARAMS)
+        throw new Error(
+          `statement "${statement.name}" has ${params.length} parameters; PostgreSQL takes at most ${MAX_PARAMS}`,
+        );
+      if (prepared === undefined) {
+        prepared = { text: statement.text, names: [], oids: [], parsers: [] };
+        at = this.writeParseDescribe(statement);
+      } else if (prepared.text !== statement.text) {
+        throw new Error(
+          `Prepared statements must be unique - '${statement.name}' was used for a different statement`,
+        );
+      } else {
+        const { oids, parsers } = prepared;
+        for (let i = 0; i < oids.length; i++)
+          parsers[i] = pg.types.getTypeParser(oids[i], "text") as Parser;
+      }
+      at = this.writeBind(at, statement.name, params);
+    } catch (e) {
+      return Promise.reject(e);
     }
+    if (fresh) this.preparing = { name: statement.name, prepared };
     this.current = prepared;
-    at = this.writeBind(at, statement.name, params);
     this.ensure(at + SYNC_EXECUTE.length);
     SYNC_EXECUTE.copy(this.out, at);
     at += SYNC_EXECUTE.length;
@@ -165,11 +198,11 @@ export class WireConnection {
     at += o.write(name, at);
     o[at++] = 0;
     if (binary) {
-      at = o.writeInt16BE(n, at);
+      at = o.writeUInt16BE(n, at);
       for (let i = 0; i < n; i++)
         at = o.writeInt16BE(typeof values[i] === "object" && values[i] !== null ? 1 : 0, at);
     } else at = o.writeInt16BE(0, at); // all parameters in text format
-    at = o.writeInt16BE(n, at);
+    at = o.writeUInt16BE(n, at);
     for (let i = 0; i < n; i++) {
       const v = values[i];
       if (v === null) {
@@ -191,24 +224,55 @@ export class WireConnection {
 
   /**
    * Feeds `length` bytes read from the socket. `chunk` may be a buffer the
-   * socket reuses for its next read: whatever is kept (a partial message) is copied.
+   * socket reuses for its next read: whatever is kept (a partial message) is
+   * copied, once, into a buffer of that message's size.
    */
   feed(chunk: Buffer, length: number): void {
-    let buf = chunk;
-    let end = length;
-    if (this.pending) {
-      buf = Buffer.concat([this.pending, chunk.subarray(0, length)]);
-      end = buf.length;
-      this.pending = null;
-    }
     let at = 0;
-    while (end - at >= 5) {
-      const len = buf.readInt32BE(at + 1);
-      if (end - at < 1 + len) break;
-      this.onMessage(buf[at], buf, at + 5, at + 1 + len);
+    if (this.pending) {
+      at = this.fillPending(chunk, length);
+      if (this.pending) return; // still incomplete: the whole chunk went into it
+    }
+    while (length - at >= 5) {
+      const len = chunk.readInt32BE(at + 1);
+      if (length - at < 1 + len) break;
+      this.onMessage(chunk[at], chunk, at + 5, at + 1 + len);
       at += 1 + len;
     }
-    if (at < end) this.pending = Buffer.from(buf.subarray(at, end));
+    if (at < length) {
+      // the start of a message: its header (if complete) says how big a buffer it needs
+      const have = length - at;
+      const size = have >= 5 ? 1 + chunk.readInt32BE(at + 1) : 5;
+      this.pending = Buffer.allocUnsafe(size);
+      chunk.copy(this.pending, 0, at, length);
+      this.pendingFill = have;
+    }
+  }
+
+  /** Adds bytes to the pending message; parses it when complete. Returns how much of chunk it used. */
+  private fillPending(chunk: Buffer, length: number): number {
+    let used = 0;
+    let p = this.pending as Buffer;
+    if (this.pendingFill < 5) {
+      // the header itself was split: complete it, then size the buffer for the message
+      used = Math.min(5 - this.pendingFill, length);
+      chunk.copy(p, this.pendingFill, 0, used);
+      this.pendingFill += used;
+      if (this.pendingFill < 5) return used;
+      const whole = Buffer.allocUnsafe(1 + p.readInt32BE(1));
+      p.copy(whole, 0, 0, 5);
+      this.pending = p = whole;
+    }
+    const take = Math.min(p.length - this.pendingFill, length - used);
+    chunk.copy(p, this.pendingFill, used, used + take);
+    this.pendingFill += take;
+    used += take;
+    if (this.pendingFill === p.length) {
+      this.pending = null;
+      this.pendingFill = 0;
+      this.onMessage(p[0], p, 5, p.length);
+    }
+    return used;
   }
 
   private onMessage(type: number, buf: Buffer, start: number, end: number): void {
@@ -256,6 +320,7 @@ export class WireConnection {
       prepared.names.push(buf.toString("utf8", at, zero));
       at = zero + 1;
       const typeOid = buf.readInt32BE(at + 6);
+      prepared.oids.push(typeOid);
       prepared.parsers.push(pg.types.getTypeParser(typeOid, "text") as Parser);
       at += 18;
     }
@@ -329,7 +394,10 @@ export async function connectWire(
   client.on("error", () => {});
   await client.connect();
   const socket = (client as unknown as { connection: { stream: Socket } }).connection.stream;
-  for (const event of ["data", "error", "close", "end"]) socket.removeAllListeners(event);
+  // node-pg's parser must not see our traffic; its 'error', 'close' and 'end'
+  // listeners stay (they only tell the abandoned client, whose errors are ignored),
+  // and so do Node's own (net and tls register some for 'end' and 'close')
+  socket.removeAllListeners("data");
   conn = new WireConnection(socket, onLost);
   if (socket !== raw) socket.on("data", (chunk: Buffer) => conn?.feed(chunk, chunk.length));
   return conn;

@@ -44,5 +44,35 @@ describe.each<PgClientKind>(["wire", "node-pg"])(
       expect(after).not.toBe(first);
       await store.close();
     });
+
+    it("a connection lost under a query goes away: every waiter gets a live replacement", async () => {
+      const store = createPgStore(s.pg, 1, kind);
+      const pid = { name: "t_pid3", text: "SELECT pg_backend_pid() AS pid, $1::int AS n" };
+      const first = (await store.query<{ pid: number }>(pid, [0]))[0].pid;
+      const inFlight = store
+        .query({ name: "t_sleep3", text: "SELECT pg_sleep($1::float8)" }, [5])
+        .then(
+          () => "resolved",
+          (e) => e,
+        );
+      const waiters = [1, 2, 3].map((n) => store.query<{ pid: number; n: number }>(pid, [n]));
+      await new Promise((r) => setTimeout(r, 100));
+      await store.pool.query("SELECT pg_terminate_backend($1)", [first]);
+      expect(await inFlight).toMatchObject({ code: "57P01" });
+      const rows = await Promise.all(waiters);
+      expect(rows.map((r) => r[0].n)).toEqual([1, 2, 3]);
+      expect(rows.every((r) => r[0].pid !== first)).toBe(true);
+      await store.close();
+    });
+
+    it("close() rejects queries still waiting for a connection", async () => {
+      const store = createPgStore(s.pg, 1, kind);
+      const busy = store.query({ name: "t_sleep4", text: "SELECT pg_sleep(0.2)" }, []);
+      const waiting = store.query({ name: "t_one", text: "SELECT 1" }, []).catch((e) => e);
+      await new Promise((r) => setTimeout(r, 50));
+      await Promise.all([store.close(), busy.catch(() => undefined)]);
+      expect(String(await waiting)).toMatch(/PgStore is closed/);
+      await expect(store.query({ name: "t_one", text: "SELECT 1" }, [])).rejects.toThrow(/closed/);
+    });
   },
 );

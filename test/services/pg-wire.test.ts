@@ -1,3 +1,4 @@
+import net from "node:net";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyError } from "../../engine/classify.ts";
@@ -113,5 +114,110 @@ describe("wire client: same rows, parameters and errors as node-pg", () => {
     expect(pgClientKind({})).toBe("wire");
     expect(pgClientKind({ BELLYFED_PG_CLIENT: "node-pg" })).toBe("node-pg");
     expect(() => pgClientKind({ BELLYFED_PG_CLIENT: "libpq" })).toThrow(/"wire".*"node-pg"/);
+  });
+
+  it("ignores notices between rows, keeps duplicate column names as node-pg does, and returns [] for no columns", async () => {
+    const conn = await connectWire(pgClientConfig(s.pg), () => {});
+    await ref.query(`CREATE OR REPLACE FUNCTION noisy(n int) RETURNS SETOF int AS $$
+      BEGIN FOR i IN 1..n LOOP RAISE NOTICE 'row %', i; RETURN NEXT i; END LOOP; END $$ LANGUAGE plpgsql`);
+    const noisy = { name: "w_noisy", text: "SELECT noisy AS i FROM noisy($1::int)" };
+    expect(await conn.query(noisy, [300])).toEqual(
+      (await ref.query({ ...noisy, values: [300] })).rows,
+    );
+    const dup = { name: "w_dup", text: "SELECT 1 AS a, 2 AS a, NULL::int AS b" };
+    const mine = await conn.query(dup, []);
+    expect(mine).toEqual((await ref.query(dup)).rows);
+    expect(await conn.query({ name: "w_none", text: "SELECT WHERE false" }, [])).toEqual([]);
+    await conn.close();
+  });
+
+  it("applies type parsers registered after a statement was prepared, as node-pg does", async () => {
+    const conn = await connectWire(pgClientConfig(s.pg), () => {});
+    const big = { name: "w_int8", text: "SELECT $1::bigint AS v" };
+    expect(await conn.query(big, [5])).toEqual([{ v: "5" }]);
+    pg.types.setTypeParser(20, BigInt);
+    try {
+      expect(await conn.query(big, [5])).toEqual([{ v: 5n }]);
+    } finally {
+      pg.types.setTypeParser(20, (v: string) => v);
+    }
+    await conn.close();
+  });
+
+  it("rejects bad input before sending it and stays usable: a name reused for other SQL, too many parameters", async () => {
+    const conn = await connectWire(pgClientConfig(s.pg), () => {});
+    await conn.query({ name: "w_same", text: "SELECT 1 AS a" }, []);
+    await expect(conn.query({ name: "w_same", text: "SELECT 2 AS b" }, [])).rejects.toThrow(
+      /must be unique - 'w_same'/,
+    );
+    const many = Array.from({ length: 33_000 }, (_, i) => i);
+    const sum = {
+      name: "w_many",
+      text: `SELECT cardinality(ARRAY[${many.map((i) => `$${i + 1}::int`).join(",")}]) AS n, $33000::int AS last`,
+    };
+    expect(await conn.query(sum, many)).toEqual([{ n: 33_000, last: 32_999 }]);
+    await expect(
+      conn.query({ name: "w_toomany", text: "SELECT 1" }, new Array(70_000).fill(1)),
+    ).rejects.toThrow(/70000 parameters; PostgreSQL takes at most 65535/);
+    expect(await conn.query({ name: "w_same", text: "SELECT 1 AS a" }, [])).toEqual([{ a: 1 }]);
+    expect(conn.alive).toBe(true);
+    await conn.close();
+  });
+
+  it("reassembles replies however the bytes are split (a proxy that passes one byte at a time)", async () => {
+    const proxy = net.createServer((client) => {
+      const server = net.connect(s.pg.port, s.pg.host);
+      client.pipe(server);
+      // server -> client one byte per write, yielding between writes
+      let queue = Buffer.alloc(0);
+      let pumping = false;
+      const pump = () => {
+        if (queue.length === 0 || client.destroyed) {
+          pumping = false;
+          return;
+        }
+        client.write(queue.subarray(0, 1));
+        queue = queue.subarray(1);
+        setImmediate(pump);
+      };
+      server.on("data", (d: Buffer) => {
+        queue = Buffer.concat([queue, d]);
+        if (!pumping) {
+          pumping = true;
+          pump();
+        }
+      });
+      const end = () => {
+        client.destroy();
+        server.destroy();
+      };
+      client.on("error", end);
+      server.on("error", end);
+      client.on("close", end);
+    });
+    await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+    const port = (proxy.address() as net.AddressInfo).port;
+    const conn = await connectWire({ ...pgClientConfig(s.pg), port }, () => {});
+    expect(await conn.query(TYPES, PARAMS)).toEqual(
+      (await ref.query({ ...TYPES, values: PARAMS })).rows,
+    );
+    const rows = {
+      name: "w_rows",
+      text: "SELECT g, md5(g::text) AS h FROM generate_series(1, 40) g",
+    };
+    expect(await conn.query(rows, [])).toEqual((await ref.query(rows)).rows);
+    await conn.close();
+    await new Promise((r) => proxy.close(r));
+  });
+
+  it("returns a single 3 MB value intact", async () => {
+    const conn = await connectWire(pgClientConfig(s.pg), () => {});
+    const [row] = await conn.query<{ v: string }>(
+      { name: "w_huge", text: "SELECT repeat('ab', $1::int) AS v" },
+      [1_500_000],
+    );
+    expect(row.v.length).toBe(3_000_000);
+    expect(row.v.startsWith("abab") && row.v.endsWith("abab")).toBe(true);
+    await conn.close();
   });
 });
