@@ -94,11 +94,16 @@ export async function runGenerator(
     const figures = scenario.collect?.(state) ?? {};
     return { ...recorder.outcome(), ...figures };
   } finally {
-    try {
-      await scenario.teardown?.(state);
-    } finally {
-      await closeStores(g.pg, g.dynamo);
-    }
+    await releaseGenerator(g);
+  }
+}
+
+/** Runs the scenario's teardown, then closes its stores (also when teardown throws). */
+export async function releaseGenerator(g: PreparedGenerator): Promise<void> {
+  try {
+    await g.scenario.teardown?.(g.state);
+  } finally {
+    await closeStores(g.pg, g.dynamo);
   }
 }
 

@@ -2,6 +2,7 @@ import { redact } from "../scripts/lib/errors.ts";
 import { classifyError } from "./classify.ts";
 import { Counts } from "./counts.ts";
 import { encodeHistogram } from "./histogram.ts";
+import type { LiveStats } from "./live.ts";
 import type { ErrorClass } from "./result.ts";
 
 /**
@@ -120,6 +121,18 @@ export class Recorder {
   /** p99 of the last completed second (live progress), in ms */
   recentP99Ms(): number {
     return this.lastSecondP99Ms;
+  }
+
+  /** The figures progress lines show (read about once a second, off the hot path). */
+  liveStats(): LiveStats {
+    return {
+      ok: this.ok,
+      errors: this.errorCount,
+      dropped: this.dropped,
+      p99Ms: this.lastSecondP99Ms,
+      warmupOk: this.warmupOk,
+      warmupErrors: this.warmupErrors,
+    };
   }
 
   outcome(): Outcome {

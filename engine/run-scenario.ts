@@ -62,16 +62,7 @@ export async function runScenario(
     const scenario = source.scenario ?? (await loadScenario(source.url!));
     const prepared = await prepareGenerator(scenario, plans[0]);
     const t0Us = (performance.timeOrigin + performance.now() + 20) * 1000;
-    const outcome = await runGenerator(prepared, t0Us, (r) =>
-      live?.(() => ({
-        ok: r.ok,
-        errors: r.errorCount,
-        dropped: r.dropped,
-        p99Ms: r.recentP99Ms(),
-        warmupOk: r.warmupOk,
-        warmupErrors: r.warmupErrors,
-      })),
-    );
+    const outcome = await runGenerator(prepared, t0Us, (r) => live?.(() => r.liveStats()));
     return { outcome, generators: 1 };
   }
   if (!source.url) throw new Error("running on worker threads needs the scenario's module URL");

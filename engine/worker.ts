@@ -22,16 +22,7 @@ async function main(): Promise<void> {
   if (msg.type !== "go") return;
   let recorder: Recorder | undefined;
   const timer = setInterval(() => {
-    if (recorder)
-      post({
-        type: "progress",
-        ok: recorder.ok,
-        errors: recorder.errorCount,
-        dropped: recorder.dropped,
-        p99Ms: recorder.recentP99Ms(),
-        warmupOk: recorder.warmupOk,
-        warmupErrors: recorder.warmupErrors,
-      });
+    if (recorder) post({ type: "progress", ...recorder.liveStats() });
   }, 1000);
   try {
     const outcome = await runGenerator(prepared, msg.t0Us, (r) => {

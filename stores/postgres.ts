@@ -51,15 +51,6 @@ interface Conn {
   close(): Promise<void>;
 }
 
-function wireConn(config: pg.ClientConfig, onLost: () => void): Promise<Conn> {
-  return connectWire(config, onLost).then((w) => ({
-    query: <R>(statement: Statement, params: unknown[]) => w.query<R>(statement, params),
-    // the wire client knows: a lost socket or a FATAL error marks it dead
-    usable: () => w.alive,
-    close: () => w.close(),
-  }));
-}
-
 function nodePgConn(config: pg.ClientConfig, onLost: () => void): Promise<Conn> {
   const c = new pg.Client(config);
   let lost = false;
@@ -115,7 +106,7 @@ export function createPgStore(
       const lost = () => {
         if (conn) discard(conn);
       };
-      conn = kind === "wire" ? await wireConn(config, lost) : await nodePgConn(config, lost);
+      conn = kind === "wire" ? await connectWire(config, lost) : await nodePgConn(config, lost);
       if (closed) {
         // the store was closed while this connection was opening
         await conn.close();

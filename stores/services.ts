@@ -124,20 +124,44 @@ export async function resolveEndpoints(opts: UpOptions = {}): Promise<Endpoints>
   return { pg: pgTarget!, dynamo: dynamoTarget! };
 }
 
-/** An unreachable configured PostgreSQL is bad input: one line, exit 2. */
-export async function checkReachable(target: PgTarget): Promise<void> {
+/**
+ * Connects to `target`, or says in one line (exit 2) that it does not answer
+ * and what to do: start the embedded one, or check / unset the variables that
+ * named another.
+ */
+export async function connectPg(target: PgTarget): Promise<pg.Client> {
   const client = new pg.Client({ ...pgClientConfig(target), connectionTimeoutMillis: 5000 });
   client.on("error", () => {});
   try {
     await client.connect();
+    return client;
   } catch (e) {
+    await client.end().catch(() => {});
     const why = (e as Error).message || (e as NodeJS.ErrnoException).code || "no answer";
     throw new UsageError(
-      `cannot reach ${target.description}: ${why}; check ${pgVariables()}, or unset ${pgVariables("unset")} to use the embedded PostgreSQL`,
+      `cannot reach ${target.description}: ${why}; ${pgUnreachableHint(target)}`,
     );
-  } finally {
-    await client.end().catch(() => {});
   }
+}
+
+/** An unreachable configured PostgreSQL is bad input: one line, exit 2. */
+export async function checkReachable(target: PgTarget): Promise<void> {
+  const client = await connectPg(target);
+  await client.end().catch(() => {});
+}
+
+function pgUnreachableHint(target: PgTarget): string {
+  return target.source === "env"
+    ? `check ${pgVariables()}, or unset ${pgVariables("unset")} to use the embedded PostgreSQL`
+    : "start it with 'npx bellyfed-bench services up'";
+}
+
+/** What to do about a DynamoDB that does not answer (see pgUnreachableHint). */
+export function dynamoUnreachableHint(target: DynamoTarget): string {
+  if (target.source !== "env") return "start it with 'npx bellyfed-bench services up'";
+  if (!target.endpoint) return "check AWS_REGION and the AWS credentials";
+  const variable = dynamoEndpointVariable();
+  return `check that it runs there, or unset ${variable} to use the embedded DynamoDB`;
 }
 
 /** The variables that chose the configured PostgreSQL, for messages. */
@@ -169,9 +193,8 @@ export async function checkDynamoReachable(target: DynamoTarget): Promise<void> 
       err.name === "AbortError" || err.name === "TimeoutError"
         ? "no answer within 5 s"
         : err.message || err.code || err.name || "no answer";
-    const variable = dynamoEndpointVariable();
     throw new UsageError(
-      `cannot reach the DynamoDB endpoint ${target.endpoint} (${variable}): ${why}; check that it runs there, or unset ${variable} to use the embedded DynamoDB`,
+      `cannot reach the DynamoDB endpoint ${target.endpoint} (${dynamoEndpointVariable()}): ${why}; ${dynamoUnreachableHint(target)}`,
     );
   } finally {
     client.destroy();
@@ -289,18 +312,19 @@ export interface ServiceStatus {
   detail: string;
 }
 
+const answers = (check: Promise<void>): Promise<boolean> =>
+  check.then(
+    () => true,
+    () => false,
+  );
+
 /** What each store is and whether it answers; starts nothing. */
 export async function servicesStatus(): Promise<ServiceStatus[]> {
   const state = readState();
   const out: ServiceStatus[] = [];
   const envPg = pgFromEnv();
   if (envPg && !pointsAtEmbedded(envPg, state)) {
-    let running = true;
-    try {
-      await checkReachable(envPg);
-    } catch {
-      running = false;
-    }
+    const running = await answers(checkReachable(envPg));
     out.push({ name: "postgres", source: "env", running, detail: envPg.description });
   } else {
     const s = state.postgres;
@@ -316,12 +340,7 @@ export async function servicesStatus(): Promise<ServiceStatus[]> {
   }
   const envDynamo = dynamoFromEnv();
   if (envDynamo && !dynamoPointsAtEmbedded(envDynamo, state)) {
-    let running = true;
-    try {
-      await checkDynamoReachable(envDynamo);
-    } catch {
-      running = false;
-    }
+    const running = await answers(checkDynamoReachable(envDynamo));
     out.push({ name: "dynamodb", source: "env", running, detail: envDynamo.description });
   } else {
     const s = state.dynamodb;

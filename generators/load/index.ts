@@ -1,5 +1,5 @@
 import { type DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import pg from "pg";
+import type pg from "pg";
 import {
   applyForeignKeys,
   applyIndexSet,
@@ -14,8 +14,8 @@ import {
 } from "../../schema/index.ts";
 import { UsageError } from "../../scripts/lib/errors.ts";
 import { createDynamoClient } from "../../stores/dynamo.ts";
-import { pgClientConfig } from "../../stores/postgres.ts";
-import type { DynamoTarget, Endpoints, PgTarget } from "../../stores/types.ts";
+import { connectPg, dynamoUnreachableHint } from "../../stores/services.ts";
+import type { DynamoTarget, Endpoints } from "../../stores/types.ts";
 import type { CapacityTotals } from "./batch-writer.ts";
 import { loadDynamo } from "./dynamo-loader.ts";
 import {
@@ -84,24 +84,6 @@ export interface LoadSummary {
   totalMs: number;
 }
 
-async function connectPg(target: PgTarget): Promise<pg.Client> {
-  const c = new pg.Client({ ...pgClientConfig(target), connectionTimeoutMillis: 5000 });
-  c.on("error", () => {});
-  try {
-    await c.connect();
-  } catch (e) {
-    const why = (e as Error).message || (e as NodeJS.ErrnoException).code || "no answer";
-    throw new UsageError(
-      `cannot reach ${target.description}: ${why}; ${
-        target.source === "env"
-          ? "check that it runs and that DATABASE_URL / PG* name it, or unset them to use the embedded PostgreSQL"
-          : "start it with 'npx bellyfed-bench services up'"
-      }`,
-    );
-  }
-  return c;
-}
-
 async function checkDynamo(client: DynamoDBClient, target: DynamoTarget): Promise<void> {
   try {
     await client.send(new ListTablesCommand({ Limit: 1 }), {
@@ -110,11 +92,7 @@ async function checkDynamo(client: DynamoDBClient, target: DynamoTarget): Promis
   } catch (e) {
     const why = (e as Error).message || (e as { name?: string }).name || "no answer";
     throw new UsageError(
-      `cannot reach ${target.description}: ${why}; ${
-        target.source === "env"
-          ? "check that it runs and that the AWS environment names it, or unset AWS_ENDPOINT_URL_DYNAMODB to use the embedded DynamoDB"
-          : "start it with 'npx bellyfed-bench services up'"
-      }`,
+      `cannot reach ${target.description}: ${why}; ${dynamoUnreachableHint(target)}`,
     );
   }
 }

@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { Socket } from "node:net";
 import pg from "pg";
+import type { Statement } from "../postgres.ts";
 import { connectionLost, decodeError } from "./error.ts";
 
 const require = createRequire(import.meta.url);
@@ -25,12 +26,6 @@ interface Prepared {
 
 /** Most parameters the protocol's Bind message can carry (an unsigned 16-bit count). */
 const MAX_PARAMS = 65_535;
-
-/** The statement shape PgStore uses (a name and its SQL). */
-export interface WireStatement {
-  name: string;
-  text: string;
-}
 
 const SYNC_EXECUTE = Buffer.from([
   // Execute: unnamed portal, no row limit
@@ -79,13 +74,18 @@ export class WireConnection {
     return this.closedBy === null;
   }
 
+  /** After a failed query: whether the next can run here (a lost socket or a FATAL error says no). */
+  usable(): boolean {
+    return this.alive;
+  }
+
   /**
    * Runs `statement` with `params` (text format); resolves with row objects, as
    * node-pg would. Bad input (a name reused for other SQL, too many parameters,
    * a value node-pg cannot serialize) rejects before anything is sent, and the
    * connection stays usable.
    */
-  query<R>(statement: WireStatement, params: readonly unknown[]): Promise<R[]> {
+  query<R>(statement: Statement, params: readonly unknown[]): Promise<R[]> {
     if (this.closedBy) return Promise.reject(this.closedBy);
     if (this.resolve)
       return Promise.reject(new Error("WireConnection: a query is already in flight"));
@@ -147,7 +147,7 @@ export class WireConnection {
     this.out = bigger;
   }
 
-  private writeParseDescribe(statement: WireStatement): number {
+  private writeParseDescribe(statement: Statement): number {
     const name = Buffer.byteLength(statement.name);
     const text = Buffer.byteLength(statement.text);
     const parseLen = 4 + name + 1 + text + 1 + 2;

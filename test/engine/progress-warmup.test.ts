@@ -28,14 +28,7 @@ describe("live progress during the warm-up", () => {
     // the recorder the engine uses: measuring starts 5 s after t0
     const t0Us = Date.now() * 1000;
     const recorder = new Recorder(t0Us + 5_000_000);
-    const stats = (): LiveStats => ({
-      ok: recorder.ok,
-      errors: recorder.errorCount,
-      dropped: recorder.dropped,
-      p99Ms: recorder.recentP99Ms(),
-      warmupOk: recorder.warmupOk,
-      warmupErrors: recorder.warmupErrors,
-    });
+    const stats = (): LiveStats => recorder.liveStats();
     // quiet: no timer of its own, so only these calls read the rate
     const progress = new Progress("trending", 15_000, sink(), true, { warmupMs: 5_000 });
     progress.attach(stats);

@@ -1,17 +1,10 @@
-import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createDataset, TABLES, uuidFor } from "../../generators/index.ts";
 import { buildPools } from "../../generators/pool-builder.ts";
+import { tableDigests } from "../helpers/digests.ts";
 
 function checksums(seed: number): Record<string, string> {
-  const ds = createDataset({ scale: "tiny", seed });
-  const out: Record<string, string> = {};
-  for (const t of TABLES) {
-    const h = createHash("sha256");
-    for (const b of ds.table(t).chunks()) h.update(b);
-    out[t] = h.digest("hex");
-  }
-  return out;
+  return tableDigests(createDataset({ scale: "tiny", seed }));
 }
 
 describe("determinism", () => {

@@ -1,17 +1,7 @@
-import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { Dataset, poolValues, TABLES } from "../../generators/core.ts";
+import { Dataset, poolValues } from "../../generators/core.ts";
 import { createDataset, poolsFor } from "../../generators/index.ts";
-
-function digests(ds: Dataset): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const t of TABLES) {
-    const h = createHash("sha256");
-    for (const b of ds.table(t).chunks()) h.update(b);
-    out[t] = h.digest("hex");
-  }
-  return out;
-}
+import { tableDigests } from "../helpers/digests.ts";
 
 describe("a World built over another World's shared tables", () => {
   it("gives byte-identical rows and uses the same memory (no copy)", () => {
@@ -21,7 +11,7 @@ describe("a World built over another World's shared tables", () => {
       expect(arr.buffer).toBeInstanceOf(SharedArrayBuffer);
     }
     const b = new Dataset(a.config, poolValues(poolsFor(21)), structuredClone(state));
-    expect(digests(b)).toEqual(digests(a));
+    expect(tableDigests(b)).toEqual(tableDigests(a));
     expect(b.counts()).toEqual(a.counts());
     // a structured clone (what workerData does) of a SharedArrayBuffer view shares the memory
     const clone = structuredClone(state);

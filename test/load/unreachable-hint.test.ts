@@ -37,7 +37,9 @@ describe("loader: the hint for an unreachable store depends on who configured it
     const port = await anyFreePort();
     const err = await loadStatus(endpoints("env", port), false).catch((e) => e);
     expect(err).toBeInstanceOf(UsageError);
-    expect(err.message).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:\d+: .*unset them/);
+    expect(err.message).toMatch(
+      /cannot reach PostgreSQL at 127\.0\.0\.1:\d+: .*, or unset (DATABASE_URL|PGHOST) to use the embedded PostgreSQL/,
+    );
     expect(err.message).not.toMatch(/services up/);
   });
 

@@ -4,7 +4,7 @@
  * its `sample(state, rng)` timed with tinybench.
  */
 import { Bench } from "tinybench";
-import { prepareGenerator } from "../../../engine/generator.ts";
+import { prepareGenerator, releaseGenerator } from "../../../engine/generator.ts";
 import { loadScenario } from "../../../engine/load-scenario.ts";
 import { createRng } from "../../../engine/rng.ts";
 import { SCENARIOS } from "../../../scenarios/index.ts";
@@ -63,12 +63,7 @@ export async function samplerFigures(
         setupMs: Math.round(setupMs),
       });
     } finally {
-      try {
-        await scenario.teardown?.(prepared.state);
-      } finally {
-        prepared.dynamo?.close();
-        await prepared.pg?.close().catch(() => {});
-      }
+      await releaseGenerator(prepared);
     }
   }
   return out;
