@@ -3,9 +3,12 @@
  *
  * PostgreSQL: pgbench's select-only transaction (one prepared point query by
  * primary key) with the same number of connections for the same time,
- * through (1) `pgbench -S -M prepared` (when installed), (2) the harness
- * engine (closed model, one VU per connection, on 1..N worker threads) and
- * (3) a bare node-pg loop, for reference. Runs in a scratch database the
+ * through (1) `pgbench -S -M prepared` (when installed) with as many client
+ * threads (`-j`) as the harness is tried with, (2) the harness engine (closed
+ * model, one VU per connection, on 1..N worker threads) and (3) bare node-pg
+ * and wire-client loops, for reference. The headline ratio is the harness's
+ * best against pgbench's best; each harness row also shows the ratio to
+ * pgbench with the same number of client threads. Runs in a scratch database the
  * benchmark creates, marks, fills with `pgbench -i` and drops.
  *
  * DynamoDB: a Query of one 10-item partition through a bare AWS SDK loop and
@@ -82,7 +85,10 @@ interface Figures {
     connections: number;
     durationS: number;
     rounds: number;
+    /** pgbench's best rate over the thread counts tried (`-j`) */
     pgbenchTps: number | null;
+    /** pgbench's rate per thread count (`-j N`, N = the harness's worker counts) */
+    pgbenchByThreads: Array<{ threads: number; tps: number }>;
     pgbenchNote?: string;
     bareNodePgQps: number;
     bareWireQps: number;
@@ -90,7 +96,10 @@ interface Figures {
       path: string;
       workers: number;
       qps: number;
+      /** against pgbench's best rate, whatever its thread count */
       ratioToPgbench: number | null;
+      /** against pgbench with as many client threads as the harness has workers */
+      ratioToPgbenchSameThreads: number | null;
       ratioToBare: number;
     }>;
     best: { path: string; workers: number; ratioToPgbench: number | null };
@@ -160,24 +169,35 @@ async function main(argv: string[]): Promise<number> {
     out.push(
       `PostgreSQL, prepared point SELECT (pgbench -S), ${p.connections} connections, ${p.durationS}s each, median of ${p.rounds} alternating rounds`,
     );
+    if (p.pgbenchTps === null)
+      out.push(`  ${"pgbench -S -M prepared".padEnd(41)} n/a (${p.pgbenchNote})`);
+    for (const { threads, tps } of p.pgbenchByThreads)
+      out.push(
+        `  ${`pgbench -S -M prepared -j ${threads} (${threads} thread${threads === 1 ? "" : "s"})`.padEnd(41)} ${fmt(tps)} tps`,
+      );
     out.push(
-      `  ${"pgbench -S -M prepared".padEnd(41)} ${p.pgbenchTps === null ? `n/a (${p.pgbenchNote})` : `${fmt(p.pgbenchTps)} tps`}`,
+      `  ${"bare node-pg loop".padEnd(41)} ${fmt(p.bareNodePgQps)} qps${p.pgbenchTps ? `  (${(p.bareNodePgQps / p.pgbenchTps).toFixed(2)} of pgbench's best)` : ""}`,
     );
     out.push(
-      `  ${"bare node-pg loop".padEnd(41)} ${fmt(p.bareNodePgQps)} qps${p.pgbenchTps ? `  (${(p.bareNodePgQps / p.pgbenchTps).toFixed(2)} of pgbench)` : ""}`,
-    );
-    out.push(
-      `  ${"bare wire-client loop".padEnd(41)} ${fmt(p.bareWireQps)} qps${p.pgbenchTps ? `  (${(p.bareWireQps / p.pgbenchTps).toFixed(2)} of pgbench)` : ""}`,
+      `  ${"bare wire-client loop".padEnd(41)} ${fmt(p.bareWireQps)} qps${p.pgbenchTps ? `  (${(p.bareWireQps / p.pgbenchTps).toFixed(2)} of pgbench's best)` : ""}`,
     );
     for (const h of p.harness) {
       out.push(
-        `  harness ${`(${h.path} client, ${h.workers} worker${h.workers === 1 ? "" : "s"})`.padEnd(32)} ${fmt(h.qps)} qps  (${h.ratioToPgbench === null ? "-" : h.ratioToPgbench.toFixed(2)} of pgbench, ${h.ratioToBare.toFixed(2)} of its bare loop)`,
+        `  harness ${`(${h.path} client, ${h.workers} worker${h.workers === 1 ? "" : "s"})`.padEnd(32)} ${fmt(h.qps)} qps  (${h.ratioToPgbench === null ? "-" : h.ratioToPgbench.toFixed(2)} of pgbench's best${h.ratioToPgbenchSameThreads === null ? "" : `, ${h.ratioToPgbenchSameThreads.toFixed(2)} of -j ${h.workers}`}, ${h.ratioToBare.toFixed(2)} of its bare loop)`,
       );
     }
     if (p.best.ratioToPgbench !== null)
       out.push(
-        `  ratio harness/pgbench: ${p.best.ratioToPgbench.toFixed(2)} (best: ${p.best.path}, ${p.best.workers} worker${p.best.workers === 1 ? "" : "s"}) ${p.best.ratioToPgbench >= 0.8 ? "✓" : "✗"} target >= 0.8`,
+        `  ratio harness/pgbench: ${p.best.ratioToPgbench.toFixed(2)} (harness's best: ${p.best.path}, ${p.best.workers} worker${p.best.workers === 1 ? "" : "s"}; pgbench's best thread count) ${p.best.ratioToPgbench >= 0.8 ? "✓" : "✗"} target >= 0.8`,
       );
+    const same = p.harness
+      .filter((h) => h.path === p.best.path && h.ratioToPgbenchSameThreads !== null)
+      .map(
+        (h) =>
+          `${h.workers} worker${h.workers === 1 ? "" : "s"} vs -j ${h.workers}: ${h.ratioToPgbenchSameThreads?.toFixed(2)}`,
+      );
+    if (same.length > 0)
+      out.push(`  same client threads (${p.best.path} client): ${same.join(", ")}`);
     out.push("");
   }
   const d = figures.dynamodb;
@@ -250,6 +270,12 @@ async function postgresOverhead(
     const bareRounds: number[] = [];
     const bareWireRounds: number[] = [];
     const pgbenchRounds: number[] = [];
+    const fitting = [...new Set(workerCounts)].filter((j) => j <= connections);
+    const threadCounts =
+      fitting.length > 0
+        ? fitting.sort((a, b) => a - b)
+        : [Math.min(connections, os.cpus().length)];
+    const pgbenchByThreadRounds = new Map<number, number[]>(threadCounts.map((j) => [j, []]));
     const variants: Array<[PgClientKind, string, number]> = [];
     // PgStore keeps dedicated connections; its hot path runs on the wire client
     // (the default) or on node-pg (BELLYFED_PG_CLIENT=node-pg), both measured
@@ -259,10 +285,16 @@ async function postgresOverhead(
     // rounds alternate the contenders, so drifting machine load hits them alike; best of each
     for (let round = 1; round <= repeat; round++) {
       if (pgbench) {
-        log(
-          `[${round}/${repeat}] pgbench -S -M prepared -c ${connections} for ${durationMs / 1000}s ...`,
-        );
-        pgbenchRounds.push(await runPgbench(pgbench, scratch, connections, durationMs));
+        let best = 0;
+        for (const jobs of threadCounts) {
+          log(
+            `[${round}/${repeat}] pgbench -S -M prepared -c ${connections} -j ${jobs} for ${durationMs / 1000}s ...`,
+          );
+          const tps = await runPgbench(pgbench, scratch, connections, jobs, durationMs);
+          pgbenchByThreadRounds.get(jobs)?.push(tps);
+          best = Math.max(best, tps);
+        }
+        pgbenchRounds.push(best);
       }
       log(`[${round}/${repeat}] bare node-pg loop, ${connections} connections ...`);
       bareRounds.push(await bareLoop(scratch, connections, durationMs, "node-pg"));
@@ -294,12 +326,15 @@ async function postgresOverhead(
     const harness: NonNullable<Figures["postgres"]>["harness"] = variants.map(
       ([path, , workers]) => {
         const qpsRounds = rounds.get(`${path}/${workers}`) ?? [];
+        const sameThreads = pgbenchByThreadRounds.get(workers) ?? [];
         return {
           path,
           workers,
           qps: median(qpsRounds),
           ratioToPgbench:
             pgbenchRounds.length > 0 ? median(qpsRounds.map((q, i) => q / pgbenchRounds[i])) : null,
+          ratioToPgbenchSameThreads:
+            sameThreads.length > 0 ? median(qpsRounds.map((q, i) => q / sameThreads[i])) : null,
           // against the bare loop of the same client: what the harness itself costs
           ratioToBare: median(
             qpsRounds.map((q, i) => q / (path === "wire" ? bareWireRounds : bareRounds)[i]),
@@ -315,6 +350,9 @@ async function postgresOverhead(
       durationS: durationMs / 1000,
       rounds: repeat,
       pgbenchTps,
+      pgbenchByThreads: threadCounts
+        .filter((j) => (pgbenchByThreadRounds.get(j) ?? []).length > 0)
+        .map((j) => ({ threads: j, tps: median(pgbenchByThreadRounds.get(j) ?? []) })),
       pgbenchNote,
       bareNodePgQps: bare,
       bareWireQps: median(bareWireRounds),
@@ -424,9 +462,9 @@ async function runPgbench(
   bin: string,
   target: PgTarget,
   connections: number,
+  jobs: number,
   durationMs: number,
 ): Promise<number> {
-  const jobs = Math.min(connections, os.cpus().length);
   const text = await exec(
     bin,
     [
