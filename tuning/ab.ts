@@ -6,6 +6,13 @@ import { applyIndexSet, type IndexSet, loadIndexSet } from "../schema/index.ts";
 import type { Endpoints } from "../stores/types.ts";
 import { benchPattern } from "./bench.ts";
 import type { PatternSource } from "./patterns.ts";
+import {
+  type BlockFigures,
+  blockFigures,
+  diffStatements,
+  settleStats,
+  snapshotStatements,
+} from "./stats.ts";
 import { type InsertRate, indexSizes, measureInsertRate } from "./write-cost.ts";
 
 /**
@@ -14,6 +21,9 @@ import { type InsertRate, indexSizes, measureInsertRate } from "./write-cost.ts"
  * planner's statistics refreshed, then every access pattern runs for the same
  * duration through the engine, and the write cost is measured on the tables
  * whose indexes differ. The set that was active before is restored at the end.
+ * With the patterns' statement texts (and pg_stat_statements), each pattern's
+ * shared blocks hit and read are kept too: a set that looks slower only
+ * because its round found the data outside shared_buffers shows it there.
  */
 
 export interface AbPatternFigures {
@@ -21,6 +31,8 @@ export interface AbPatternFigures {
   latency: Pick<LatencySummary, "p50" | "p95" | "p99" | "mean" | "count">;
   throughput: number;
   errors: number;
+  /** the pattern's statements over its runs (warm-up included); null without pg_stat_statements */
+  blocks: BlockFigures | null;
 }
 
 export interface AbSetFigures {
@@ -53,6 +65,8 @@ export interface AbOptions {
   insertRows: number;
   data: { scale: string; seed: number };
   restore: string;
+  /** each pattern's statement texts, to read its blocks from pg_stat_statements (omit to skip) */
+  statements?: Record<string, string[]>;
   onStep?: (line: string) => void;
 }
 
@@ -68,7 +82,52 @@ export function affectedTables(a: IndexSet, b: IndexSet): string[] {
   return [...out].sort();
 }
 
-/** One round of one set: every pattern's run, then the insert probe. */
+/** Makes `set` active with fresh statistics and visibility map, and no checkpoint debt where allowed. */
+async function activate(
+  pool: pg.Pool,
+  set: IndexSet,
+  tables: string[],
+  say: (line: string) => void,
+  label: string,
+): Promise<string[]> {
+  say(`A/B ${label}: index set ${set.name}: applying`);
+  const changes = await applyIndexSet(pool, set);
+  for (const t of tables) await pool.query(`VACUUM ANALYZE ${t}`);
+  await pool.query("CHECKPOINT").catch(() => {});
+  return changes;
+}
+
+/**
+ * The insert probe of one set on every affected table. It copies rows and
+ * rolls them back, which leaves dead rows and grown indexes behind, so it runs
+ * after every read round (reads of both sets see the same tables) and each
+ * table is vacuumed after it.
+ */
+async function writeRound(
+  pool: pg.Pool,
+  set: IndexSet,
+  tables: string[],
+  opts: AbOptions,
+  label: string,
+): Promise<InsertRate[]> {
+  const say = opts.onStep ?? (() => {});
+  await activate(pool, set, tables, say, label);
+  say(`A/B ${label}: index set ${set.name}: write cost, ${opts.insertRows} rows per table`);
+  const client = await pool.connect();
+  const inserts: InsertRate[] = [];
+  try {
+    for (const t of tables) {
+      const rate = await measureInsertRate(client, t, opts.insertRows);
+      if (rate) inserts.push(rate);
+      await client.query(`VACUUM ${t}`);
+    }
+  } finally {
+    client.release();
+  }
+  return inserts;
+}
+
+/** One read round of one set: every pattern's run. */
 async function round(
   pool: pg.Pool,
   endpoints: Endpoints,
@@ -79,22 +138,21 @@ async function round(
   label: string,
 ): Promise<{
   runs: Map<string, ScenarioResult>;
-  inserts: InsertRate[];
+  blocks: Map<string, BlockFigures | null>;
   applyChanges: string[];
   indexBytes: Record<string, number>;
 }> {
   const say = opts.onStep ?? (() => {});
-  say(`A/B ${label}: index set ${set.name}: applying`);
-  const applyChanges = await applyIndexSet(pool, set);
-  // both sets start alike: fresh statistics and visibility map, and no checkpoint debt where allowed
-  for (const t of tables) await pool.query(`VACUUM ANALYZE ${t}`);
-  await pool.query("CHECKPOINT").catch(() => {});
+  const applyChanges = await activate(pool, set, tables, say, label);
   const indexBytes: Record<string, number> = {};
   for (const t of tables) indexBytes[t] = 0;
   for (const v of (await indexSizes(pool, tables)).values()) indexBytes[v.table] += v.bytes;
   const runs = new Map<string, ScenarioResult>();
+  const blocks = new Map<string, BlockFigures | null>();
   for (const p of patterns) {
     say(`A/B ${label}: index set ${set.name}: ${p.name} for ${opts.durationMs / 1000}s`);
+    const texts = opts.statements?.[p.name];
+    const before = texts ? await snapshotStatements(pool) : null;
     runs.set(
       p.name,
       await benchPattern(p, endpoints, {
@@ -104,24 +162,23 @@ async function round(
         data: opts.data,
       }),
     );
+    if (texts && before) {
+      await settleStats(pool);
+      blocks.set(
+        p.name,
+        blockFigures(diffStatements(before, await snapshotStatements(pool)), texts),
+      );
+    } else blocks.set(p.name, null);
   }
-  const client = await pool.connect();
-  const inserts: InsertRate[] = [];
-  try {
-    for (const t of tables) {
-      const rate = await measureInsertRate(client, t, opts.insertRows);
-      if (rate) inserts.push(rate);
-    }
-  } finally {
-    client.release();
-  }
-  return { runs, inserts, applyChanges, indexBytes };
+  return { runs, blocks, applyChanges, indexBytes };
 }
 
 /**
- * Rounds in the order A, B, B, A, so drift over the session (caches, other
- * load on the machine, checkpoints) falls on both sets alike; each set's two
- * rounds are merged (histograms added, operations over total time).
+ * Read rounds in the order A, B, B, A, so drift over the session (caches,
+ * other load on the machine, checkpoints) falls on both sets alike; each set's
+ * two rounds are merged (histograms added, operations over total time). Then
+ * the write cost, in the same order, once no read is left to disturb: each
+ * set's figure is the median of its probes.
  */
 export async function runAb(
   pool: pg.Pool,
@@ -135,6 +192,7 @@ export async function runAb(
   const tables = affectedTables(setA, setB);
   const load0 = loadavg()[0];
   const rounds: Array<{ set: IndexSet; r: Awaited<ReturnType<typeof round>> }> = [];
+  const writes: Array<{ set: IndexSet; inserts: InsertRate[] }> = [];
   try {
     const order = [setA, setB, setB, setA];
     for (const [i, set] of order.entries())
@@ -142,6 +200,9 @@ export async function runAb(
         set,
         r: await round(pool, endpoints, patterns, set, tables, opts, `round ${i + 1}/4`),
       });
+    // the write cost after all reads, in the same order
+    for (const [i, set] of order.entries())
+      writes.push({ set, inserts: await writeRound(pool, set, tables, opts, `write ${i + 1}/4`) });
   } finally {
     say(`A/B: restoring index set ${opts.restore}`);
     await applyIndexSet(pool, opts.restore);
@@ -156,9 +217,17 @@ export async function runAb(
       const sum = summarize(h);
       const ok = runs.reduce((a, r) => a + r.operations.ok, 0);
       const secs = runs.reduce((a, r) => a + r.durationMs / 1000, 0);
+      const blocks = mine.map((m) => m.blocks.get(p.name) ?? null);
       return {
         pattern: p.name,
         latency: { p50: sum.p50, p95: sum.p95, p99: sum.p99, mean: sum.mean, count: sum.count },
+        blocks: blocks.every((b) => b !== null)
+          ? blocks.reduce((a, b) => ({
+              calls: a.calls + b.calls,
+              hit: a.hit + b.hit,
+              read: a.read + b.read,
+            }))
+          : null,
         throughput: secs > 0 ? ok / secs : 0,
         errors: runs.reduce(
           (a, r) => a + Object.values(r.operations.errors).reduce((x, n) => x + n, 0),
@@ -167,7 +236,9 @@ export async function runAb(
       };
     });
     const inserts: InsertRate[] = tables.flatMap((t) => {
-      const all = mine.flatMap((m) => m.inserts.filter((x) => x.table === t));
+      const all = writes
+        .filter((w) => w.set === set)
+        .flatMap((w) => w.inserts.filter((x) => x.table === t));
       if (all.length === 0) return [];
       all.sort((a, b) => a.rowsPerSecond - b.rowsPerSecond);
       return [all[Math.floor((all.length - 1) / 2)]];

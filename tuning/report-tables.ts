@@ -1,6 +1,7 @@
 import { ms, rate } from "../reports/format.ts";
 import { formatBytes } from "./rules/overlap.ts";
 import type { TuneReport } from "./session.ts";
+import type { BlockFigures } from "./stats.ts";
 
 /**
  * The report's tables as rows of plain strings, shared by the Markdown and
@@ -124,6 +125,14 @@ function pct(a: number, b: number): string {
   return `${d >= 0 ? "+" : ""}${(d * 100).toFixed(0)}%`;
 }
 
+/** Shared blocks read from outside shared_buffers per call, and the hit share: "12.3 (97%)". */
+function blocksRead(b: BlockFigures | null): string {
+  if (!b || b.calls === 0) return "-";
+  const all = b.hit + b.read;
+  const perCall = b.read / b.calls;
+  return `${perCall < 10 ? perCall.toFixed(2) : perCall.toFixed(0)} (${all > 0 ? ((100 * b.hit) / all).toFixed(0) : "-"}%)`;
+}
+
 export function abTable(r: TuneReport): Table | null {
   if (!r.ab) return null;
   const [a, b] = r.ab.sets;
@@ -137,6 +146,7 @@ export function abTable(r: TuneReport): Table | null {
       `${ms(pa.latency.p95)} / ${ms(pb.latency.p95)} (${pct(pa.latency.p95, pb.latency.p95)})`,
       `${ms(pa.latency.p99)} / ${ms(pb.latency.p99)} (${pct(pa.latency.p99, pb.latency.p99)})`,
       `${rate(pa.throughput)} / ${rate(pb.throughput)} (${pct(pa.throughput, pb.throughput)})`,
+      `${blocksRead(pa.blocks)} / ${blocksRead(pb.blocks)}`,
       `${pa.errors} / ${pb.errors}`,
     ]);
   }
@@ -147,6 +157,7 @@ export function abTable(r: TuneReport): Table | null {
       `p95 ms ${a.set} / ${b.set}`,
       `p99 ms ${a.set} / ${b.set}`,
       `ops/s ${a.set} / ${b.set}`,
+      `blocks read/op (hit %) ${a.set} / ${b.set}`,
       "errors",
     ],
     rows,

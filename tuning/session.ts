@@ -294,6 +294,14 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
           insertRows: 5000,
           data: opts.data,
           restore: opts.indexSet,
+          statements: pss.ok
+            ? Object.fromEntries(
+                patterns.map((p) => [
+                  p.name,
+                  plans.filter((sp) => sp.pattern === p.name).map((sp) => sp.text),
+                ]),
+              )
+            : undefined,
           onStep: say,
         });
     }

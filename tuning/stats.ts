@@ -124,6 +124,28 @@ export function matchStatement(deltas: StatementDelta[], text: string): Statemen
   return deltas.find((d) => norm(d.query) === t);
 }
 
+/** Calls and shared blocks (hit in shared_buffers, read from the OS or disk) of the named statements. */
+export interface BlockFigures {
+  calls: number;
+  hit: number;
+  read: number;
+}
+
+/** Sums the deltas of the statements whose texts are given; null when none ran. */
+export function blockFigures(deltas: StatementDelta[], texts: string[]): BlockFigures | null {
+  let found = false;
+  const out: BlockFigures = { calls: 0, hit: 0, read: 0 };
+  for (const t of texts) {
+    const d = matchStatement(deltas, t);
+    if (!d) continue;
+    found = true;
+    out.calls += d.calls;
+    out.hit += d.sharedHit;
+    out.read += d.sharedRead;
+  }
+  return found ? out : null;
+}
+
 export interface IndexUsage {
   table: string;
   index: string;
