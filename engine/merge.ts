@@ -254,8 +254,35 @@ function windowStart(run: RunResult, scenario: ScenarioResult): number {
   return Date.parse(typeof own === "string" ? own : run.startedAt);
 }
 
-/** What makes results of one run: the same scenarios, scale, seed and index set. */
+/** Generators of one run start within this of each other's windows (clocks differ a little). */
+const CLOCK_SLACK_MS = 5000;
+
+/**
+ * What makes results of one run: different results (not one file twice), at
+ * the same time, of the same scenarios, scale, seed and index set.
+ */
 export function checkSameRun(runs: Array<{ file: string; run: RunResult }>): void {
+  const seen = new Map<string, string>();
+  for (const { file, run } of runs) {
+    const twin = seen.get(run.id);
+    if (twin !== undefined)
+      throw new MergeMismatch(
+        `${file} and ${twin} are the same result (id ${run.id}); pass each load generator's result once`,
+      );
+    seen.set(run.id, file);
+  }
+  for (let i = 0; i < runs.length; i++)
+    for (let j = i + 1; j < runs.length; j++) {
+      const a = runs[i];
+      const b = runs[j];
+      const apart =
+        Date.parse(a.run.startedAt) > Date.parse(b.run.endedAt) + CLOCK_SLACK_MS ||
+        Date.parse(b.run.startedAt) > Date.parse(a.run.endedAt) + CLOCK_SLACK_MS;
+      if (apart)
+        throw new MergeMismatch(
+          `${b.file} (${b.run.startedAt} to ${b.run.endedAt}) did not run at the same time as ${a.file} (${a.run.startedAt} to ${a.run.endedAt}); merge combines the load generators of one run, while gate takes repeated runs as several files`,
+        );
+    }
   const [first, ...rest] = runs;
   const names = (r: RunResult) =>
     r.scenarios

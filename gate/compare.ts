@@ -66,7 +66,11 @@ export function perSecondSamples(s: ScenarioResult, metric: MetricName): number[
     const points = s.timeSeries.filter((p) => p.t < full);
     return (points.length > 0 ? points : s.timeSeries).map((p) => p.ops);
   }
-  return s.timeSeries.filter((p: TimeSeriesPoint) => p.ops > 0).map((p) => p[metric]);
+  // Full seconds only here too: a trailing partial second's percentile may rest on one operation.
+  const full = Math.floor(s.durationMs / 1000);
+  const withOps = s.timeSeries.filter((p: TimeSeriesPoint) => p.ops > 0);
+  const inFull = withOps.filter((p) => p.t < full);
+  return (inFull.length > 0 ? inFull : withOps).map((p) => p[metric]);
 }
 
 function wholeRun(s: ScenarioResult, metric: MetricName): number {

@@ -1,6 +1,4 @@
-/** Parsing of the gate's numeric flags and checks on output paths (before anything is written). */
-import { existsSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+/** Parsing of the gate's numeric flags. */
 import { UsageError } from "../scripts/lib/errors.ts";
 
 /** "10%" or a fraction such as "0.1". */
@@ -20,13 +18,4 @@ export function parseSeed(text: string): number {
   if (!/^\d+$/.test(text.trim()) || Number(text) > 0xffffffff)
     throw new UsageError(`--seed '${text}' is not a whole number from 0 to 4294967295`);
   return Number(text);
-}
-
-/** The folder an output goes to must exist, and the path must not be a folder. */
-export function checkOutputPath(flag: string, file: string): void {
-  const dir = dirname(resolve(file));
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UsageError(`--${flag} ${file}: the folder ${dir} does not exist; create it first`);
-  if (existsSync(file) && statSync(file).isDirectory())
-    throw new UsageError(`--${flag} ${file}: is a folder; give a file name`);
 }

@@ -23,6 +23,24 @@ export function percent(fraction: number, digits = 1): string {
 }
 
 /** "+40.2% [+33.1%, +47.0%]" for a ratio and its interval. */
+/**
+ * The two figures the change was computed from: the per-second statistic
+ * (median; mean for throughput) when the test had its samples, else the
+ * whole-run figures. Shown beside the change so that the columns add up.
+ */
+export function comparedFigures(c: MetricComparison): [string, string] {
+  const perSecond = Number.isFinite(c.ciLow);
+  return [
+    metricValue(c, perSecond ? c.baselineMedian : c.baseline),
+    metricValue(c, perSecond ? c.currentMedian : c.current),
+  ];
+}
+
+/** The whole-run figures (histogram percentile or run throughput), baseline -> current. */
+export function wholeRunFigures(c: MetricComparison): string {
+  return `${metricValue(c, c.baseline)} -> ${metricValue(c, c.current)}`;
+}
+
 export function change(c: MetricComparison): string {
   if (!Number.isFinite(c.ratio)) return "-";
   const signed = (r: number) => `${r >= 1 ? "+" : ""}${((r - 1) * 100).toFixed(1)}%`;

@@ -8,7 +8,16 @@ import type { ScenarioResult } from "../engine/result.ts";
 import type { MetricComparison } from "../gate/compare.ts";
 import type { GateReport, ScenarioGate, Verdict } from "../gate/verdict.ts";
 import { escapeHtml as e } from "./escape.ts";
-import { change, metricValue, ms, percent, pValue, rate, thresholdActual } from "./format.ts";
+import {
+  change,
+  comparedFigures,
+  ms,
+  percent,
+  pValue,
+  rate,
+  thresholdActual,
+  wholeRunFigures,
+} from "./format.ts";
 import { type ForestRow, forestPlot, lineChart, type Series } from "./svg.ts";
 
 const C = {
@@ -189,11 +198,17 @@ function scenarioSection(g: ScenarioGate, i: number, report: GateReport): string
   }
   if (g.comparisons.length > 0) {
     parts.push(
-      '<table class="data"><thead><tr><th>vs baseline</th><th class="num">baseline</th><th class="num">current</th><th>change [interval]</th><th class="num">p (worse)</th><th>verdict</th></tr></thead><tbody>',
+      '<table class="data"><thead><tr><th>vs baseline</th><th class="num">baseline</th><th class="num">current</th><th>change [interval]</th><th class="num">p (worse)</th><th>verdict</th><th class="num">whole run</th></tr></thead><tbody>',
     );
     for (const c of g.comparisons) {
       parts.push(
-        `<tr class="${c.verdict === "regressed" ? "fail" : c.verdict === "improved" ? "better" : ""}"><td>${e(c.metric)}</td><td class="num">${e(metricValue(c, c.baseline))}</td><td class="num">${e(metricValue(c, c.current))}</td><td>${e(change(c))}</td><td class="num">${e(pValue(c.pWorse))}</td><td>${e(c.verdict)}${c.note ? ` <span class="muted">(${e(c.note)})</span>` : ""}</td></tr>`,
+        `<tr class="${c.verdict === "regressed" ? "fail" : c.verdict === "improved" ? "better" : ""}"><td>${e(c.metric)}</td>${comparedFigures(
+          c,
+        )
+          .map((f) => `<td class="num">${e(f)}</td>`)
+          .join(
+            "",
+          )}<td>${e(change(c))}</td><td class="num">${e(pValue(c.pWorse))}</td><td>${e(c.verdict)}${c.note ? ` <span class="muted">(${e(c.note)})</span>` : ""}</td><td class="num">${e(wholeRunFigures(c))}</td></tr>`,
       );
     }
     parts.push("</tbody></table>");

@@ -1,7 +1,16 @@
 /** The gate as Markdown (for $GITHUB_STEP_SUMMARY and --markdown). */
 import type { GateReport, Verdict } from "../gate/verdict.ts";
 import { escapeMarkdownCell as cell } from "./escape.ts";
-import { change, metricValue, ms, percent, pValue, rate, thresholdActual } from "./format.ts";
+import {
+  change,
+  comparedFigures,
+  ms,
+  percent,
+  pValue,
+  rate,
+  thresholdActual,
+  wholeRunFigures,
+} from "./format.ts";
 import { summaryLine } from "./terminal.ts";
 
 const ICON: Record<Verdict, string> = {
@@ -42,12 +51,12 @@ export function renderMarkdown(report: GateReport): string {
     if (s.comparisons.length > 0) {
       if (failed.length > 0) out.push("");
       out.push(
-        "| metric | baseline | current | change [interval] | p (worse) | verdict |",
-        "|---|--:|--:|---|--:|---|",
+        "| metric | baseline | current | change [interval] | p (worse) | verdict | whole run |",
+        "|---|--:|--:|---|--:|---|---|",
       );
       for (const c of s.comparisons) {
         out.push(
-          `| ${c.metric} | ${metricValue(c, c.baseline)} | ${metricValue(c, c.current)} | ${change(c)} | ${pValue(c.pWorse)} | ${c.verdict}${c.note ? ` (${cell(c.note)})` : ""} |`,
+          `| ${c.metric} | ${comparedFigures(c).join(" | ")} | ${change(c)} | ${pValue(c.pWorse)} | ${c.verdict}${c.note ? ` (${cell(c.note)})` : ""} | ${wholeRunFigures(c)} |`,
         );
       }
     }

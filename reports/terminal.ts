@@ -1,6 +1,15 @@
 /** The gate's terminal table: one row per scenario, then comparisons and failures. */
 import type { GateReport, ScenarioGate, Verdict } from "../gate/verdict.ts";
-import { change, metricValue, ms, percent, pValue, rate, thresholdActual } from "./format.ts";
+import {
+  change,
+  comparedFigures,
+  ms,
+  percent,
+  pValue,
+  rate,
+  thresholdActual,
+  wholeRunFigures,
+} from "./format.ts";
 
 /** Control characters (ANSI escapes included) from data never reach the terminal. */
 function plain(text: string): string {
@@ -80,15 +89,17 @@ export function renderTerminal(report: GateReport, opts: { color?: boolean } = {
       "",
       `${plain(s.name)} against the baseline (change of the per-second median, throughput: mean; ${percent(report.options.confidence, 0)} interval):`,
     );
-    const crow = [["metric", "baseline", "current", "change [interval]", "p (worse)", "verdict"]];
+    const crow = [
+      ["metric", "baseline", "current", "change [interval]", "p (worse)", "verdict", "whole run"],
+    ];
     for (const c of s.comparisons) {
       crow.push([
         c.metric,
-        metricValue(c, c.baseline),
-        metricValue(c, c.current),
+        ...comparedFigures(c),
         change(c),
         pValue(c.pWorse),
         c.note ? `${c.verdict} (${c.note})` : c.verdict,
+        wholeRunFigures(c),
       ]);
     }
     for (const l of table(crow, new Set([1, 2, 4]))) out.push(`  ${l}`);

@@ -215,7 +215,8 @@ export async function servicesUp(
       if (cur && isAlive(cur.pid) && (await isEmbeddedPostgresUp(cur.port))) {
         say(`PostgreSQL ${cur.version} already running on 127.0.0.1:${cur.port} (pid ${cur.pid})`);
       } else {
-        const port = await choosePort(opts.pgPort, cur?.port ?? DEFAULT_PG_PORT, "--pg-port");
+        const preferred = cur?.port ?? DEFAULT_PG_PORT;
+        const port = await choosePort(opts.pgPort, preferred, "--pg-port");
         const t0 = Date.now();
         const started = await startEmbeddedPostgres(port);
         state.postgres = {
@@ -225,7 +226,7 @@ export async function servicesUp(
         };
         writeState(state);
         say(
-          `PostgreSQL ${started.version} started on 127.0.0.1:${port} (pid ${started.pid}, ${Date.now() - t0} ms)`,
+          `PostgreSQL ${started.version} started on 127.0.0.1:${port}${busyNote(port, preferred)} (pid ${started.pid}, ${Date.now() - t0} ms)`,
         );
       }
     }
@@ -242,11 +243,8 @@ export async function servicesUp(
         say(`${cur.version} already running on 127.0.0.1:${cur.port} (pid ${cur.pid})`);
       } else {
         if (cur && isAlive(cur.pid)) await stopEmbeddedDynamo(cur.pid);
-        const port = await choosePort(
-          opts.dynamoPort,
-          cur?.port ?? DEFAULT_DYNAMO_PORT,
-          "--dynamo-port",
-        );
+        const preferred = cur?.port ?? DEFAULT_DYNAMO_PORT;
+        const port = await choosePort(opts.dynamoPort, preferred, "--dynamo-port");
         const t0 = Date.now();
         const started = await startEmbeddedDynamo(port, wantKind);
         state.dynamodb = {
@@ -261,12 +259,17 @@ export async function servicesUp(
           );
         }
         say(
-          `${started.version} started on 127.0.0.1:${port} (pid ${started.pid}, ${Date.now() - t0} ms)`,
+          `${started.version} started on 127.0.0.1:${port}${busyNote(port, preferred)} (pid ${started.pid}, ${Date.now() - t0} ms)`,
         );
       }
     }
     return state;
   });
+}
+
+/** Said when the preferred port was busy and a free one was taken instead. */
+function busyNote(port: number, preferred: number): string {
+  return port === preferred ? "" : ` (${preferred} is busy: another program or another copy)`;
 }
 
 async function choosePort(

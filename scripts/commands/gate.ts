@@ -1,6 +1,6 @@
-import { appendFileSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { loadResult } from "../../gate/load.ts";
-import { checkOutputPath, parseFraction, parseSeed } from "../../gate/options.ts";
+import { parseFraction, parseSeed } from "../../gate/options.ts";
 import { baselineFrom, DEFAULT_OPTIONS, evaluateGate } from "../../gate/verdict.ts";
 import { renderHtml } from "../../reports/html.ts";
 import { renderJunit } from "../../reports/junit.ts";
@@ -9,6 +9,7 @@ import { renderTerminal } from "../../reports/terminal.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";
+import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 const USAGE =
   "bellyfed-bench gate RESULT... [--baseline FILE] [--tolerance 10%] [--confidence 95%] [--junit FILE] [--html FILE] [--markdown FILE] [--update-baseline FILE]";
@@ -36,13 +37,6 @@ const FLAGS: FlagSpec = {
     description: "Write the (combined) result to FILE as the new baseline",
   },
 };
-
-/** Writes via a temporary file so a reader never sees half a report. */
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
 
 const gate: Command = {
   name: "gate",
@@ -81,12 +75,15 @@ const gate: Command = {
       renderTerminal(report, { color: process.stdout.isTTY === true && !process.env.NO_COLOR }),
     );
     const markdown = renderMarkdown(report);
-    if (values.junit) writeAtomic(values.junit as string, renderJunit(report));
-    if (values.html) writeAtomic(values.html as string, renderHtml(report));
-    if (values.markdown) writeAtomic(values.markdown as string, markdown);
+    if (values.junit) writeOutputFile(values.junit as string, renderJunit(report));
+    if (values.html) writeOutputFile(values.html as string, renderHtml(report));
+    if (values.markdown) writeOutputFile(values.markdown as string, markdown);
     if (process.env.GITHUB_STEP_SUMMARY) appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
     if (newBaseline) {
-      writeAtomic(values["update-baseline"] as string, `${JSON.stringify(newBaseline, null, 2)}\n`);
+      writeOutputFile(
+        values["update-baseline"] as string,
+        `${JSON.stringify(newBaseline, null, 2)}\n`,
+      );
       process.stdout.write(
         `Baseline written to ${values["update-baseline"]}${report.passed ? "" : " (note: this result failed the gate)"}\n`,
       );

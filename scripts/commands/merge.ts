@@ -1,10 +1,9 @@
-import { renameSync, writeFileSync } from "node:fs";
 import { MergeMismatch, mergeRuns } from "../../engine/merge.ts";
 import { loadResult } from "../../gate/load.ts";
-import { checkOutputPath } from "../../gate/options.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";
+import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 const USAGE = "bellyfed-bench merge RESULT... --out FILE";
 const SUMMARY =
@@ -30,7 +29,7 @@ const merge: Command = {
       );
     if (positionals.length < 2)
       throw new UsageError("merge: give at least two RESULT files (one per load generator)");
-    checkOutputPath("out", out);
+    const path = checkOutputPath("out", out);
     const runs = positionals.map(loadResult);
     let merged: ReturnType<typeof mergeRuns>;
     try {
@@ -39,9 +38,7 @@ const merge: Command = {
       if (e instanceof MergeMismatch) throw new UsageError(e.message);
       throw e;
     }
-    const tmp = `${out}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(merged, null, 2)}\n`);
-    renameSync(tmp, out);
+    writeOutputFile(path, `${JSON.stringify(merged, null, 2)}\n`);
     const gens = merged.scenarios.reduce((a, s) => Math.max(a, s.generators), 0);
     process.stdout.write(
       `Merged ${runs.length} results (${gens} generators) into ${out}: ${merged.scenarios

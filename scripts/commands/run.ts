@@ -25,6 +25,7 @@ import {
   parsePositiveNumber,
 } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";
+import { checkOutputPath } from "../lib/output.ts";
 
 const SPEC: FlagSpec = {
   duration: {
@@ -175,7 +176,7 @@ export function optionsFromFlags(
     data: { scale, seed: Number(seedText), indexSet: str("index-set") ?? "seed" },
     thresholds: (values.threshold as string[] | undefined) ?? [],
     targetsFile: str("targets"),
-    out: str("out"),
+    out: str("out") === undefined ? undefined : checkOutputPath("out", str("out") as string),
     quiet: values.quiet === true,
   };
 }
@@ -246,7 +247,9 @@ const run: Command = {
     const result = await executeRun(options, planned, endpoints);
     process.stdout.write(`\n${formatSummary(result)}\n`);
     const path = writeResult(result, options.out);
-    process.stdout.write(`result: ${relative(process.cwd(), path) || path}\n`);
+    // relative when under the working folder (results/...), else the absolute path
+    const rel = relative(process.cwd(), path);
+    process.stdout.write(`result: ${rel && !rel.startsWith("..") ? rel : path}\n`);
     return result.passed ? 0 : 1;
   },
 };

@@ -1,5 +1,3 @@
-import { existsSync, statSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { listIndexSets, loadIndexSet, readPgMarker } from "../../schema/index.ts";
 import { resolveEndpoints } from "../../stores/services.ts";
 import { connect } from "../../tuning/patterns.ts";
@@ -16,6 +14,7 @@ import {
   parsePositiveNumber,
 } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";
+import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 const USAGE =
   "bellyfed-bench tune [--scenario NAME...] [--index-set NAME] [--samples N] [--ab] [--duration 10s] [--save-set] [--out FILE] [--markdown FILE] [--html FILE]";
@@ -83,16 +82,7 @@ const FLAGS: FlagSpec = {
 };
 
 function outputPath(flag: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  const file = resolve(String(value));
-  const dir = dirname(file);
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UsageError(
-      `--${flag} ${value}: folder ${dir} does not exist; create it or pick another path`,
-    );
-  if (existsSync(file) && statSync(file).isDirectory())
-    throw new UsageError(`--${flag} ${value} is a folder; give a file name`);
-  return file;
+  return value === undefined ? undefined : checkOutputPath(flag, String(value));
 }
 
 function terminal(r: TuneReport): string {
@@ -210,7 +200,7 @@ const tune: Command = {
       onStep: (l) => process.stderr.write(`tune: ${l}\n`),
     });
     if (out)
-      writeFileSync(
+      writeOutputFile(
         out,
         `${JSON.stringify(
           {
@@ -224,9 +214,9 @@ const tune: Command = {
           2,
         )}\n`,
       );
-    if (markdown) writeFileSync(markdown, renderTuneMarkdown(report));
-    if (html) writeFileSync(html, renderTuneHtml(report));
-    if (json) writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+    if (markdown) writeOutputFile(markdown, renderTuneMarkdown(report));
+    if (html) writeOutputFile(html, renderTuneHtml(report));
+    if (json) writeOutputFile(json, `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`${terminal(report)}\n`);
     return 0;
   },

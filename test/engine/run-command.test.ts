@@ -71,6 +71,12 @@ describe("bellyfed-bench run", () => {
       [["fast", "--stages", "10s"], "DURATION:RATE"],
       [["fast", "--scale", "huge"], "--scale 'huge' is unknown"],
       [["fast", "--targets", "/nonexistent/targets.json"], "cannot be read"],
+      // checked before the run, so a finished run never fails to save its result
+      [
+        ["fast", "--out", `${TARGETS}/run.json`],
+        `${TARGETS} is a file, so no folder can be made there`,
+      ],
+      [["fast", "--out", tmpdir()], "is a folder; give a file name"],
     ];
     for (const [argv, message] of cases) {
       const p = plan(argv);

@@ -122,10 +122,17 @@ describe("gate: bad input exits 2 with one line and writes nothing", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
-  it("an output folder that does not exist", async () => {
-    const r = await runCli(["gate", path("good.json"), "--html", path("missing-dir/r.html")]);
+  it("an output path under a file", async () => {
+    const r = await runCli(["gate", path("good.json"), "--html", path("good.json/r.html")]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/does not exist/);
-    expect(existsSync(path("missing-dir"))).toBe(false);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /good\.json is a file, so no folder can be made there; pick another path/,
+    );
+  });
+  it("an output folder that does not exist yet is made, as for run --out", async () => {
+    const r = await runCli(["gate", path("good.json"), "--html", path("new-dir/deeper/r.html")]);
+    expect(r.code).toBe(0);
+    expect(existsSync(path("new-dir/deeper/r.html"))).toBe(true);
   });
 });

@@ -40,6 +40,17 @@ describe("gate command", () => {
     expect(r.stdout).toMatch(/leaderboards\s+regressed/);
     expect(r.stdout).toMatch(/p95 .*\+\d\d\.\d%.*regressed/);
     expect(r.stdout).toMatch(/^FAIL: 1 regressed$/m);
+    // the baseline and current columns are the figures the change was computed from
+    for (const metric of ["p50", "p95", "p99"]) {
+      const row = new RegExp(
+        `^\\s+${metric}\\s+([\\d.]+) ms\\s+([\\d.]+) ms\\s+([+-][\\d.]+)%`,
+        "m",
+      ).exec(r.stdout);
+      expect(row, metric).not.toBeNull();
+      const [, base, cur, pct] = row!.map(Number);
+      expect(Math.abs((cur / base - 1) * 100 - pct), metric).toBeLessThan(1.5);
+    }
+    expect(r.stdout).toMatch(/whole run/);
   });
 
   it("exit 1 on a failed target, with the actual value", async () => {

@@ -99,9 +99,19 @@ describe("merge of two generators of one run", () => {
     expect(gated.stdout).toMatch(/latency p\(95\)<8 failed, actual 1\d\.\d+ ms/);
     expect(gated.stdout).toMatch(/trending .* 4\/5 passed/);
 
+    // an hour later: another run, not another generator of this one
+    writeFileSync(p("late.json"), JSON.stringify(half(1, "late", "2026-11-24T11:00:00.000Z")));
     for (const [other, problem] of [
       ["medium.json", /scale 'medium'/],
       ["other.json", /scenarios \[feed\]/],
+      [
+        "a.json",
+        /a\.json and .*a\.json are the same result \(id a\); pass each load generator's result once/,
+      ],
+      [
+        "late.json",
+        /late\.json \(2026-11-24T11:00:00\.000Z to .*\) did not run at the same time as .*a\.json/,
+      ],
     ] as const) {
       const r = await runCli(["merge", p("a.json"), p(other), "--out", p(`x-${other}`)]);
       expect(r.code).toBe(2);

@@ -3,7 +3,7 @@ import { withSchemaDb } from "../helpers/schema-db.ts";
 
 /**
  * Every column of the design, written out by hand from
- * ../shared/seed/bellyfed-database-architecture.md (not derived from our DDL):
+ * docs/bellyfed-database-architecture.md (not derived from our DDL):
  * [table, column, type as PostgreSQL names it, nullable, default].
  */
 const TS = "timestamp without time zone";

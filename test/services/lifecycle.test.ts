@@ -34,6 +34,11 @@ describe("services up / env / down / status", () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/postgres: .*embedded PostgreSQL 18/);
     expect(first.stdout).toMatch(/dynamodb: DynamoDB Local 1\.25/);
+    // a busy default port is said, not silently replaced (the suite's own services hold 55432 here)
+    const pgPort = Number(/PostgreSQL .* started on 127\.0\.0\.1:(\d+)/.exec(first.stderr)?.[1]);
+    expect(pgPort).toBeGreaterThan(0);
+    if (pgPort !== 55432)
+      expect(first.stderr).toMatch(/:\d+ \(55432 is busy: another program or another copy\)/);
 
     const again = await runCli(["services", "up"], env);
     expect(again.code).toBe(0);

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -7,6 +7,8 @@ import { runCli } from "../helpers/cli.ts";
 /** Bad flags: one line naming the problem and the fix, exit 2, nothing written. */
 const dir = mkdtempSync(join(tmpdir(), "bb-tune-bad-"));
 const out = join(dir, "findings.json");
+const blocker = join(dir, "blocker");
+writeFileSync(blocker, "a file where a folder would go\n");
 
 const cases: Array<[string[], RegExp]> = [
   [["--scenario", "nope"], /--scenario 'nope' is unknown; known: .*best-dishes/],
@@ -15,8 +17,8 @@ const cases: Array<[string[], RegExp]> = [
   [["--index-set", "missing"], /unknown index set 'missing'; available: .*seed/],
   [["--proposed", "Bad Name"], /--proposed 'Bad Name' may hold only/],
   [
-    ["--markdown", "/no/such/folder/report.md"],
-    /--markdown .*folder \/no\/such\/folder does not exist/,
+    ["--markdown", `${blocker}/report.md`],
+    /--markdown .*blocker is a file, so no folder can be made there/,
   ],
   [["--bogus"], /tune: Unknown option '--bogus'.*--help/],
   [
