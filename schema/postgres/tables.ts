@@ -1,6 +1,6 @@
 /**
  * The 11 PostgreSQL tables of the Bellyfed design
- * (../shared/seed/bellyfed-database-architecture.md), column for column.
+ * (docs/bellyfed-database-architecture.md), column for column.
  *
  * Two departures, both about order only, never about the result:
  * - tables are listed in an order that applies (career_levels and badges
