@@ -50,9 +50,10 @@ function scenarioLines(s: ScenarioResult): string[] {
     row("service_time", lat(s.serviceTime)),
   ];
   if (s.capacity) {
-    const parts = Object.entries(s.capacity.byResource).map(
-      ([k, v]) => `${k} ${num(v.readUnits)}R/${num(v.writeUnits)}W`,
-    );
+    // a Query on an index charges the index only; the table's zero entry says nothing
+    const parts = Object.entries(s.capacity.byResource)
+      .filter(([, v]) => v.readUnits > 0 || v.writeUnits > 0)
+      .map(([k, v]) => `${k} ${num(v.readUnits)}R/${num(v.writeUnits)}W`);
     out.push(
       row(
         "capacity",

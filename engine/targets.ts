@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { UsageError } from "../scripts/lib/errors.ts";
+import { jsonProblem, UsageError } from "../scripts/lib/errors.ts";
 import {
   layerThresholds,
   parseConfig,
@@ -47,7 +47,9 @@ export function readTargets(file?: string): TargetsFile {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${path} is not valid JSON (${(e as Error).message}); fix the file`);
+    throw new UsageError(
+      `${path} is not valid JSON (${jsonProblem(e)}); fix the file or pass another with --targets`,
+    );
   }
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
     throw new UsageError(`${path} must be an object with "defaults" and "scenarios"`);

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { decodeHistogram } from "../engine/histogram.ts";
 import { RESULT_FORMAT, RESULT_VERSION, type RunResult } from "../engine/result.ts";
-import { UsageError } from "../scripts/lib/errors.ts";
+import { jsonProblem, UsageError } from "../scripts/lib/errors.ts";
 
 export interface LoadedResult {
   file: string;
@@ -36,7 +36,7 @@ export function loadResult(file: string): LoadedResult {
     json = JSON.parse(text);
   } catch (e) {
     throw new UsageError(
-      `${file}: not JSON (${(e as Error).message.split("\n")[0]}); pass a result file written by 'bellyfed-bench run --out FILE'`,
+      `${file}: not JSON (${jsonProblem(e)}); pass a result file written by 'bellyfed-bench run --out FILE'`,
     );
   }
   validate(file, json);

@@ -12,7 +12,7 @@ import { UsageError } from "../lib/errors.ts";
 import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 const USAGE =
-  "bellyfed-bench gate RESULT... [--baseline FILE] [--tolerance 10%] [--confidence 95%] [--junit FILE] [--html FILE] [--markdown FILE] [--update-baseline FILE]";
+  "bellyfed-bench gate RESULT... [--baseline FILE] [--tolerance 10%] [--confidence 95%] [--junit FILE] [--html FILE] [--markdown FILE] [--update-baseline FILE] [--seed N]";
 const SUMMARY =
   "Judges result files against their targets and, with --baseline, against a baseline: a p50/p95/p99 or throughput change counts only when it exceeds the tolerance with statistical confidence (Mann-Whitney U and a seeded bootstrap interval on per-second values). Several RESULT files of one scenario are repeated runs. Exit 0 pass, 1 fail (regressed or target failed), 2 bad input. The Markdown summary is appended to $GITHUB_STEP_SUMMARY when set.";
 

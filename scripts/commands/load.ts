@@ -61,7 +61,7 @@ const STATUS_FLAGS: FlagSpec = {
 };
 
 const LOAD_USAGE =
-  "bellyfed-bench load [--scale S] [--seed N] [--rows t=n,...] [--only pg|dynamo] [--index-set NAME] [--reload] [--force]\n       bellyfed-bench load status [--only pg|dynamo] [--json]";
+  "bellyfed-bench load [--scale S] [--seed N] [--rows t=n,...] [--only pg|dynamo] [--index-set NAME] [--lanes N] [--reload] [--force]\n       bellyfed-bench load status [--only pg|dynamo] [--json]";
 const LOAD_SUMMARY = `Generate the deterministic data of a scale and seed and load it: PostgreSQL by streaming COPY (then the index set, validated foreign keys, VACUUM ANALYZE), then the DynamoDB read models built from it. Idempotent: the same scale and seed again is a no-op (--reload redoes it); another scale or seed replaces the data. An interrupted load leaves the stores marked incomplete and the next load redoes it. Only stores bellyfed-bench created are emptied.`;
 
 function parseOnly(v: string | undefined): "pg" | "dynamo" | undefined {

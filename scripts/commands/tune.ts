@@ -104,6 +104,12 @@ function terminal(r: TuneReport): string {
     lines.push(
       `  [${f.severity}] ${f.kind} ${f.table}${f.index ? ` ${f.index}` : ""}${f.pattern ? ` (${f.pattern})` : ""}`,
     );
+  if (
+    r.findings.some((f) => f.kind === "unused-index" && /not every access pattern/.test(f.evidence))
+  )
+    lines.push(
+      "  (unused-index: only some access patterns were measured; tune them all, without --scenario, before dropping an index)",
+    );
   lines.push(
     `proposed set ${r.proposed.name}: dropped ${r.proposed.dropped.map((d) => d.name).join(", ") || "none"}; added ${r.proposed.added.map((a) => a.name).join(", ") || "none"}`,
   );

@@ -9,6 +9,8 @@ export type FlagSpec = Record<
     multiple?: boolean;
     description: string;
     default?: string | boolean;
+    /** the value's name in --help (FILE, DURATION, N, ...); guessed from the flag when absent */
+    value?: string;
   }
 >;
 
@@ -56,9 +58,61 @@ export function parseFlags(
     });
     return { values: values as Parsed["values"], positionals };
   } catch (e) {
-    const msg = (e as Error).message.split("\n")[0].replace(/\. To specify a positional.*$/, "");
-    throw new UsageError(`${command}: ${msg}; see 'bellyfed-bench ${command} --help'`);
+    const msg = (e as Error).message
+      .split("\n")[0]
+      .replace(/\. To specify a positional.*$/, "")
+      .replace(/^Unknown option/, "unknown option");
+    const unknown = /^unknown option '--([^'=]+)'/.exec(msg)?.[1];
+    const near = unknown === undefined ? undefined : closest(unknown, Object.keys(options));
+    throw new UsageError(
+      `${command}: ${msg}${near ? `; did you mean --${near}?` : ""} (see 'bellyfed-bench ${command} --help')`,
+    );
   }
+}
+
+/** The known flag nearest to a misspelt one (at most 2 edits, or a prefix of 3+ letters). */
+function closest(typed: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of known) {
+    const d = k.startsWith(typed) && typed.length >= 3 ? 1 : editDistance(typed, k);
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length];
+}
+
+const FILE_FLAGS = /^(out|junit|html|markdown|json|baseline|targets|update-baseline|pgbench)$/;
+const DURATION_FLAGS = /(^|-)(duration|warmup|timeout|think-time)$/;
+const NUMBER_FLAGS =
+  /^(iterations|rate|start-rate|vus|max-in-flight|workers|connections|seed|samples|repeat|lanes|rcu|wcu|traffic|pg-port|dynamo-port|dynamo-concurrency|dynamo-rounds)$/;
+const NAME_FLAGS = /^(index-set|scenario|proposed|table-prefix|only)$/;
+
+/** FILE, DURATION, N, or the flag's own name in capitals. */
+function valueName(name: string, s: FlagSpec[string]): string {
+  if (s.value) return s.value;
+  if (FILE_FLAGS.test(name)) return "FILE";
+  if (DURATION_FLAGS.test(name)) return "DURATION";
+  if (NUMBER_FLAGS.test(name) || (typeof s.default === "string" && /^\d+(\.\d+)?$/.test(s.default)))
+    return "N";
+  if (NAME_FLAGS.test(name)) return "NAME";
+  return name.toUpperCase();
 }
 
 export function helpText(usage: string, summary: string, spec: FlagSpec): string {
@@ -67,7 +121,7 @@ export function helpText(usage: string, summary: string, spec: FlagSpec): string
   if (entries.length > 0) {
     lines.push("", "Options:");
     for (const [name, s] of entries) {
-      const flag = `${s.short ? `-${s.short}, ` : ""}--${name}${s.type === "string" ? " VALUE" : ""}`;
+      const flag = `${s.short ? `-${s.short}, ` : ""}--${name}${s.type === "string" ? ` ${valueName(name, s)}` : ""}`;
       const def = s.default !== undefined ? ` (default: ${s.default})` : "";
       lines.push(`  ${flag.padEnd(28)} ${s.description}${def}`);
     }
@@ -85,7 +139,7 @@ export function parseDuration(flag: string, text: string): number {
   const unit = m[2] ?? "s";
   const ms =
     unit === "ms" ? n : unit === "s" ? n * 1000 : unit === "m" ? n * 60_000 : n * 3_600_000;
-  if (!(ms > 0)) throw new UsageError(`--${flag} must be greater than zero (got '${text}')`);
+  if (!(ms > 0)) throw new UsageError(`--${flag} must be greater than zero (got ${text})`);
   return ms;
 }
 

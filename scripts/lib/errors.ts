@@ -32,3 +32,11 @@ export function redact(text: string): string {
     .replace(/(aws_session_token\s*[=:]\s*)\S+/gi, "$1***")
     .replace(/(secretAccessKey["']?\s*[=:]\s*["']?)[^"',\s}]+/g, "$1***");
 }
+
+/** A JSON.parse error as one line of at most 120 characters (V8 quotes the text, newlines included). */
+export function jsonProblem(e: unknown): string {
+  const one = String((e as Error).message ?? e)
+    .replace(/\s+/g, " ")
+    .trim();
+  return one.length > 120 ? `${one.slice(0, 117)}...` : one;
+}

@@ -20,7 +20,7 @@ const cases: Array<[string[], RegExp]> = [
     ["--markdown", `${blocker}/report.md`],
     /--markdown .*blocker is a file, so no folder can be made there/,
   ],
-  [["--bogus"], /tune: Unknown option '--bogus'.*--help/],
+  [["--bogus"], /tune: unknown option '--bogus'.*--help/],
   [
     ["--ab", "--proposed", "not-there"],
     /--ab compares with schema\/index-sets\/not-there.sql, which does not exist; add --save-set/,
