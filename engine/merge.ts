@@ -199,8 +199,12 @@ export function combineRepeats(parts: ScenarioResult[]): ScenarioResult {
   const series: TimeSeriesPoint[] = [];
   let offset = 0;
   for (const s of parts) {
-    for (const p of s.timeSeries) series.push({ ...p, t: p.t + offset });
-    offset += Math.ceil(s.durationMs / 1000);
+    // each part's trailing partial second is left out, so the joined series holds full
+    // seconds only (a partial one would read as a throughput drop or a one-operation p99)
+    const full = Math.floor(s.durationMs / 1000);
+    for (const p of s.timeSeries)
+      if (full === 0 || p.t < full) series.push({ ...p, t: p.t + offset });
+    offset += full === 0 ? Math.ceil(s.durationMs / 1000) : full;
   }
   const durationMs = parts.reduce((a, s) => a + s.durationMs, 0);
   const ok = parts.reduce((a, s) => a + s.operations.ok, 0);
@@ -264,12 +268,17 @@ const CLOCK_SLACK_MS = 5000;
 export function checkSameRun(runs: Array<{ file: string; run: RunResult }>): void {
   const seen = new Map<string, string>();
   for (const { file, run } of runs) {
-    const twin = seen.get(run.id);
-    if (twin !== undefined)
-      throw new MergeMismatch(
-        `${file} and ${twin} are the same result (id ${run.id}); pass each load generator's result once`,
-      );
-    seen.set(run.id, file);
+    // a merged result stands for the results it was merged from
+    const from = (run.config as { mergedFrom?: Array<{ id: string }> }).mergedFrom;
+    const ids = Array.isArray(from) && from.length > 0 ? from.map((m) => m.id) : [run.id];
+    for (const id of ids) {
+      const twin = seen.get(id);
+      if (twin !== undefined)
+        throw new MergeMismatch(
+          `${file} and ${twin} both hold result ${id}; pass each load generator's result once`,
+        );
+      seen.set(id, file);
+    }
   }
   for (let i = 0; i < runs.length; i++)
     for (let j = i + 1; j < runs.length; j++) {
@@ -280,7 +289,7 @@ export function checkSameRun(runs: Array<{ file: string; run: RunResult }>): voi
         Date.parse(b.run.startedAt) > Date.parse(a.run.endedAt) + CLOCK_SLACK_MS;
       if (apart)
         throw new MergeMismatch(
-          `${b.file} (${b.run.startedAt} to ${b.run.endedAt}) did not run at the same time as ${a.file} (${a.run.startedAt} to ${a.run.endedAt}); merge combines the load generators of one run, while gate takes repeated runs as several files`,
+          `${b.file} (${b.run.startedAt} to ${b.run.endedAt}) did not run at the same time as ${a.file} (${a.run.startedAt} to ${a.run.endedAt}), not even within 5 s of clock difference; merge combines the load generators of one run, while gate takes repeated runs as several files`,
         );
     }
   const [first, ...rest] = runs;

@@ -6,7 +6,7 @@
  */
 import type { GateReport, ScenarioGate } from "../gate/verdict.ts";
 import { escapeXml as x } from "./escape.ts";
-import { change, metricValue, pValue, thresholdActual } from "./format.ts";
+import { change, comparedFigures, pValue, thresholdActual, wholeRunFigures } from "./format.ts";
 
 interface Case {
   name: string;
@@ -33,7 +33,7 @@ function cases(s: ScenarioGate): Case[] {
       failure:
         c.verdict === "regressed"
           ? {
-              message: `${c.metric} regressed: ${metricValue(c, c.baseline)} -> ${metricValue(c, c.current)}, change ${change(c)}, p=${pValue(c.pWorse)}`,
+              message: `${c.metric} regressed: ${comparedFigures(c).join(" -> ")}, change ${change(c)}, p=${pValue(c.pWorse)} (whole run ${wholeRunFigures(c)})`,
               detail: `per-second ${c.metric === "throughput" ? "mean" : "median"}: baseline ${c.baselineMedian}, current ${c.currentMedian}, ratio ${c.ratio} [${c.ciLow}, ${c.ciHigh}], samples ${c.samples.baseline}/${c.samples.current}`,
             }
           : undefined,

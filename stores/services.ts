@@ -226,7 +226,7 @@ export async function servicesUp(
         };
         writeState(state);
         say(
-          `PostgreSQL ${started.version} started on 127.0.0.1:${port}${busyNote(port, preferred)} (pid ${started.pid}, ${Date.now() - t0} ms)`,
+          `PostgreSQL ${started.version} started on 127.0.0.1:${port}${opts.pgPort === undefined ? busyNote(port, preferred) : ""} (pid ${started.pid}, ${Date.now() - t0} ms)`,
         );
       }
     }
@@ -259,7 +259,7 @@ export async function servicesUp(
           );
         }
         say(
-          `${started.version} started on 127.0.0.1:${port}${busyNote(port, preferred)} (pid ${started.pid}, ${Date.now() - t0} ms)`,
+          `${started.version} started on 127.0.0.1:${port}${opts.dynamoPort === undefined ? busyNote(port, preferred) : ""} (pid ${started.pid}, ${Date.now() - t0} ms)`,
         );
       }
     }

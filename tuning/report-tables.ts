@@ -157,7 +157,7 @@ export function abTable(r: TuneReport): Table | null {
       `p95 ms ${a.set} / ${b.set}`,
       `p99 ms ${a.set} / ${b.set}`,
       `ops/s ${a.set} / ${b.set}`,
-      `blocks read/op (hit %) ${a.set} / ${b.set}`,
+      `blocks read/call (hit %) ${a.set} / ${b.set}`,
       "errors",
     ],
     rows,

@@ -129,9 +129,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const durationMs = parseDuration("duration", (values.duration as string) ?? "5s");
   const connections = parsePositiveInt("connections", (values.connections as string) ?? "8", 1000);
-  const workerCounts = ((values.workers as string) ?? "1,2")
-    .split(",")
-    .map((w) => parsePositiveInt("workers", w, 64));
+  const workerCounts = [
+    ...new Set(
+      ((values.workers as string) ?? "1,2")
+        .split(",")
+        .map((w) => parsePositiveInt("workers", w, 64)),
+    ),
+  ];
   const concurrency = parsePositiveInt(
     "dynamo-concurrency",
     (values["dynamo-concurrency"] as string) ?? "16",
@@ -270,11 +274,11 @@ async function postgresOverhead(
     const bareRounds: number[] = [];
     const bareWireRounds: number[] = [];
     const pgbenchRounds: number[] = [];
-    const fitting = [...new Set(workerCounts)].filter((j) => j <= connections);
-    const threadCounts =
-      fitting.length > 0
-        ? fitting.sort((a, b) => a - b)
-        : [Math.min(connections, os.cpus().length)];
+    // the harness's thread counts, and pgbench's own best (a thread per CPU), so "pgbench's best"
+    // never depends on which worker counts the harness was tried with
+    const threadCounts = [...new Set([...workerCounts, Math.min(connections, os.cpus().length)])]
+      .filter((j) => j <= connections)
+      .sort((a, b) => a - b);
     const pgbenchByThreadRounds = new Map<number, number[]>(threadCounts.map((j) => [j, []]));
     const variants: Array<[PgClientKind, string, number]> = [];
     // PgStore keeps dedicated connections; its hot path runs on the wire client

@@ -18,9 +18,9 @@ import { UsageError } from "./errors.ts";
  */
 export function checkOutputPath(flag: string, file: string): string {
   const path = resolve(file);
-  if (existsSync(path) && statSync(path).isDirectory())
+  if (file === "" || /[\\/]$/.test(file) || (existsSync(path) && statSync(path).isDirectory()))
     throw new UsageError(
-      `--${flag} ${file} is a folder; give a file name, e.g. ${file.replace(/\/+$/, "")}/out.json`,
+      `--${flag} '${file}' is a folder, not a file; give a file name, e.g. ${file.replace(/\/+$/, "") || "."}/out.json`,
     );
   let dir = dirname(path);
   while (!existsSync(dir)) dir = dirname(dir);

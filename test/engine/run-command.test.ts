@@ -76,7 +76,8 @@ describe("bellyfed-bench run", () => {
         ["fast", "--out", `${TARGETS}/run.json`],
         `${TARGETS} is a file, so no folder can be made there`,
       ],
-      [["fast", "--out", tmpdir()], "is a folder; give a file name"],
+      [["fast", "--out", tmpdir()], "is a folder, not a file; give a file name"],
+      [["fast", "--out", join(tmpdir(), "no-such-dir-yet/")], "is a folder, not a file"],
     ];
     for (const [argv, message] of cases) {
       const p = plan(argv);

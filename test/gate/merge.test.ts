@@ -106,12 +106,14 @@ describe("merge of two generators of one run", () => {
       ["other.json", /scenarios \[feed\]/],
       [
         "a.json",
-        /a\.json and .*a\.json are the same result \(id a\); pass each load generator's result once/,
+        /a\.json and .*a\.json both hold result a; pass each load generator's result once/,
       ],
       [
         "late.json",
         /late\.json \(2026-11-24T11:00:00\.000Z to .*\) did not run at the same time as .*a\.json/,
       ],
+      // a merged result stands for its inputs: merging it with one of them again is refused
+      ["m.json", /m\.json and .*a\.json both hold result a/],
     ] as const) {
       const r = await runCli(["merge", p("a.json"), p(other), "--out", p(`x-${other}`)]);
       expect(r.code).toBe(2);
