@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeOutputFile } from "../scripts/lib/output.ts";
 import type { RunResult } from "./result.ts";
 
 /** The gitignored folder results go to by default: <repo>/results. */
@@ -17,9 +17,6 @@ export function defaultResultPath(run: RunResult, dir = RESULTS_DIR): string {
 /** Writes the result atomically (temporary file, then rename); returns the path. */
 export function writeResult(run: RunResult, file?: string): string {
   const path = resolve(file ?? defaultResultPath(run));
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(run, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeOutputFile(path, `${JSON.stringify(run, null, 2)}\n`);
   return path;
 }

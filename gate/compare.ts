@@ -60,17 +60,15 @@ export const MIN_SAMPLES = 5;
 
 /** The per-second samples of one run for a metric. */
 export function perSecondSamples(s: ScenarioResult, metric: MetricName): number[] {
-  if (metric === "throughput") {
-    // Only full seconds: a trailing partial second would read as a throughput drop.
-    const full = Math.floor(s.durationMs / 1000);
-    const points = s.timeSeries.filter((p) => p.t < full);
-    return (points.length > 0 ? points : s.timeSeries).map((p) => p.ops);
-  }
-  // Full seconds only here too: a trailing partial second's percentile may rest on one operation.
+  // Only full seconds: a trailing partial second would read as a throughput drop, and
+  // its percentiles may rest on one operation. Latency only from seconds with operations.
   const full = Math.floor(s.durationMs / 1000);
-  const withOps = s.timeSeries.filter((p: TimeSeriesPoint) => p.ops > 0);
-  const inFull = withOps.filter((p) => p.t < full);
-  return (inFull.length > 0 ? inFull : withOps).map((p) => p[metric]);
+  const usable =
+    metric === "throughput" ? s.timeSeries : s.timeSeries.filter((p: TimeSeriesPoint) => p.ops > 0);
+  const inFull = usable.filter((p) => p.t < full);
+  return (inFull.length > 0 ? inFull : usable).map((p) =>
+    metric === "throughput" ? p.ops : p[metric],
+  );
 }
 
 function wholeRun(s: ScenarioResult, metric: MetricName): number {

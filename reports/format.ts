@@ -22,7 +22,6 @@ export function percent(fraction: number, digits = 1): string {
   return `${(fraction * 100).toFixed(digits)}%`;
 }
 
-/** "+40.2% [+33.1%, +47.0%]" for a ratio and its interval. */
 /**
  * The two figures the change was computed from: the per-second statistic
  * (median; mean for throughput) when the test had its samples, else the
@@ -41,6 +40,7 @@ export function wholeRunFigures(c: MetricComparison): string {
   return `${metricValue(c, c.baseline)} -> ${metricValue(c, c.current)}`;
 }
 
+/** "+40.2% [+33.1%, +47.0%]" for a ratio and its interval. */
 export function change(c: MetricComparison): string {
   if (!Number.isFinite(c.ratio)) return "-";
   const signed = (r: number) => `${r >= 1 ? "+" : ""}${((r - 1) * 100).toFixed(1)}%`;

@@ -226,7 +226,7 @@ export async function servicesUp(
         };
         writeState(state);
         say(
-          `PostgreSQL ${started.version} started on 127.0.0.1:${port}${opts.pgPort === undefined ? busyNote(port, preferred) : ""} (pid ${started.pid}, ${Date.now() - t0} ms)`,
+          `PostgreSQL ${started.version} started on 127.0.0.1:${port}${busyNote(port, preferred, opts.pgPort)} (pid ${started.pid}, ${Date.now() - t0} ms)`,
         );
       }
     }
@@ -259,7 +259,7 @@ export async function servicesUp(
           );
         }
         say(
-          `${started.version} started on 127.0.0.1:${port}${opts.dynamoPort === undefined ? busyNote(port, preferred) : ""} (pid ${started.pid}, ${Date.now() - t0} ms)`,
+          `${started.version} started on 127.0.0.1:${port}${busyNote(port, preferred, opts.dynamoPort)} (pid ${started.pid}, ${Date.now() - t0} ms)`,
         );
       }
     }
@@ -267,9 +267,11 @@ export async function servicesUp(
   });
 }
 
-/** Said when the preferred port was busy and a free one was taken instead. */
-function busyNote(port: number, preferred: number): string {
-  return port === preferred ? "" : ` (${preferred} is busy: another program or another copy)`;
+/** Said when the preferred port was busy and a free one was taken instead (not for a port asked for). */
+function busyNote(port: number, preferred: number, asked: number | undefined): string {
+  return asked !== undefined || port === preferred
+    ? ""
+    : ` (${preferred} is busy: another program or another copy)`;
 }
 
 async function choosePort(

@@ -1,12 +1,3 @@
-/**
- * Generation speed: rows/s and MB/s of COPY text per table, in one thread and
- * with worker threads, plus peak RSS. `--limit N` measures only the first N rows
- * of each table (to check a large scale's memory without generating all of it).
- *
- *   npx tsx scripts/bench/generate.ts [--scale small] [--seed 1] [--workers 2]
- *     [--tables users,follows] [--limit N] [--no-workers] [--out FILE]
- */
-import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 // the faker-free entry: pools are built in a throwaway thread, so peak RSS is what a loader sees
 import {
@@ -23,6 +14,7 @@ import {
 import { helpText, parseFlags, parsePositiveInt } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";
 import { runMain } from "../lib/main.ts";
+import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 const SPEC = {
   scale: {
@@ -80,6 +72,8 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  // checked before the benchmark, so its figures are never lost to a bad path
+  if (typeof values.out === "string") checkOutputPath("out", values.out);
   if (values.sizes) return printSizes(String(values.seed ?? "1"), values.out);
   const workers = parsePositiveInt("workers", String(values.workers ?? "2"), 64);
   const limit =
@@ -166,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
   const peak = peakRssMb();
   process.stdout.write(`peak RSS ${peak} MB (whole process, workers included)\n`);
   if (typeof values.out === "string") {
-    writeFileSync(
+    writeOutputFile(
       values.out,
       `${JSON.stringify(
         {
@@ -223,7 +217,7 @@ async function printSizes(seed: string, out: unknown): Promise<number> {
   lines.push(`| **disk (est.)** | ${disk.join(" | ")} | | | |`);
   process.stdout.write(`${lines.join("\n")}\n`);
   if (typeof out === "string")
-    writeFileSync(out, `${JSON.stringify({ seed, sizes: all }, null, 2)}\n`);
+    writeOutputFile(out, `${JSON.stringify({ seed, sizes: all }, null, 2)}\n`);
   return 0;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { type AttributeValue, BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
@@ -32,6 +32,7 @@ import type { PgTarget } from "../../stores/types.ts";
 import { type FlagSpec, helpText, parseFlags, parsePositiveInt } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";
 import { runMain } from "../lib/main.ts";
+import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 /**
  * bench:load — the loader against the limits it can reach, on a scratch
@@ -255,6 +256,8 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  // checked before the benchmark, so its figures are never lost to a bad path
+  if (typeof values.out === "string") checkOutputPath("out", values.out);
   const { config, label } = resolveRequest({
     scale: values.scale as string,
     seed: values.seed as string,
@@ -381,7 +384,7 @@ async function main(argv: string[]): Promise<number> {
     await cleanup();
   }
   printReport(report);
-  if (values.out) writeFileSync(values.out as string, `${JSON.stringify(report, null, 2)}\n`);
+  if (values.out) writeOutputFile(values.out as string, `${JSON.stringify(report, null, 2)}\n`);
   return 0;
 
   async function benchPostgres(): Promise<void> {

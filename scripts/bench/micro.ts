@@ -1,17 +1,3 @@
-/**
- * Micro-benchmarks of the hot paths (tinybench), `npm run bench:micro`:
- * - the engine: histogram recording, the recorder's per-operation
- *   bookkeeping, threshold parsing and evaluation, the seeded RNG, and the
- *   engine's own cost per operation against an empty operation (target: under
- *   1 us), for the closed model and for the open model's scheduler;
- * - each table's generator, rows/s of COPY text on one thread (whole tables and
- *   worker threads: `npm run bench:generate`);
- * - each scenario's parameter sampler, on the state its real setup() reads
- *   from the loaded stores (the data `run` uses; loaded like `run` does when
- *   missing). `--no-samplers` skips them (no stores needed then).
- * Prints figures; `--out FILE` writes them as JSON.
- */
-import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { Bench } from "tinybench";
 import { Counts } from "../../engine/counts.ts";
@@ -24,6 +10,7 @@ import { evaluateThresholds, parseThreshold } from "../../engine/thresholds.ts";
 import { resolveScale, type ScaleConfig } from "../../generators/core.ts";
 import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
 import { runMain } from "../lib/main.ts";
+import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 import { type GeneratorFigure, generatorFigures } from "./micro/generators.ts";
 import { type SamplerFigure, samplerFigures } from "./micro/samplers.ts";
 
@@ -159,6 +146,8 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  // checked before the benchmark, so its figures are never lost to a bad path
+  if (typeof values.out === "string") checkOutputPath("out", values.out);
   const quick = values.quick === true;
   // bad input before anything runs
   const config = resolveScale({
@@ -219,7 +208,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (typeof values.out === "string") {
-    writeFileSync(
+    writeOutputFile(
       values.out,
       `${JSON.stringify(
         {

@@ -19,7 +19,7 @@
  * bare SDK loop); `--out FILE` writes them as JSON.
  */
 import { spawn } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import os from "node:os";
 import {
   BatchWriteItemCommand,
@@ -45,6 +45,7 @@ import {
 } from "../lib/args.ts";
 import { redact, UsageError } from "../lib/errors.ts";
 import { runMain } from "../lib/main.ts";
+import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 import { OVERHEAD_KEYS, OVERHEAD_TABLE } from "./overhead/dynamo-query.ts";
 
 const SPEC: FlagSpec = {
@@ -127,6 +128,8 @@ async function main(argv: string[]): Promise<number> {
     );
     return 0;
   }
+  // checked before the benchmark, so its figures are never lost to a bad path
+  if (typeof values.out === "string") checkOutputPath("out", values.out);
   const durationMs = parseDuration("duration", (values.duration as string) ?? "5s");
   const connections = parsePositiveInt("connections", (values.connections as string) ?? "8", 1000);
   const workerCounts = [
@@ -217,7 +220,7 @@ async function main(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${out.join("\n")}\n`);
   if (typeof values.out === "string") {
-    writeFileSync(
+    writeOutputFile(
       values.out,
       `${JSON.stringify({ benchmark: "overhead", node: process.version, cpus: os.cpus().length, ...figures }, null, 2)}\n`,
     );

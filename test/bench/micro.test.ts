@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,5 +60,22 @@ describe("bench:micro bad input", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/unknown scale 'huge'; use one of tiny, small/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("an --out under a file: refused before any benchmark runs", () => {
+    const blocker = join(dir, "blocker");
+    writeFileSync(blocker, "a file where a folder would go\n");
+    const r = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "scripts/bench/micro.ts", "--out", join(blocker, "micro.json")],
+      { encoding: "utf8" },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /blocker is a file, so no folder can be made there; pick another path/,
+    );
+    // refused up front: no benchmark line was printed
+    expect(r.stdout).toBe("");
   });
 });
