@@ -1,4 +1,4 @@
-import { nowUs } from "./clock.ts";
+import { nowUs } from "../core/clock.ts";
 import type { Recorder } from "./recorder.ts";
 
 /** One operation of a scenario, parameters already bound: sample + operation. */

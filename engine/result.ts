@@ -7,7 +7,15 @@
  * whole seconds since the start of the measured window (warm-up excluded).
  */
 export const RESULT_FORMAT = "bellyfed-bench/result";
-export const RESULT_VERSION = 1;
+/**
+ * Version 2 (this one) added: `wait` beside latency and service time (summary
+ * and histogram), `operations.interrupted`, `warmup` counts, each second's
+ * encoded latency histogram (`histograms.seconds`) and the client's own
+ * figures per second (`timeSeries[].client`), the measured window's start
+ * (`windowStart`), and `aborted`. Version 1 results still load
+ * (results/upgrade.ts fills what they lack).
+ */
+export const RESULT_VERSION = 2;
 
 export type StoreKind = "postgres" | "dynamodb" | "http";
 
@@ -56,6 +64,21 @@ export interface TimeSeriesPoint {
   p95: number;
   p99: number;
   max: number;
+  /** what the client itself did this second (version 2): event-loop delay and GC pauses */
+  client?: ClientSecond;
+}
+
+/**
+ * The load generator's own share of a second: a busy event loop or a GC pause
+ * delays every operation the client times, and shows here, not in the database.
+ * Several generators: the worst loop delay, the GC time of the busiest one.
+ */
+export interface ClientSecond {
+  /** event-loop delay p99 and max during the second, ms (perf_hooks.monitorEventLoopDelay) */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** GC pause time during the second, ms (PerformanceObserver 'gc') */
+  gcMs: number;
 }
 
 export interface ThresholdOutcome {
@@ -65,6 +88,8 @@ export interface ThresholdOutcome {
   metric: string;
   actual: number;
   ok: boolean;
+  /** k6's abortOnFail: a failure stops the run (after delayAbortEval) */
+  abortOnFail?: boolean;
 }
 
 export interface CapacityUsage {
@@ -88,29 +113,50 @@ export interface ScenarioResult {
   /** the measured window, warm-up excluded */
   durationMs: number;
   warmupMs: number;
+  /** ISO time at which the measured window began (version 2; merge aligns generators on it) */
+  windowStart?: string;
   operations: {
     ok: number;
     errors: Record<ErrorClass, number>;
-    /** open models: iterations not started because maxInFlight was reached */
+    /** open models: iterations not started because maxInFlight was reached (or the run ended first) */
     dropped: number;
+    /**
+     * operations started inside the measured window that completed after it
+     * (k6's interrupted iterations): in ok/errors and in every histogram, not
+     * in throughput (version 2)
+     */
+    interrupted?: number;
     /** the first few distinct error messages, redacted */
     sampleErrors: string[];
   };
-  /** successful operations per second over the measured window */
+  /** operations of the warm-up, which no other figure counts (version 2) */
+  warmup?: { ok: number; errors: number };
+  /** successful operations completed inside the measured window, per second of it */
   throughput: number;
   /** errors / (ok + errors) */
   errorRate: number;
-  /** open models: from the scheduled start (no coordinated omission); closed: same as serviceTime */
+  /** from the scheduled start to completion (no coordinated omission); closed: the actual start */
   latency: LatencySummary;
-  /** from the actual start of each operation */
+  /** from the store's first send (PostgreSQL: after a connection is acquired) to completion */
   serviceTime: LatencySummary;
+  /** latency minus service time: schedule lag plus waiting for a connection (version 2) */
+  wait?: LatencySummary;
   /** HdrHistogram, compressed base64 (hdr-histogram-js encodeIntoCompressedBase64), microseconds */
-  histograms: { latency: string; serviceTime: string };
+  histograms: {
+    latency: string;
+    serviceTime: string;
+    /** version 2 */
+    wait?: string;
+    /** version 2: each second's latency histogram, aligned with timeSeries (null: no completion) */
+    seconds?: Array<string | null>;
+  };
   timeSeries: TimeSeriesPoint[];
   capacity?: CapacityUsage;
   pool?: PoolFigures;
   thresholds: ThresholdOutcome[];
   passed: boolean;
+  /** set when the run was stopped early: by an abortOnFail threshold, or by Ctrl-C (version 2) */
+  aborted?: { reason: string; atS: number };
   /** load generators (worker threads or merged processes) that produced it */
   generators: number;
 }
@@ -138,4 +184,6 @@ export interface RunResult {
   config: Record<string, unknown>;
   scenarios: ScenarioResult[];
   passed: boolean;
+  /** set when the run was stopped early (version 2) */
+  aborted?: { reason: string };
 }

@@ -1,6 +1,7 @@
 import pg from "pg";
 import type { PoolFigures } from "../engine/result.ts";
 import { UsageError } from "../scripts/lib/errors.ts";
+import { counts, running, sent } from "../core/op-clock.ts";
 import { connectWire } from "./pg-wire/connection.ts";
 import type { PgTarget } from "./types.ts";
 
@@ -16,6 +17,7 @@ export interface PgStore {
   query<R = Record<string, unknown>>(statement: Statement, params: unknown[]): Promise<R[]>;
   /** a raw pool for setup work (reading parameter pools, EXPLAIN); not for the hot path */
   pool: pg.Pool;
+  /** pool figures of every call except warm-up operations' (core/op-clock.ts) */
   figures(): PoolFigures;
   close(): Promise<void>;
 }
@@ -131,19 +133,20 @@ export function createPgStore(
     if (next) next.resolve(c);
     else idle.push(c);
   }
-  function acquire(): Conn | Promise<Conn> {
+  /** `measured`: this acquisition belongs in figures() (not a warm-up operation's) */
+  function acquire(measured: boolean): Conn | Promise<Conn> {
     if (closed) return Promise.reject(new Error("PgStore is closed"));
-    acquisitions++;
+    if (measured) acquisitions++;
     let c = idle.pop();
     while (c && !all.has(c)) c = idle.pop(); // skip connections that died while idle
     if (c) return c;
     if (all.size + opening < connections) return open();
-    if (waiters.length + 1 > maxWaiting) maxWaiting = waiters.length + 1;
+    if (measured && waiters.length + 1 > maxWaiting) maxWaiting = waiters.length + 1;
     const t0 = performance.now();
     return new Promise((resolve, reject) =>
       waiters.push({
         resolve: (conn) => {
-          waitedMs += performance.now() - t0;
+          if (measured) waitedMs += performance.now() - t0;
           resolve(conn);
         },
         reject,
@@ -154,7 +157,11 @@ export function createPgStore(
   return {
     pool,
     async query<R>(statement: Statement, params: unknown[]): Promise<R[]> {
-      const c = await acquire();
+      // the operation this call belongs to, read before the first await (core/op-clock.ts)
+      const t = running.op;
+      const c = await acquire(counts(t));
+      // service time starts here: the connection is ours and the query goes on the wire
+      sent(t);
       try {
         const rows = await c.query<R>(statement, params);
         release(c);

@@ -1,4 +1,4 @@
-import { nowUs } from "../clock.ts";
+import { nowUs } from "../../core/clock.ts";
 import { type Op, Slot, type SlotHost, startOp, TimeoutSweep } from "../inflight.ts";
 import type { Recorder } from "../recorder.ts";
 import type { ArrivalSchedule } from "./arrivals.ts";

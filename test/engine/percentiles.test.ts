@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nowUs } from "../../engine/clock.ts";
+import { nowUs } from "../../core/clock.ts";
 import { decodeHistogram, summarize } from "../../engine/histogram.ts";
 import { Recorder } from "../../engine/recorder.ts";
 import { createRng } from "../../engine/rng.ts";
