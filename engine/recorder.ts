@@ -3,7 +3,7 @@ import { classifyError } from "./classify.ts";
 import { Counts } from "./counts.ts";
 import { encodeHistogram } from "./histogram.ts";
 import type { LiveStats } from "./live.ts";
-import type { ErrorClass } from "./result.ts";
+import type { ClientSecond, ErrorClass } from "./result.ts";
 
 /**
  * What one load generator measured, as plain data (it crosses thread
@@ -11,18 +11,35 @@ import type { ErrorClass } from "./result.ts";
  * Histograms are encoded (compressed base64), in microseconds.
  */
 export interface Outcome {
+  /** every successful operation of the measured window, interrupted ones included */
   ok: number;
+  /** successful operations that completed inside the measured window (throughput counts these) */
+  okInWindow: number;
   errors: Record<ErrorClass, number>;
   dropped: number;
+  /** operations started for the measured window that completed after it ended (ok or not) */
+  interrupted: number;
+  /** operations of the warm-up (in no other figure) */
+  warmup: { ok: number; errors: number };
   sampleErrors: string[];
   /** from the scheduled (intended) start of each operation */
   latency: string;
-  /** from the actual start of each operation */
+  /** from the store's first send (core/op-clock.ts), else from the actual start */
   serviceTime: string;
+  /** latency minus service time: schedule lag plus waiting for a connection */
+  wait: string;
   /** one entry per second of the measured window, by completion time */
-  seconds: Array<{ ops: number; errors: number; dropped: number; latency: string | null }>;
-  /** epoch microseconds: start of the measured window and the last completion in it */
+  seconds: Array<{
+    ops: number;
+    errors: number;
+    dropped: number;
+    /** the second's latency histogram, encoded at the whole run's precision */
+    latency: string | null;
+    client?: ClientSecond;
+  }>;
+  /** epoch microseconds: start and end of the measured window (end: Infinity when only iterations bound it), and the last completion */
   measureStartUs: number;
+  measureEndUs: number;
   lastEndUs: number;
 }
 
