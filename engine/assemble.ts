@@ -21,9 +21,12 @@ export interface ScenarioMeta {
 
 /**
  * The ScenarioResult of a run: summaries from the merged histograms, the
- * per-second series, and the thresholds evaluated. The measured window is the
- * configured duration, or, for a run bounded only by iterations, from the
- * end of the warm-up to the last completion.
+ * per-second series (each second's histogram kept), and the thresholds
+ * evaluated. The measured window is the configured duration, or, for a run
+ * bounded only by iterations, from the end of the warm-up to the last
+ * completion. Throughput counts what completed inside the window, over the
+ * window: operations scheduled in it that finish after it are interrupted
+ * (in every histogram, not in throughput).
  */
 export function assembleScenario(
   meta: ScenarioMeta,
@@ -32,15 +35,19 @@ export function assembleScenario(
 ): ScenarioResult {
   const latency = decodeHistogram(outcome.latency);
   const serviceTime = decodeHistogram(outcome.serviceTime);
+  const wait = decodeHistogram(outcome.wait);
   const errorCount = Object.values(outcome.errors).reduce((s, n) => s + n, 0);
-  const durationMs = Number.isFinite(meta.bounds.durationMs)
+  const bounded = Number.isFinite(meta.bounds.durationMs);
+  const durationMs = bounded
     ? meta.bounds.durationMs
     : Math.max(1, (outcome.lastEndUs - outcome.measureStartUs) / 1000);
-  const throughput = outcome.ok / (durationMs / 1000);
+  const inWindow = bounded ? outcome.okInWindow : outcome.ok;
+  const throughput = inWindow / (durationMs / 1000);
   const total = outcome.ok + errorCount;
   const outcomes = evaluateThresholds(thresholds, {
     latency,
     serviceTime,
+    wait,
     ok: outcome.ok,
     errors: errorCount,
     dropped: outcome.dropped,
@@ -53,17 +60,26 @@ export function assembleScenario(
     model: meta.model,
     durationMs: Math.round(durationMs),
     warmupMs: meta.bounds.warmupMs,
+    windowStart: new Date(outcome.measureStartUs / 1000).toISOString(),
     operations: {
       ok: outcome.ok,
       errors: { ...outcome.errors } as Record<ErrorClass, number>,
       dropped: outcome.dropped,
+      interrupted: outcome.interrupted,
       sampleErrors: outcome.sampleErrors,
     },
+    warmup: { ...outcome.warmup },
     throughput: round(throughput, 3),
     errorRate: total === 0 ? 0 : errorCount / total,
     latency: summarize(latency),
     serviceTime: summarize(serviceTime),
-    histograms: { latency: outcome.latency, serviceTime: outcome.serviceTime },
+    wait: summarize(wait),
+    histograms: {
+      latency: outcome.latency,
+      serviceTime: outcome.serviceTime,
+      wait: outcome.wait,
+      seconds: outcome.seconds.map((s) => s.latency),
+    },
     timeSeries: timeSeries(outcome),
     thresholds: outcomes,
     passed: outcomes.every((o) => o.ok),
@@ -87,13 +103,13 @@ function timeSeries(outcome: GeneratorOutcome): TimeSeriesPoint[] {
       max: 0,
     };
     if (s.latency) {
-      const h = decodeHistogram(s.latency);
-      const sum = summarize(h);
+      const sum = summarize(decodeHistogram(s.latency));
       point.p50 = sum.p50;
       point.p95 = sum.p95;
       point.p99 = sum.p99;
       point.max = sum.max;
     }
+    if (s.client) point.client = s.client;
     return point;
   });
 }

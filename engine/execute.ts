@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Endpoints } from "../stores/types.ts";
-import { assembleScenario } from "./assemble.ts";
 import { describeEnvironment } from "./environment.ts";
-import type { Bounds } from "./models/index.ts";
-import { rampingDurationMs } from "./models/index.ts";
+import { type Bounds, windowMs } from "./models/index.ts";
 import type { RunOptions } from "./options.ts";
 import { Progress } from "./progress.ts";
 import type { ScenarioEntry } from "./registry.ts";
@@ -14,7 +12,7 @@ import {
   type RunResult,
   type ScenarioResult,
 } from "./result.ts";
-import { runScenario } from "./run-scenario.ts";
+import { runStep } from "./run-step.ts";
 import type { Scenario } from "./scenario.ts";
 import type { Threshold } from "./thresholds.ts";
 
@@ -34,25 +32,29 @@ export interface PlannedScenario {
 export function boundsFor(options: RunOptions, model: LoadModel): Bounds {
   return {
     warmupMs: options.warmupMs,
-    durationMs: model.type === "ramping" ? rampingDurationMs(model) : options.durationMs,
+    durationMs: windowMs(model, options.durationMs),
     iterations: options.iterations,
     timeoutMs: options.timeoutMs,
   };
 }
 
 /**
- * Runs the planned scenarios one after the other (each with its warm-up),
- * showing live progress, and assembles the RunResult. Thresholds are already
- * parsed; nothing here validates input.
+ * Runs the planned scenarios one after the other (each with its warm-up)
+ * through the engine's runStep, showing live progress, and assembles the
+ * RunResult. Thresholds are already parsed; nothing here validates input.
+ * When a scenario is aborted (an abortOnFail threshold, or `signal`: Ctrl-C)
+ * the run stops there and the result says so.
  */
 export async function executeRun(
   options: RunOptions,
   planned: PlannedScenario[],
   endpoints: Endpoints | undefined,
+  signal?: AbortSignal,
 ): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const scenarios: ScenarioResult[] = [];
   for (const p of planned) {
+    if (signal?.aborted) break;
     const total = Number.isFinite(p.bounds.durationMs)
       ? p.bounds.warmupMs + p.bounds.durationMs
       : undefined;
@@ -60,32 +62,19 @@ export async function executeRun(
       warmupMs: p.bounds.warmupMs,
     });
     try {
-      const run = await runScenario(
-        { url: p.entry.url, scenario: p.scenario },
-        {
-          model: p.model,
-          bounds: p.bounds,
-          workers: p.workers,
-          connections: options.connections,
-          data: { scale: options.data.scale, seed: options.data.seed },
-          endpoints,
-        },
-        (stats) => progress.attach(stats),
-      );
-      scenarios.push(
-        assembleScenario(
-          {
-            name: p.entry.name,
-            description: p.entry.description,
-            stores: p.stores,
-            model: p.model,
-            bounds: p.bounds,
-            generators: run.generators,
-          },
-          run.outcome,
-          p.thresholds,
-        ),
-      );
+      const result = await runStep({ url: p.entry.url, scenario: p.scenario }, p.model, p.bounds, {
+        workers: p.workers,
+        connections: options.connections,
+        data: { scale: options.data.scale, seed: options.data.seed },
+        endpoints,
+        thresholds: p.thresholds,
+        signal,
+        live: (stats) => progress.attach(stats),
+        name: p.entry.name,
+        description: p.entry.description,
+      });
+      scenarios.push(result);
+      if (result.aborted) break;
     } finally {
       progress.stop();
     }
@@ -94,7 +83,7 @@ export async function executeRun(
     postgres: planned.some((p) => p.stores.includes("postgres")),
     dynamodb: planned.some((p) => p.stores.includes("dynamodb")),
   };
-  return {
+  const run: RunResult = {
     format: RESULT_FORMAT,
     version: RESULT_VERSION,
     id: `${startedAt.replace(/[-:.]/g, "").slice(0, 15)}-${randomBytes(3).toString("hex")}`,
@@ -104,8 +93,12 @@ export async function executeRun(
     data: { ...options.data },
     config: runConfig(options, planned),
     scenarios,
-    passed: scenarios.every((s) => s.passed),
+    passed: scenarios.length === planned.length && scenarios.every((s) => s.passed),
   };
+  const aborted = scenarios.find((s) => s.aborted);
+  if (aborted?.aborted) run.aborted = { reason: `${aborted.name}: ${aborted.aborted.reason}` };
+  else if (signal?.aborted) run.aborted = { reason: "stopped before the next scenario" };
+  return run;
 }
 
 /** The options as stored in the result (JSON-safe: unbounded values become null). */

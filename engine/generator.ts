@@ -1,7 +1,9 @@
-import type { DynamoStore } from "../stores/dynamo.ts";
-import type { PgStore } from "../stores/postgres.ts";
+import { nowUs } from "../core/clock.ts";
+import { closeStores, loadStoreFactory, type Stores } from "../stores/factory.ts";
 import type { Endpoints } from "../stores/types.ts";
-import { type Bounds, runModel } from "./models/index.ts";
+import { ClientMonitor } from "./client-monitor.ts";
+import { encodeHistogram } from "./histogram.ts";
+import { type Bounds, runModel, type StopFlag } from "./models/index.ts";
 import { type Outcome, Recorder } from "./recorder.ts";
 import type { CapacityUsage, LoadModel, PoolFigures } from "./result.ts";
 import { createRng } from "./rng.ts";
@@ -20,6 +22,8 @@ export interface GeneratorPlan {
   data: { scale: string; seed: number };
   /** absent only for scenarios that touch no store (synthetic tests) */
   endpoints?: Endpoints;
+  /** module URL of the store factory (stores/factory.ts); absent: the default stores */
+  storesUrl?: string;
 }
 
 export interface GeneratorOutcome extends Outcome {
@@ -31,33 +35,57 @@ export interface PreparedGenerator {
   scenario: Scenario;
   plan: GeneratorPlan;
   state: unknown;
-  pg?: PgStore;
-  dynamo?: DynamoStore;
+  stores: Stores;
 }
 
-/** Opens the stores the scenario lists and runs its setup (before the clock starts). */
+/**
+ * What a running generator shows the thread that watches it (every second,
+ * off the hot path): the progress line's figures, and, when thresholds may
+ * abort the run, the cumulative histograms they are evaluated on.
+ */
+export interface GeneratorSnapshot {
+  ok: number;
+  okInWindow: number;
+  errors: number;
+  dropped: number;
+  latency: string;
+  serviceTime: string;
+  wait: string;
+}
+
+export function snapshotOf(r: Recorder): GeneratorSnapshot {
+  return {
+    ok: r.ok,
+    okInWindow: r.okInWindow,
+    errors: r.errorCount,
+    dropped: r.dropped,
+    latency: encodeHistogram(r.latency.toHistogram()),
+    serviceTime: encodeHistogram(r.serviceTime.toHistogram()),
+    wait: encodeHistogram(r.wait.toHistogram()),
+  };
+}
+
+/** Opens the stores the scenario lists (through the store factory) and runs its setup (before the clock starts). */
 export async function prepareGenerator(
   scenario: Scenario,
   plan: GeneratorPlan,
 ): Promise<PreparedGenerator> {
-  const needs = (kind: string) => scenario.stores.includes(kind as never);
-  if ((needs("postgres") || needs("dynamodb")) && !plan.endpoints) {
+  if (scenario.stores.length > 0 && !plan.endpoints)
     throw new Error(`scenario ${scenario.name} needs endpoints for its stores`);
-  }
-  // store modules load only when needed (the AWS SDK takes a while to import)
-  const pg = needs("postgres")
-    ? (await import("../stores/postgres.ts")).createPgStore(plan.endpoints!.pg, plan.connections)
-    : undefined;
-  const dynamo = needs("dynamodb")
-    ? (await import("../stores/dynamo.ts")).createDynamoStore(
-        plan.endpoints!.dynamo,
-        plan.connections,
-      )
-    : undefined;
+  const factory = await loadStoreFactory(plan.storesUrl);
+  const stores: Stores =
+    scenario.stores.length === 0
+      ? {}
+      : await factory({
+          kinds: scenario.stores,
+          endpoints: plan.endpoints as Endpoints,
+          connections: plan.connections,
+          workerIndex: plan.workerIndex,
+        });
   const ctx: ScenarioContext = {
     endpoints: plan.endpoints as Endpoints,
-    pg,
-    dynamo,
+    pg: stores.pg,
+    dynamo: stores.dynamo,
     data: plan.data,
     workerIndex: plan.workerIndex,
     workerCount: plan.workerCount,
@@ -65,35 +93,45 @@ export async function prepareGenerator(
   };
   try {
     const state = await scenario.setup(ctx);
-    return { scenario, plan, state, pg, dynamo };
+    return { scenario, plan, state, stores };
   } catch (e) {
-    await closeStores(pg, dynamo);
+    await closeStores(stores);
     throw e;
   }
 }
 
 /**
  * Runs the prepared generator from epoch time `t0Us` (the caller picks it so
- * all generators start together), then collects the stores' figures, tears
- * down and closes the stores. `onStart` receives the recorder (live progress).
+ * all generators start together) until its bounds or `stop`, then collects
+ * the stores' figures (warm-up operations left out), tears down and closes the
+ * stores. `onStart` receives the recorder (live progress, snapshots).
  */
 export async function runGenerator(
   g: PreparedGenerator,
   t0Us: number,
+  stop: StopFlag,
   onStart?: (recorder: Recorder) => void,
 ): Promise<GeneratorOutcome> {
   const { scenario, plan, state } = g;
-  const recorder = new Recorder(t0Us + plan.bounds.warmupMs * 1000);
+  const measureStartUs = t0Us + plan.bounds.warmupMs * 1000;
+  const recorder = new Recorder(measureStartUs, measureStartUs + plan.bounds.durationMs * 1000);
+  const monitor = new ClientMonitor(measureStartUs);
   const rng = createRng(plan.data.seed, plan.workerIndex);
   const op = () => scenario.operation(state, scenario.sample(state, rng));
   onStart?.(recorder);
-  const waitMs = t0Us / 1000 - (performance.timeOrigin + performance.now());
+  const waitMs = (t0Us - nowUs()) / 1000;
   if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+  monitor.start();
   try {
-    await runModel(plan.model, plan.bounds, { op, recorder, t0Us }, plan.phase);
-    const figures = scenario.collect?.(state) ?? {};
-    return { ...recorder.outcome(), ...figures };
+    await runModel(plan.model, plan.bounds, { op, recorder, t0Us, stop }, plan.phase);
+    const outcome: GeneratorOutcome = recorder.outcome(monitor.stop());
+    const capacity = g.stores.dynamo?.capacity();
+    const pool = g.stores.pg?.figures();
+    if (capacity) outcome.capacity = structuredClone(capacity);
+    if (pool) outcome.pool = pool;
+    return outcome;
   } finally {
+    monitor.stop();
     await releaseGenerator(g);
   }
 }
@@ -103,17 +141,6 @@ export async function releaseGenerator(g: PreparedGenerator): Promise<void> {
   try {
     await g.scenario.teardown?.(g.state);
   } finally {
-    await closeStores(g.pg, g.dynamo);
+    await closeStores(g.stores);
   }
-}
-
-const sleep = (ms: number) =>
-  new Promise<void>((r) => {
-    setTimeout(r, ms).unref();
-  });
-
-async function closeStores(pg?: PgStore, dynamo?: DynamoStore): Promise<void> {
-  dynamo?.close();
-  // a timed-out query may still hold a connection: do not wait for it forever
-  if (pg) await Promise.race([pg.close().catch(() => {}), sleep(2000)]);
 }

@@ -1,4 +1,5 @@
 import { nowUs } from "../core/clock.ts";
+import { type OpTiming, running } from "../core/op-clock.ts";
 import type { Recorder } from "./recorder.ts";
 
 /** One operation of a scenario, parameters already bound: sample + operation. */
@@ -10,9 +11,13 @@ export type Op = () => Promise<unknown>;
  * allocates only what the operation itself allocates (plus the promise that
  * `.then` returns).
  */
-export class Slot {
+export class Slot implements OpTiming {
   intendedUs = 0;
   startUs = 0;
+  /** the store's first send (core/op-clock.ts); 0 until then */
+  sentUs = 0;
+  /** false during the warm-up: stores leave the operation out of their figures */
+  measured = false;
   busy = false;
   /** set when the sweep declared the operation timed out; its late completion is ignored */
   abandoned = false;
@@ -30,14 +35,14 @@ export class Slot {
       if (this.abandoned) return;
       const end = nowUs();
       this.busy = false;
-      host.recorder.success(this.intendedUs, this.startUs, end);
+      host.recorder.success(this.intendedUs, this.startUs, this.sentUs, end);
       host.finished(this);
     };
     this.onErr = (e: unknown) => {
       if (this.abandoned) return;
       const end = nowUs();
       this.busy = false;
-      host.recorder.failure(this.intendedUs, this.startUs, end, e);
+      host.recorder.failure(this.intendedUs, this.startUs, this.sentUs, end, e);
       host.finished(this);
     };
   }
@@ -51,17 +56,25 @@ export interface SlotHost {
   replaced(old: Slot, fresh: Slot): void;
 }
 
-/** Starts `op` in `slot` (startUs: now); a synchronous throw becomes a rejected promise. */
+/**
+ * Starts `op` in `slot` (startUs: now); a synchronous throw becomes a rejected
+ * promise. For the synchronous part of the call the slot is the running
+ * operation (core/op-clock.ts), so a store can mark its first send on it.
+ */
 export function startOp(op: Op, slot: Slot, intendedUs: number, startUs: number): void {
   slot.intendedUs = intendedUs;
   slot.busy = true;
   slot.startUs = startUs;
+  slot.sentUs = 0;
+  slot.measured = intendedUs >= slot.host.recorder.measureStartUs;
+  running.op = slot;
   let p: Promise<unknown>;
   try {
     p = op();
   } catch (e) {
     p = Promise.reject(e);
   }
+  running.op = null;
   p.then(slot.onOk, slot.onErr);
 }
 
@@ -106,7 +119,7 @@ export class TimeoutSweep {
     for (const s of expired) {
       s.abandoned = true;
       s.busy = false;
-      this.host.recorder.timeout(s.intendedUs, s.startUs, now, this.timeoutMs);
+      this.host.recorder.timeout(s.intendedUs, s.startUs, s.sentUs, now, this.timeoutMs);
       const fresh = new Slot(this.host, s.vu);
       fresh.iterations = s.iterations;
       this.host.replaced(s, fresh);

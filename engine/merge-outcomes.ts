@@ -49,8 +49,18 @@ export function mergeOutcomes(outcomes: GeneratorOutcome[]): GeneratorOutcome {
   hists.forEach((h, t) => {
     if (h) seconds[t].latency = encodeHistogram(h);
   });
+  const wait = decodeHistogram(base.wait);
+  for (const o of outcomes.slice(1)) wait.add(decodeHistogram(o.wait));
   return {
     ok,
+    okInWindow: outcomes.reduce((s, o) => s + o.okInWindow, 0),
+    interrupted: outcomes.reduce((s, o) => s + o.interrupted, 0),
+    warmup: {
+      ok: outcomes.reduce((s, o) => s + o.warmup.ok, 0),
+      errors: outcomes.reduce((s, o) => s + o.warmup.errors, 0),
+    },
+    wait: encodeHistogram(wait),
+    measureEndUs: Math.max(...outcomes.map((o) => o.measureEndUs)),
     errors,
     dropped,
     sampleErrors,

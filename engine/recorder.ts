@@ -47,21 +47,27 @@ const MAX_SAMPLE_ERRORS = 5;
 
 /**
  * Records operations of the measured window: anything whose intended start
- * is before `measureStartUs` is warm-up and ignored.
+ * is before `measureStartUs` is warm-up, counted apart and in no figure.
  *
  * Every finished operation (successful or not; a timed-out one when it is
- * declared timed out) goes into the latency and service-time histograms, so
- * failures cannot hide a tail. Per-second figures are bucketed by completion
- * time; dropped iterations by their intended start.
+ * declared timed out) goes into the latency, service-time and wait
+ * histograms, so failures cannot hide a tail. An operation that completes
+ * after the window's end (`measureEndUs`) is counted as interrupted: it stays
+ * in every histogram (leaving it out would hide exactly the overload tail) but
+ * not in throughput, which counts completions inside the window. Per-second
+ * figures are bucketed by completion time, each second's latency histogram at
+ * the whole run's precision; dropped arrivals by their intended start.
  *
- * Hot path (ok): three bucket increments (engine/counts.ts), a few
+ * Hot path (ok): four bucket increments (engine/counts.ts), a few
  * comparisons and array writes; once per second the second's counts are
  * encoded.
  */
 export class Recorder {
   readonly latency = new Counts(3);
   readonly serviceTime = new Counts(3);
+  readonly wait = new Counts(3);
   ok = 0;
+  okInWindow = 0;
   readonly errors: Record<ErrorClass, number> = {
     timeout: 0,
     throttled: 0,
@@ -70,7 +76,8 @@ export class Recorder {
     other: 0,
   };
   dropped = 0;
-  /** operations of the warm-up, for the live progress line only (not part of any result) */
+  interrupted = 0;
+  /** operations of the warm-up: in the result's `warmup` and the progress line, in no other figure */
   warmupOk = 0;
   warmupErrors = 0;
   readonly sampleErrors: string[] = [];
@@ -81,53 +88,75 @@ export class Recorder {
   private readonly secDropped: number[] = [];
   /** encoded latency histograms of completed seconds; the current second records into `secCounts` */
   private readonly secEncoded: Array<string | null> = [];
-  private readonly secCounts = new Counts(2);
+  private readonly secCounts = new Counts(3);
   private curSec = -1;
   private lastSecondP99Ms = 0;
 
-  constructor(readonly measureStartUs: number) {}
+  constructor(
+    readonly measureStartUs: number,
+    /** end of the measured window; Infinity when only iterations bound the run */
+    readonly measureEndUs = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** true when an operation intended to start at this time is measured */
   measures(intendedUs: number): boolean {
     return intendedUs >= this.measureStartUs;
   }
 
-  success(intendedUs: number, startUs: number, endUs: number): void {
+  success(intendedUs: number, startUs: number, sentUs: number, endUs: number): void {
     if (intendedUs < this.measureStartUs) {
       this.warmupOk++;
       return;
     }
     this.ok++;
-    this.finish(intendedUs, startUs, endUs);
+    if (endUs <= this.measureEndUs) this.okInWindow++;
+    this.finish(intendedUs, startUs, sentUs, endUs);
     this.secOps[this.curSec]++;
   }
 
-  failure(intendedUs: number, startUs: number, endUs: number, error: unknown): void {
+  failure(
+    intendedUs: number,
+    startUs: number,
+    sentUs: number,
+    endUs: number,
+    error: unknown,
+  ): void {
     if (intendedUs < this.measureStartUs) {
       this.warmupErrors++;
       return;
     }
     this.countError(classifyError(error), error);
-    this.finish(intendedUs, startUs, endUs);
+    this.finish(intendedUs, startUs, sentUs, endUs);
     this.secErrors[this.curSec]++;
   }
 
-  timeout(intendedUs: number, startUs: number, endUs: number, timeoutMs: number): void {
+  timeout(
+    intendedUs: number,
+    startUs: number,
+    sentUs: number,
+    endUs: number,
+    timeoutMs: number,
+  ): void {
     if (intendedUs < this.measureStartUs) {
       this.warmupErrors++;
       return;
     }
     this.countError("timeout", `timeout: operation timed out after ${timeoutMs} ms`);
-    this.finish(intendedUs, startUs, endUs);
+    this.finish(intendedUs, startUs, sentUs, endUs);
     this.secErrors[this.curSec]++;
   }
 
   drop(intendedUs: number): void {
-    if (intendedUs < this.measureStartUs) return;
-    this.dropped++;
+    this.dropMany(intendedUs, 1);
+  }
+
+  /** `n` arrivals due in the second of `intendedUs` that could not start (counted in bulk) */
+  dropMany(intendedUs: number, n: number): void {
+    if (intendedUs < this.measureStartUs || n <= 0) return;
+    this.dropped += n;
     const sec = Math.floor((intendedUs - this.measureStartUs) / 1e6);
     this.ensureSecond(sec);
-    this.secDropped[sec]++;
+    this.secDropped[sec] += n;
   }
 
   get errorCount(): number {
@@ -152,34 +181,48 @@ export class Recorder {
     };
   }
 
-  outcome(): Outcome {
+  /** `client`: the client's own figures per second of the window (engine/client-monitor.ts) */
+  outcome(client: ClientSecond[] = []): Outcome {
     this.closeSecond();
     const seconds: Outcome["seconds"] = [];
-    for (let i = 0; i < this.secOps.length; i++) {
-      seconds.push({
+    for (let i = 0; i < Math.max(this.secOps.length, client.length); i++) {
+      this.ensureSecond(i);
+      const point: Outcome["seconds"][number] = {
         ops: this.secOps[i],
         errors: this.secErrors[i],
         dropped: this.secDropped[i],
         latency: this.secEncoded[i] ?? null,
-      });
+      };
+      if (client[i]) point.client = client[i];
+      seconds.push(point);
     }
     return {
       ok: this.ok,
+      okInWindow: this.okInWindow,
       errors: { ...this.errors },
       dropped: this.dropped,
+      interrupted: this.interrupted,
+      warmup: { ok: this.warmupOk, errors: this.warmupErrors },
       sampleErrors: [...this.sampleErrors],
       latency: encodeHistogram(this.latency.toHistogram()),
       serviceTime: encodeHistogram(this.serviceTime.toHistogram()),
+      wait: encodeHistogram(this.wait.toHistogram()),
       seconds,
       measureStartUs: this.measureStartUs,
+      measureEndUs: this.measureEndUs,
       lastEndUs: this.lastEndUs,
     };
   }
 
-  private finish(intendedUs: number, startUs: number, endUs: number): void {
+  private finish(intendedUs: number, startUs: number, sentUs: number, endUs: number): void {
+    // service time starts at the store's first send; an operation that never sent (no store,
+    // or failed before sending) is timed from its actual start
+    const serviceStartUs = sentUs > 0 ? sentUs : startUs;
     const latency = endUs - intendedUs;
     this.latency.record(latency);
-    this.serviceTime.record(endUs - startUs);
+    this.serviceTime.record(endUs - serviceStartUs);
+    this.wait.record(serviceStartUs - intendedUs);
+    if (endUs > this.measureEndUs) this.interrupted++;
     if (endUs > this.lastEndUs) this.lastEndUs = endUs;
     const sec = Math.floor((endUs - this.measureStartUs) / 1e6);
     if (sec !== this.curSec) this.moveTo(sec);

@@ -1,5 +1,5 @@
 import { UsageError } from "../scripts/lib/errors.ts";
-import type { LoadModel } from "./result.ts";
+import type { LoadFlags } from "./models/model.ts";
 
 /** One entry of the scenario registry, as the engine uses it. */
 export interface ScenarioEntry {
@@ -7,15 +7,13 @@ export interface ScenarioEntry {
   /** file URL of the scenario module (worker threads import it) */
   url: string;
   description: string;
-  /** the load a run uses when no --rate/--vus/--stages is given */
-  model?: LoadModel;
+  /** the load a run uses when no --rate/--vus/--stages is given (flags, completed by the model) */
+  load?: LoadFlags;
 }
 
 /**
- * Reads `SCENARIOS` from scenarios/index.ts (name → { module URL,
- * description, default model }). Imported lazily: only `run` needs it. The
- * field names accepted for the URL are url, module, moduleUrl; for the
- * model, model or defaultModel.
+ * Reads `SCENARIOS` from scenarios/index.ts (name → { module: URL,
+ * description, load }). Imported lazily: only `run` needs it.
  */
 export async function loadRegistry(
   specifier = "../scenarios/index.ts",
@@ -32,13 +30,13 @@ export async function loadRegistry(
   const out = new Map<string, ScenarioEntry>();
   for (const [name, value] of Object.entries(raw)) {
     const v = value as Record<string, unknown>;
-    const url = v.url ?? v.module ?? v.moduleUrl;
+    const url = v.module;
     if (url === undefined) continue;
     out.set(name, {
       name,
       url: url instanceof URL ? url.href : String(url),
       description: typeof v.description === "string" ? v.description : "",
-      model: (v.model ?? v.defaultModel) as LoadModel | undefined,
+      load: v.load as LoadFlags | undefined,
     });
   }
   return out;

@@ -1,14 +1,18 @@
 import type { DynamoStore } from "../stores/dynamo.ts";
 import type { PgStore, Statement } from "../stores/postgres.ts";
 import type { Endpoints } from "../stores/types.ts";
-import type { CapacityUsage, PoolFigures, StoreKind } from "./result.ts";
+import type { StoreKind } from "./result.ts";
 
 /** A seeded random source for parameter samplers: uniform floats in [0, 1). */
 export interface Rng {
   next(): number;
 }
 
-/** What a scenario gets in each load-generator thread. */
+/**
+ * What a scenario gets in each load-generator thread. Its stores come from the
+ * store factory the engine was given (stores/factory.ts), so they may be
+ * wrapped; the engine collects their figures (capacity, pool) itself.
+ */
 export interface ScenarioContext {
   endpoints: Endpoints;
   /** present when the scenario lists "postgres" in its stores */
@@ -42,7 +46,5 @@ export interface Scenario<S = unknown, P = unknown> {
    * index tuning (EXPLAIN ANALYZE); scenarios that touch PostgreSQL define it.
    */
   explain?(state: S, params: P): Array<{ statement: Statement; params: unknown[] }>;
-  /** figures gathered by the stores during the run */
-  collect?(state: S): { capacity?: CapacityUsage; pool?: PoolFigures };
   teardown?(state: S): Promise<void>;
 }

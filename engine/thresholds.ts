@@ -1,5 +1,5 @@
 import { UsageError } from "../scripts/lib/errors.ts";
-import { type Histogram, percentileMs } from "./histogram.ts";
+import { createHistogram, type Histogram, percentileMs } from "./histogram.ts";
 import type { ThresholdOutcome } from "./result.ts";
 
 /**
@@ -13,7 +13,8 @@ import type { ThresholdOutcome } from "./result.ts";
  *
  * An expression is AGGREGATION OPERATOR NUMBER. Latency and service time are
  * in milliseconds and take p(N) (0 < N <= 100), avg, med, min, max, stdev,
- * count; errors take rate (errors / operations) and count; throughput takes
+ * count (so does wait: latency minus service time); errors take rate
+ * (errors / operations) and count; throughput takes
  * throughput or rate (successful operations per second); dropped takes
  * dropped or count, and rate (dropped / scheduled); operations takes ok and
  * count. Operators: < <= > >= == !=.
@@ -21,6 +22,7 @@ import type { ThresholdOutcome } from "./result.ts";
 export const METRICS = [
   "latency",
   "service_time",
+  "wait",
   "errors",
   "throughput",
   "dropped",
@@ -40,11 +42,16 @@ export interface Threshold {
   value: number;
   /** the expression as written (without a metric prefix) */
   expression: string;
+  /** k6's abortOnFail: stop the run as soon as this threshold fails (evaluated every second) */
+  abortOnFail?: boolean;
+  /** k6's delayAbortEval: no abort before this much of the measured window has passed, ms */
+  delayAbortEvalMs?: number;
 }
 
 const ALLOWED: Record<MetricName, string[]> = {
   latency: ["p", "avg", "med", "min", "max", "stdev", "count"],
   service_time: ["p", "avg", "med", "min", "max", "stdev", "count"],
+  wait: ["p", "avg", "med", "min", "max", "stdev", "count"],
   errors: ["rate", "count"],
   throughput: ["throughput", "rate"],
   dropped: ["dropped", "count", "rate"],
@@ -109,14 +116,41 @@ export function parseThreshold(expression: string, metric?: string): Threshold {
 }
 
 /**
- * Parses a command-line threshold: `[SCENARIO/][METRIC:]EXPRESSION`, e.g.
- * `p(95)<40`, `service_time:p(99)<20`, `leaderboards/latency:p(95)<40`.
+ * Parses a command-line threshold: `[SCENARIO/][METRIC:]EXPRESSION[,abortOnFail[,delayAbortEval=DURATION]]`,
+ * e.g. `p(95)<40`, `service_time:p(99)<20`, `leaderboards/latency:p(95)<40`,
+ * `latency:p(99)<50,abortOnFail,delayAbortEval=10s`.
  */
 export function parseThresholdFlag(text: string): { scenario?: string; threshold: Threshold } {
-  const m = /^(?:([A-Za-z0-9_.-]+)\/)?(?:([a-z_]+)\s*:)?(.*)$/.exec(text.trim());
+  const [head, ...options] = text.split(",").map((p) => p.trim());
+  const m = /^(?:([A-Za-z0-9_.-]+)\/)?(?:([a-z_]+)\s*:)?(.*)$/.exec(head);
   const scenario = m?.[1];
   const metric = m?.[2];
-  return { scenario, threshold: parseThreshold(m?.[3] ?? text, metric) };
+  const threshold = parseThreshold(m?.[3] ?? head, metric);
+  for (const o of options) {
+    const d = /^delayAbortEval=(.+)$/.exec(o);
+    if (o === "abortOnFail") threshold.abortOnFail = true;
+    else if (d) threshold.delayAbortEvalMs = parseAbortDelay(d[1], text);
+    else
+      throw new UsageError(
+        `--threshold '${text}': '${o}' is not an option; write options after the expression like 'latency:p(99)<50,abortOnFail,delayAbortEval=10s'`,
+      );
+  }
+  if (threshold.delayAbortEvalMs !== undefined && !threshold.abortOnFail)
+    throw new UsageError(
+      `--threshold '${text}': delayAbortEval only applies with abortOnFail; write it like 'latency:p(99)<50,abortOnFail,delayAbortEval=10s'`,
+    );
+  return { scenario, threshold };
+}
+
+/** `10s`, `500ms`, `1m` or a bare number of seconds, for delayAbortEval. */
+function parseAbortDelay(text: string, where: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m)
+    throw new UsageError(
+      `${where}: delayAbortEval '${text}' is not a duration; write it like delayAbortEval=10s`,
+    );
+  const unit = m[2] ?? "s";
+  return Number(m[1]) * (unit === "ms" ? 1 : unit === "s" ? 1000 : 60_000);
 }
 
 /** Parses every expression of a config; `where` names the source in messages. */
@@ -130,18 +164,62 @@ export function parseConfig(config: unknown, where: string): Threshold[] {
   const out: Threshold[] = [];
   for (const [metric, list] of Object.entries(config)) {
     if (metric.startsWith("$")) continue;
-    if (!Array.isArray(list) || list.some((e) => typeof e !== "string")) {
-      throw new UsageError(`${where}.${metric} must be a list of expressions, like ["p(95)<25"]`);
+    const entry = (e: unknown) =>
+      typeof e === "string" ||
+      (e !== null &&
+        typeof e === "object" &&
+        typeof (e as { threshold?: unknown }).threshold === "string");
+    if (!Array.isArray(list) || !list.every(entry)) {
+      throw new UsageError(
+        `${where}.${metric} must be a list of expressions, like ["p(95)<25"] or [{ "threshold": "p(99)<50", "abortOnFail": true, "delayAbortEval": "10s" }]`,
+      );
     }
-    for (const e of list as string[]) {
+    for (const e of list as Array<string | ThresholdObject>) {
       try {
-        out.push(parseThreshold(e, metric));
+        out.push(typeof e === "string" ? parseThreshold(e, metric) : thresholdObject(e, metric));
       } catch (err) {
         throw new UsageError(`${where}: ${(err as Error).message}`);
       }
     }
   }
   return out;
+}
+
+/** k6's object form of a threshold in a targets file. */
+interface ThresholdObject {
+  threshold: string;
+  abortOnFail?: unknown;
+  delayAbortEval?: unknown;
+}
+
+function thresholdObject(o: ThresholdObject, metric: string): Threshold {
+  const known = ["threshold", "abortOnFail", "delayAbortEval"];
+  const extra = Object.keys(o).find((k) => !known.includes(k));
+  if (extra !== undefined)
+    throw new UsageError(
+      `threshold ${JSON.stringify(o.threshold)}: '${extra}' is not a field; use threshold, abortOnFail, delayAbortEval`,
+    );
+  const t = parseThreshold(o.threshold, metric);
+  if (o.abortOnFail !== undefined && typeof o.abortOnFail !== "boolean")
+    throw new UsageError(
+      `threshold ${JSON.stringify(o.threshold)}: abortOnFail must be true or false`,
+    );
+  if (o.abortOnFail === true) t.abortOnFail = true;
+  if (o.delayAbortEval !== undefined) {
+    if (typeof o.delayAbortEval !== "string" && typeof o.delayAbortEval !== "number")
+      throw new UsageError(
+        `threshold ${JSON.stringify(o.threshold)}: delayAbortEval must be a duration like "10s"`,
+      );
+    if (o.abortOnFail !== true)
+      throw new UsageError(
+        `threshold ${JSON.stringify(o.threshold)}: delayAbortEval only applies with "abortOnFail": true`,
+      );
+    t.delayAbortEvalMs = parseAbortDelay(
+      String(o.delayAbortEval),
+      `threshold ${JSON.stringify(o.threshold)}`,
+    );
+  }
+  return t;
 }
 
 /** Same metric and aggregation (and percentile): a later layer replaces an earlier one. */
@@ -156,10 +234,14 @@ export function layerThresholds(...layers: Threshold[][]): Threshold[] {
   return [...map.values()];
 }
 
+const EMPTY_HISTOGRAM = createHistogram(3);
+
 /** What thresholds are evaluated against: one scenario's merged measurements. */
 export interface MetricValues {
   latency: Histogram;
   serviceTime: Histogram;
+  /** absent in version-1 results: a wait threshold then sees no operations */
+  wait?: Histogram;
   ok: number;
   errors: number;
   dropped: number;
@@ -170,8 +252,14 @@ export interface MetricValues {
 export function actualValue(t: Threshold, v: MetricValues): number {
   switch (t.metric) {
     case "latency":
-    case "service_time": {
-      const h = t.metric === "latency" ? v.latency : v.serviceTime;
+    case "service_time":
+    case "wait": {
+      const h =
+        t.metric === "latency"
+          ? v.latency
+          : t.metric === "service_time"
+            ? v.serviceTime
+            : (v.wait ?? EMPTY_HISTOGRAM);
       const ms = (us: number) => (h.totalCount === 0 ? 0 : Math.round(us) / 1000);
       switch (t.aggregation) {
         case "p":
@@ -242,12 +330,17 @@ export function evaluateThresholds(thresholds: Threshold[], v: MetricValues): Th
     // a latency or throughput threshold on a run with no successful operation cannot hold
     const vacuous =
       v.ok === 0 &&
-      (t.metric === "latency" || t.metric === "service_time" || t.metric === "throughput");
-    return {
+      (t.metric === "latency" ||
+        t.metric === "service_time" ||
+        t.metric === "wait" ||
+        t.metric === "throughput");
+    const outcome: ThresholdOutcome = {
       expression: t.expression,
       metric: t.metric,
       actual,
       ok: !vacuous && compare(actual, t.op, t.value),
     };
+    if (t.abortOnFail) outcome.abortOnFail = true;
+    return outcome;
   });
 }

@@ -87,8 +87,6 @@ const scenario: Scenario<BestDishesState, BestDishesParams> = {
   },
 
   explain: (_state, params) => [{ statement: BEST_DISHES, params: [...params] }],
-
-  collect: (state) => ({ pool: state.pg.figures() }),
 };
 
 export default scenario;

@@ -115,8 +115,6 @@ const scenario: Scenario<ExpertsState, number> = {
   },
 
   explain: (state, page) => [{ statement: EXPERT_DETAILS, params: [state.setupIds[page]] }],
-
-  collect: (state) => ({ capacity: state.dynamo.capacity(), pool: state.pg.figures() }),
 };
 
 export default scenario;

@@ -95,8 +95,6 @@ const scenario: Scenario<FeedState, FeedDraw> = {
   explain: (state, draw) => [
     { statement: ACTIVITY_FEED, params: state.firstPage[draw & ~NEXT_PAGE] },
   ],
-
-  collect: (state) => ({ pool: state.pg.figures() }),
 };
 
 export default scenario;

@@ -1,4 +1,5 @@
-import type { LoadModel, StoreKind } from "../engine/result.ts";
+import type { LoadFlags } from "../engine/models/model.ts";
+import type { StoreKind } from "../engine/result.ts";
 
 /**
  * The access patterns of the Bellyfed design, one module each (the module's
@@ -14,16 +15,15 @@ export interface ScenarioRegistryEntry {
   module: URL;
   description: string;
   stores: StoreKind[];
-  /** the load a run uses when no --rate/--vus/--stages is given */
-  model: LoadModel;
+  /**
+   * the load a run uses when no --rate/--vus/--stages is given, as flags (an
+   * open model's in-flight cap follows the one rule: rate x timeout, 64..10,000)
+   */
+  load: LoadFlags;
 }
 
-/** Open model at `rate` operations per second; arrivals beyond 2 s worth in flight are dropped. */
-const open = (rate: number): LoadModel => ({
-  type: "open",
-  rate,
-  maxInFlight: Math.max(64, rate * 2),
-});
+/** Open model at `rate` operations per second. */
+const open = (rate: number): LoadFlags => ({ rate });
 
 const at = (file: string) => new URL(`./${file}`, import.meta.url);
 
@@ -32,43 +32,43 @@ export const SCENARIOS: Record<string, ScenarioRegistryEntry> = {
     module: at("best-dishes.ts"),
     description: "best dishes of a type in a city (PostgreSQL: restaurants, dish_rankings, dishes)",
     stores: ["postgres"],
-    model: open(500),
+    load: open(500),
   },
   profile: {
     module: at("profile.ts"),
     description: "user profile with badges and career level (PostgreSQL)",
     stores: ["postgres"],
-    model: open(100),
+    load: open(100),
   },
   trending: {
     module: at("trending.ts"),
     description: "real-time trending dishes in a city (DynamoDB Query on TrendingScoreIndex)",
     stores: ["dynamodb"],
-    model: open(50),
+    load: open(50),
   },
   feed: {
     module: at("feed.ts"),
     description: "user activity feed, first page and sometimes the next (PostgreSQL function)",
     stores: ["postgres"],
-    model: open(10),
+    load: open(10),
   },
   experts: {
     module: at("experts.ts"),
     description: "expert discovery: DynamoDB InfluenceScoreIndex, then PostgreSQL details",
     stores: ["dynamodb", "postgres"],
-    model: open(25),
+    load: open(25),
   },
   leaderboards: {
     module: at("leaderboards.ts"),
     description:
       "top 10 of a city#cuisine_type leaderboard (DynamoDB Query on BellyfedLeaderboards)",
     stores: ["dynamodb"],
-    model: open(50),
+    load: open(50),
   },
   "leaderboards-pg": {
     module: at("leaderboards-pg.ts"),
     description: "the same top 10 computed in PostgreSQL, for comparison",
     stores: ["postgres"],
-    model: open(50),
+    load: open(50),
   },
 };

@@ -85,8 +85,6 @@ const scenario: Scenario<LeaderboardsPgState, LeaderboardPgParams> = {
   },
 
   explain: (_state, params) => [{ statement: LEADERBOARD_TOP_N, params: [...params] }],
-
-  collect: (state) => ({ pool: state.pg.figures() }),
 };
 
 export default scenario;

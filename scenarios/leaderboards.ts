@@ -70,8 +70,6 @@ const scenario: Scenario<LeaderboardsState, QueryCommandInput> = {
   async operation(state, query) {
     await state.dynamo.query(query);
   },
-
-  collect: (state) => ({ capacity: state.dynamo.capacity() }),
 };
 
 export default scenario;

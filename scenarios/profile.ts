@@ -83,8 +83,6 @@ const scenario: Scenario<ProfileState, ProfileParams> = {
   },
 
   explain: (_state, params) => [{ statement: USER_PROFILE, params: [...params] }],
-
-  collect: (state) => ({ pool: state.pg.figures() }),
 };
 
 export default scenario;

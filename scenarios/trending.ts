@@ -58,8 +58,6 @@ const scenario: Scenario<TrendingState, QueryCommandInput> = {
   async operation(state, query) {
     await state.dynamo.query(query);
   },
-
-  collect: (state) => ({ capacity: state.dynamo.capacity() }),
 };
 
 export default scenario;

@@ -1,7 +1,7 @@
 import pg from "pg";
+import { counts, running, sent } from "../core/op-clock.ts";
 import type { PoolFigures } from "../engine/result.ts";
 import { UsageError } from "../scripts/lib/errors.ts";
-import { counts, running, sent } from "../core/op-clock.ts";
 import { connectWire } from "./pg-wire/connection.ts";
 import type { PgTarget } from "./types.ts";
 

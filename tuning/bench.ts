@@ -1,6 +1,5 @@
-import { assembleScenario } from "../engine/assemble.ts";
 import type { LoadModel, ScenarioResult } from "../engine/result.ts";
-import { runScenario } from "../engine/run-scenario.ts";
+import { runStep } from "../engine/run-step.ts";
 import type { Endpoints } from "../stores/types.ts";
 import type { PatternSource } from "./patterns.ts";
 
@@ -28,20 +27,12 @@ export async function benchPattern(
     iterations: Number.POSITIVE_INFINITY,
     timeoutMs: 30_000,
   };
-  const run = await runScenario(
-    { url: source.url },
-    { model, bounds, workers: 1, connections: opts.vus, data: opts.data, endpoints },
-  );
-  return assembleScenario(
-    {
-      name: source.name,
-      description: "",
-      stores: ["postgres"],
-      model,
-      bounds,
-      generators: run.generators,
-    },
-    run.outcome,
-    [],
-  );
+  return runStep({ url: source.url }, model, bounds, {
+    workers: 1,
+    connections: opts.vus,
+    data: opts.data,
+    endpoints,
+    name: source.name,
+    description: "",
+  });
 }

@@ -59,4 +59,28 @@ export class ArrivalSchedule {
     const t = denom > 0 ? (2 * m) / denom : 0;
     return (this.segStartS + t) * 1e6;
   }
+
+  /**
+   * How many arrivals are due strictly before `offsetUs` (stateless; for
+   * counting in bulk the arrivals that cannot start): the k with
+   * n(offset(k)) = k + phase < n(offsetUs), i.e. ceil(n(offsetUs) - phase).
+   */
+  countBefore(offsetUs: number): number {
+    const t = offsetUs / 1e6;
+    let before = 0;
+    let startS = 0;
+    for (let i = 0; i < this.segments.length; i++) {
+      const s = this.segments[i];
+      if (t >= startS + s.durationS) {
+        before += this.counts[i];
+        startS += s.durationS;
+        continue;
+      }
+      const x = t - startS;
+      const a = s.durationS === Number.POSITIVE_INFINITY ? 0 : (s.to - s.from) / (2 * s.durationS);
+      before += s.from * x + a * x * x;
+      break;
+    }
+    return Math.max(0, Math.ceil(before - this.phase - 1e-9));
+  }
 }

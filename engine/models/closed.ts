@@ -1,7 +1,35 @@
 import { nowUs } from "../../core/clock.ts";
 import { type Op, Slot, type SlotHost, startOp, TimeoutSweep } from "../inflight.ts";
 import type { Recorder } from "../recorder.ts";
+import type { LoadModel } from "../result.ts";
+import type { ModelDefinition } from "./model.ts";
 import type { ExecutorSpec } from "./spec.ts";
+
+type Closed = Extract<LoadModel, { type: "closed" }>;
+
+/** Closed model: `--vus N` (default one per connection), `--think-time`. */
+export const closedModel: ModelDefinition<Closed> = {
+  type: "closed",
+  summary:
+    "closed model (--vus N, --think-time): each virtual user starts its next operation when the last one ends",
+  flags: ["model", "vus", "thinkTimeMs"],
+  resolve(flags, ctx) {
+    return {
+      type: "closed",
+      vus: flags.vus ?? ctx.connections,
+      thinkTimeMs: flags.thinkTimeMs ?? 0,
+    };
+  },
+  durationMs: () => undefined,
+  peakRate: () => undefined,
+  split(model, index, count) {
+    return { ...model, vus: Math.floor(model.vus / count) + (index < model.vus % count ? 1 : 0) };
+  },
+  maxGenerators: (model) => model.vus,
+  describe: (m) =>
+    `closed, ${m.vus} VU${m.vus === 1 ? "" : "s"}${m.thinkTimeMs > 0 ? `, think ${m.thinkTimeMs} ms` : ""}`,
+  run: (model, spec) => runClosed({ ...spec, vus: model.vus, thinkTimeMs: model.thinkTimeMs }),
+};
 
 export interface ClosedSpec extends ExecutorSpec {
   vus: number;
@@ -60,7 +88,11 @@ class ClosedExecutor implements SlotHost {
 
   next(slot: Slot): void {
     const now = nowUs();
-    if (now >= this.spec.endUs || this.started >= this.spec.maxIterations) {
+    if (
+      now >= this.spec.endUs ||
+      this.started >= this.spec.maxIterations ||
+      this.spec.stop.stopped
+    ) {
       if (--this.active === 0) this.done();
       return;
     }

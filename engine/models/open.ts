@@ -1,8 +1,52 @@
 import { nowUs } from "../../core/clock.ts";
+import { UsageError } from "../../scripts/lib/errors.ts";
 import { type Op, Slot, type SlotHost, startOp, TimeoutSweep } from "../inflight.ts";
 import type { Recorder } from "../recorder.ts";
-import type { ArrivalSchedule } from "./arrivals.ts";
+import type { LoadModel } from "../result.ts";
+import { ArrivalSchedule } from "./arrivals.ts";
+import { defaultMaxInFlight, type ModelDefinition, rateText } from "./model.ts";
 import type { ExecutorSpec } from "./spec.ts";
+
+type Open = Extract<LoadModel, { type: "open" }>;
+
+/** Open model, constant arrival rate (k6 constant-arrival-rate, pgbench -R): `--rate R`. */
+export const openModel: ModelDefinition<Open> = {
+  type: "open",
+  summary:
+    "open model (--rate R, --max-in-flight N): arrivals at a constant rate whatever the system does",
+  flags: ["model", "rate", "maxInFlight"],
+  resolve(flags, ctx) {
+    if (flags.rate === undefined)
+      throw new UsageError(
+        "run: --model open needs --rate R (operations per second), like --rate 500",
+      );
+    return {
+      type: "open",
+      rate: flags.rate,
+      maxInFlight: flags.maxInFlight ?? defaultMaxInFlight(flags.rate, ctx.timeoutMs),
+    };
+  },
+  durationMs: () => undefined,
+  peakRate: (m) => m.rate,
+  split: (m, _index, count) => ({
+    ...m,
+    rate: m.rate / count,
+    maxInFlight: Math.max(1, Math.ceil(m.maxInFlight / count)),
+  }),
+  maxGenerators: () => Number.POSITIVE_INFINITY,
+  describe: (m) => `open, ${rateText(m.rate)}/s, max ${rateText(m.maxInFlight)} in flight`,
+  run(model, spec, _warmupMs, phase) {
+    const totalS = (spec.endUs - spec.t0Us) / 1e6;
+    return runOpen({
+      ...spec,
+      schedule: new ArrivalSchedule(
+        [{ durationS: totalS, from: model.rate, to: model.rate }],
+        phase,
+      ),
+      maxInFlight: model.maxInFlight,
+    });
+  },
+};
 
 export interface OpenSpec extends ExecutorSpec {
   schedule: ArrivalSchedule;
@@ -15,17 +59,23 @@ export interface OpenSpec extends ExecutorSpec {
  * follow the schedule whatever the system does. Latency is measured from each
  * operation's scheduled start, so a stall shows up in every operation that
  * should have started during it (no coordinated omission); service time, from
- * the actual start, is recorded beside it. An arrival that finds maxInFlight
+ * the store's first send, and wait, the difference, are recorded beside it. An arrival that finds maxInFlight
  * operations running is counted as dropped, never queued.
  *
- * Scheduling precision: when the next arrival is more than 2 ms away the
- * scheduler sleeps with setTimeout until 1 ms before it, then polls with
+ * Scheduling precision: when the next arrival is more than 1.2 ms away the
+ * scheduler sleeps with setTimeout until 1.2 ms before it, then polls with
  * setImmediate (one event-loop turn, typically 5-50 us apart while I/O is
  * light), so an operation starts within about one event-loop turn of its
  * intended time. Any lateness (a busy event loop, GC) is not lost: it is
  * part of the measured latency. Above ~800 operations per second the
  * scheduler polls every turn, which costs CPU on this thread. A catch-up
  * burst (after a stall) starts at most 32 operations per event-loop turn.
+ *
+ * Arrivals that cannot start are counted in bulk, by arithmetic on the
+ * schedule, never one loop turn each: when every slot is busy, all arrivals
+ * due by now are dropped at once; when the window ends, every arrival that
+ * was due in it and never started is dropped. So a run ends within its bounds
+ * plus one operation timeout whatever the rate.
  */
 const BURST = 32;
 
@@ -68,30 +118,43 @@ class OpenExecutor implements SlotHost {
   private onTick(): void {
     const spec = this.spec;
     const now = nowUs();
+    if (spec.stop.stopped) {
+      this.stopIssuing();
+      return;
+    }
+    if (now >= spec.endUs) {
+      // the window is over: what was due in it and never started is dropped
+      this.dropBefore(spec.endUs);
+      this.stopIssuing();
+      return;
+    }
     // at most BURST arrivals per turn, so completions are processed between
     // the starts of a catch-up burst (after a stall) and service times stay true
     let burst = BURST;
     while (this.nextUs <= now) {
-      if (--burst < 0) {
-        setImmediate(this.tick);
-        return;
-      }
       const intended = this.nextUs;
       if (intended >= spec.endUs || this.issued >= spec.maxIterations) {
         this.stopIssuing();
         return;
       }
-      if (intended >= this.recorder.measureStartUs) this.issued++;
       let slot = this.free.pop();
       if (slot === undefined && this.all.length < spec.maxInFlight) {
         slot = new Slot(this, 0);
         this.all.push(slot);
       }
-      if (slot === undefined) this.recorder.drop(intended);
-      else {
-        this.inFlight++;
-        startOp(this.op, slot, intended, nowUs());
+      if (slot === undefined) {
+        // every slot is busy: none of the arrivals due by now can start
+        this.dropBefore(now + 1);
+        continue;
       }
+      if (--burst < 0) {
+        this.free.push(slot);
+        setImmediate(this.tick);
+        return;
+      }
+      if (intended >= this.recorder.measureStartUs) this.issued++;
+      this.inFlight++;
+      startOp(this.op, slot, intended, nowUs());
       this.k++;
       this.nextUs = spec.t0Us + spec.schedule.offsetUs(this.k);
     }
@@ -106,6 +169,33 @@ class OpenExecutor implements SlotHost {
     const waitMs = (this.nextUs - nowUs()) / 1000;
     if (waitMs > 1.2) setTimeout(this.tick, waitMs - 1.2);
     else setImmediate(this.tick);
+  }
+
+  /**
+   * Drops every arrival from the next one up to (not including) `untilUs`,
+   * second by second of their intended starts: a few schedule computations
+   * per second of the window however many arrivals that is.
+   */
+  private dropBefore(untilUs: number): void {
+    const spec = this.spec;
+    const until = Math.min(untilUs, spec.endUs);
+    const last = spec.schedule.countBefore(until - spec.t0Us);
+    const startUs = this.recorder.measureStartUs;
+    while (this.k < last && this.nextUs < until) {
+      const intended = this.nextUs;
+      // the arrivals that share this arrival's second (the warm-up counts as one stretch)
+      const secEndUs =
+        intended < startUs ? startUs : startUs + (Math.floor((intended - startUs) / 1e6) + 1) * 1e6;
+      let n = Math.max(1, Math.min(last, spec.schedule.countBefore(secEndUs - spec.t0Us)) - this.k);
+      if (intended >= startUs) {
+        n = Math.min(n, spec.maxIterations - this.issued);
+        if (n <= 0) return;
+        this.issued += n;
+      }
+      this.recorder.dropMany(intended, n);
+      this.k += n;
+      this.nextUs = spec.t0Us + spec.schedule.offsetUs(this.k);
+    }
   }
 
   private stopIssuing(): void {

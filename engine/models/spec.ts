@@ -13,4 +13,11 @@ export interface ExecutorSpec {
   maxIterations: number;
   /** every operation times out after this many milliseconds */
   timeoutMs: number;
+  /** set to stop issuing operations (abortOnFail, Ctrl-C); read once per arrival */
+  stop: StopFlag;
+}
+
+/** A plain flag, not an AbortSignal: the executors read it on the hot path. */
+export interface StopFlag {
+  stopped: boolean;
 }

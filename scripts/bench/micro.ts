@@ -62,7 +62,7 @@ async function micro(quick: boolean): Promise<Figure[]> {
     for (let i = 0; i < BATCH; i++) {
       t += 100;
       v = (v * 1103515245 + 12345) & 0xffff;
-      rec.success(t - 900 - v, t - 800, t);
+      rec.success(t - 900 - v, t - 800, t - 790, t);
     }
   });
   const rng = createRng(1);
@@ -123,7 +123,7 @@ async function engineLoop(model: LoadModel, n: number, durationMs = Number.POSIT
   await runModel(
     model,
     { warmupMs: 0, durationMs, iterations: n, timeoutMs: 10_000 },
-    { op, recorder, t0Us },
+    { op, recorder, t0Us, stop: { stopped: false } },
   );
   const ms = performance.now() - start;
   return {

@@ -31,7 +31,7 @@ import {
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import pg from "pg";
 import type { LoadModel } from "../../engine/result.ts";
-import { runScenario } from "../../engine/run-scenario.ts";
+import { runStep } from "../../engine/run-step.ts";
 import { createDynamoClient } from "../../stores/dynamo.ts";
 import { connectWire, WireConnection } from "../../stores/pg-wire/connection.ts";
 import { type PgClientKind, pgClientConfig } from "../../stores/postgres.ts";
@@ -546,20 +546,15 @@ async function harnessRate(
   durationMs: number,
 ): Promise<number> {
   const model: LoadModel = { type: "closed", vus, thinkTimeMs: 0 };
-  const run = await runScenario(
+  const run = await runStep(
     { url },
-    {
-      model,
-      bounds: { warmupMs: 1000, durationMs, iterations: Number.POSITIVE_INFINITY, timeoutMs: 5000 },
-      workers,
-      connections: vus,
-      data: { scale: "small", seed: 1 },
-      endpoints,
-    },
+    model,
+    { warmupMs: 1000, durationMs, iterations: Number.POSITIVE_INFINITY, timeoutMs: 5000 },
+    { workers, connections: vus, data: { scale: "small", seed: 1 }, endpoints },
   );
-  const errors = Object.values(run.outcome.errors).reduce((a, b) => a + b, 0);
-  if (errors > 0) log(`  harness errors: ${errors} (${run.outcome.sampleErrors[0] ?? ""})`);
-  return run.outcome.ok / (durationMs / 1000);
+  const errors = Object.values(run.operations.errors).reduce((a, b) => a + b, 0);
+  if (errors > 0) log(`  harness errors: ${errors} (${run.operations.sampleErrors[0] ?? ""})`);
+  return run.throughput;
 }
 
 // ------------------------------------------------------------------ DynamoDB
@@ -582,25 +577,14 @@ async function dynamoOverhead(
       bareRounds.push(await bareSdk(raw, table, concurrency, durationMs));
       log(`[${round}/${repeat}] harness, ${concurrency} VUs ...`);
       const model: LoadModel = { type: "closed", vus: concurrency, thinkTimeMs: 0 };
-      const run = await runScenario(
+      const run = await runStep(
         { url: DYNAMO_SCENARIO },
-        {
-          model,
-          bounds: {
-            warmupMs: 1000,
-            durationMs,
-            iterations: Number.POSITIVE_INFINITY,
-            timeoutMs: 5000,
-          },
-          workers: 1,
-          connections: concurrency,
-          data: { scale: "small", seed: 1 },
-          endpoints,
-        },
+        model,
+        { warmupMs: 1000, durationMs, iterations: Number.POSITIVE_INFINITY, timeoutMs: 5000 },
+        { workers: 1, connections: concurrency, data: { scale: "small", seed: 1 }, endpoints },
       );
-      harnessRounds.push(run.outcome.ok / (durationMs / 1000));
-      const { decodeHistogram } = await import("../../engine/histogram.ts");
-      p50Rounds.push(decodeHistogram(run.outcome.serviceTime).getValueAtPercentile(50) / 1000);
+      harnessRounds.push(run.throughput);
+      p50Rounds.push(run.serviceTime.p50);
     }
     return {
       concurrency,

@@ -1,14 +1,8 @@
-import { existsSync } from "node:fs";
 import { relative } from "node:path";
 import { boundsFor, executeRun, type PlannedScenario } from "../../engine/execute.ts";
 import { loadScenario } from "../../engine/load-scenario.ts";
-import {
-  chooseWorkers,
-  type LoadFlags,
-  parseStages,
-  type RunOptions,
-  resolveModel,
-} from "../../engine/options.ts";
+import { chooseWorkers, resolveLoad } from "../../engine/models/index.ts";
+import { type LoadFlags, parseStages, type RunOptions } from "../../engine/options.ts";
 import { loadRegistry, selectScenarios } from "../../engine/registry.ts";
 import { formatSummary } from "../../engine/summary.ts";
 import { readTargets, thresholdsFor } from "../../engine/targets.ts";
@@ -65,8 +59,7 @@ const SPEC: FlagSpec = {
   },
   "start-rate": {
     type: "string",
-    description: "ramping model: the rate the first stage starts from",
-    default: "0",
+    description: "ramping model: the rate the first stage starts from (default 0)",
   },
   "max-in-flight": {
     type: "string",
@@ -98,7 +91,8 @@ const SPEC: FlagSpec = {
   threshold: {
     type: "string",
     multiple: true,
-    description: "[SCENARIO/][METRIC:]EXPR, e.g. 'latency:p(95)<40'; repeatable; overrides targets",
+    description:
+      "[SCENARIO/][METRIC:]EXPR[,abortOnFail[,delayAbortEval=DURATION]], e.g. 'latency:p(95)<40'; repeatable; overrides targets",
   },
   targets: { type: "string", description: "targets file", default: "scenarios/targets.json" },
   out: {
@@ -130,8 +124,9 @@ export function optionsFromFlags(
   if (str("rate") !== undefined) load.rate = parsePositiveNumber("rate", str("rate")!);
   if (str("vus") !== undefined) load.vus = parsePositiveInt("vus", str("vus")!, 100_000);
   if (str("stages") !== undefined) load.stages = parseStages(str("stages")!, parseDuration);
-  if (str("start-rate") !== undefined && str("start-rate") !== "0")
-    load.startRate = parsePositiveNumber("start-rate", str("start-rate")!);
+  if (str("start-rate") !== undefined)
+    load.startRate =
+      str("start-rate")!.trim() === "0" ? 0 : parsePositiveNumber("start-rate", str("start-rate")!);
   if (str("think-time") !== undefined)
     load.thinkTimeMs = parseDuration("think-time", str("think-time")!);
   if (str("max-in-flight") !== undefined)
@@ -201,14 +196,17 @@ export async function planRun(
   const userLoad = l.rate !== undefined || l.vus !== undefined || l.stages !== undefined;
   for (const entry of entries) {
     const scenario = await loadScenario(entry.url);
-    // without a load given anywhere: closed, one VU per connection
-    const model = resolveModel(options.load, entry.model, options.timeoutMs, options.connections);
+    // every check of the load options happens here (engine/models/index.ts), before any service starts
+    const model = resolveLoad(options.load, entry.load, {
+      timeoutMs: options.timeoutMs,
+      connections: options.connections,
+    });
     planned.push({
       entry: { ...entry, description: entry.description || scenario.description },
       stores: scenario.stores,
       model,
       bounds: boundsFor(options, model),
-      workers: chooseWorkers(options.workers, model),
+      workers: chooseWorkers(options.workers, model, options.iterations),
       thresholds: thresholdsFor(
         entry.name,
         targets,
@@ -244,12 +242,27 @@ const run: Command = {
         say(`postgres: ${endpoints.pg.description}\ndynamodb: ${endpoints.dynamo.description}`);
       await ensureData(options, endpoints);
     }
-    const result = await executeRun(options, planned, endpoints);
+    // Ctrl-C stops the run like an abortOnFail threshold: the partial result is written,
+    // marked aborted, and the exit code is 130; a second Ctrl-C exits at once
+    const interrupt = new AbortController();
+    const onSigint = () => {
+      if (interrupt.signal.aborted) process.exit(130);
+      process.stderr.write("\nstopping (Ctrl-C again to quit at once)...\n");
+      interrupt.abort("interrupted (SIGINT)");
+    };
+    process.on("SIGINT", onSigint);
+    let result: Awaited<ReturnType<typeof executeRun>>;
+    try {
+      result = await executeRun(options, planned, endpoints, interrupt.signal);
+    } finally {
+      process.off("SIGINT", onSigint);
+    }
     process.stdout.write(`\n${formatSummary(result)}\n`);
     const path = writeResult(result, options.out);
     // relative when under the working folder (results/...), else the absolute path
     const rel = relative(process.cwd(), path);
     process.stdout.write(`result: ${rel && !rel.startsWith("..") ? rel : path}\n`);
+    if (interrupt.signal.aborted) return 130;
     return result.passed ? 0 : 1;
   },
 };
@@ -259,24 +272,8 @@ const run: Command = {
  * generators/load/index.ts (the loader's `ensureLoaded`), imported lazily.
  */
 async function ensureData(options: RunOptions, endpoints: Endpoints): Promise<void> {
-  const url = new URL("../../generators/load/index.ts", import.meta.url);
-  if (!existsSync(url)) {
-    if (!options.quiet)
-      process.stderr.write(
-        "note: generators/load is not available; using the data already loaded\n",
-      );
-    return;
-  }
-  const mod = (await import(url.href)) as {
-    ensureLoaded?: (o: {
-      scale: string;
-      seed: number;
-      indexSet: string;
-      endpoints: Endpoints;
-      showProgress: boolean;
-    }) => Promise<unknown>;
-  };
-  await mod.ensureLoaded?.({ ...options.data, endpoints, showProgress: !options.quiet });
+  const { ensureLoaded } = await import("../../generators/load/index.ts");
+  await ensureLoaded({ ...options.data, endpoints, showProgress: !options.quiet });
 }
 
 export default run;

@@ -1,16 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { resolveModel } from "../../engine/options.ts";
+import { resolveLoad } from "../../engine/models/index.ts";
 import { thresholdsFor } from "../../engine/targets.ts";
 import { parseFlags, parsePositiveNumber } from "../../scripts/lib/args.ts";
 
 describe("a load given on the command line replaces the scenario's defaults", () => {
   it("--rate gets its own in-flight cap (rate x timeout), not the scenario's", () => {
-    const scenarioDefault = { type: "open" as const, rate: 50, maxInFlight: 100 };
-    const own = resolveModel({}, scenarioDefault, 2000, 8);
-    expect(own).toEqual(scenarioDefault);
-    const raised = resolveModel({ rate: 1000 }, scenarioDefault, 2000, 8);
+    const scenarioDefault = { rate: 50, maxInFlight: 100 };
+    const ctx = { timeoutMs: 2000, connections: 8 };
+    const own = resolveLoad({}, scenarioDefault, ctx);
+    expect(own).toEqual({ type: "open", rate: 50, maxInFlight: 100 });
+    const raised = resolveLoad({ rate: 1000 }, scenarioDefault, ctx);
     expect(raised).toMatchObject({ type: "open", rate: 1000, maxInFlight: 2000 });
-    const capped = resolveModel({ rate: 1000, maxInFlight: 10 }, scenarioDefault, 2000, 8);
+    const capped = resolveLoad({ rate: 1000, maxInFlight: 10 }, scenarioDefault, ctx);
     expect(capped).toMatchObject({ maxInFlight: 10 });
   });
 

@@ -23,7 +23,7 @@ describe("reported percentiles match a known latency distribution", () => {
       const z = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
       const us = Math.round(Math.exp(Math.log(2000) + 0.6 * z));
       values.push(us);
-      rec.success(1_000_000, 1_000_000, 1_000_000 + us);
+      rec.success(1_000_000, 1_000_000, 0, 1_000_000 + us);
     }
     values.sort((a, b) => a - b);
     const sum = summarize(decodeHistogram(rec.outcome().latency));

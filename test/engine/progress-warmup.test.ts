@@ -36,9 +36,9 @@ describe("live progress during the warm-up", () => {
     // 3 s of warm-up at 400 ok/s and 1 error in all
     for (let i = 0; i < 1200; i++) {
       const at = t0Us + i * 2500;
-      recorder.success(at, at, at + 1000);
+      recorder.success(at, at, 0, at + 1000);
     }
-    recorder.failure(t0Us + 10, t0Us + 10, t0Us + 20, new Error("boom"));
+    recorder.failure(t0Us + 10, t0Us + 10, 0, t0Us + 20, new Error("boom"));
     vi.advanceTimersByTime(3000);
     const warm = progress.line();
     expect(warm).toMatch(/^trending warm-up 3\/5 s, 400 ops\/s {2}errors 1 {2}\(not measured\)$/);
@@ -48,7 +48,7 @@ describe("live progress during the warm-up", () => {
     // 1 s later the warm-up is still on: 1,500 ok/s
     for (let i = 0; i < 1500; i++) {
       const at = t0Us + 3_000_000 + i * 600;
-      recorder.success(at, at, at + 500);
+      recorder.success(at, at, 0, at + 500);
     }
     vi.advanceTimersByTime(1000);
     expect(progress.line()).toMatch(/^trending warm-up 4\/5 s, 1,500 ops\/s /);
@@ -56,7 +56,7 @@ describe("live progress during the warm-up", () => {
     // then 2 s measured at 250 ok/s: the measured line, no warm-up label
     for (let i = 0; i < 500; i++) {
       const at = t0Us + 5_000_000 + i * 4000;
-      recorder.success(at, at, at + 2000);
+      recorder.success(at, at, 0, at + 2000);
     }
     vi.advanceTimersByTime(2000);
     const measured = progress.line();

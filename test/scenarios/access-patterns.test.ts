@@ -147,8 +147,7 @@ describe("trending", () => {
       for (const it of items) expect(it[ATTR.locationId]).toBe(city);
       for (let k = 1; k < scores.length; k++) expect(scores[k]).toBeLessThanOrEqual(scores[k - 1]);
     }
-    const capacity = o.scenario.collect?.(o.state).capacity;
-    expect(capacity?.readUnits).toBeGreaterThan(0);
+    expect(o.dynamo.capacity().readUnits).toBeGreaterThan(0);
   });
 
   it("draws cities in proportion to their population", async () => {
@@ -215,9 +214,8 @@ describe("experts", () => {
       const rows = await o.pg.query<ExpertRow>(EXPERT_DETAILS, [ids]);
       expect(rows.map((r) => r.user_id).sort()).toEqual([...ids].sort());
     }
-    const figures = o.scenario.collect?.(o.state);
-    expect(figures?.capacity?.readUnits).toBeGreaterThan(0);
-    expect(figures?.pool?.size).toBe(2);
+    expect(o.dynamo.capacity().readUnits).toBeGreaterThan(0);
+    expect(o.pg.figures().size).toBe(2);
   });
 });
 

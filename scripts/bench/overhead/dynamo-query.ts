@@ -31,7 +31,6 @@ const scenario: Scenario<State, string> = {
       ExpressionAttributeValues: { ":pk": pk },
     });
   },
-  collect: (state) => ({ capacity: state.dynamo.capacity() }),
 };
 
 export default scenario;

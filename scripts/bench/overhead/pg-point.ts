@@ -31,7 +31,6 @@ const scenario: Scenario<State, number[]> = {
   async operation(state: State, params: number[]): Promise<void> {
     await state.pg.query(POINT, params);
   },
-  collect: (state) => ({ pool: state.pg.figures() }),
 };
 
 export default scenario;
