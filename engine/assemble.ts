@@ -17,6 +17,8 @@ export interface ScenarioMeta {
   model: LoadModel;
   bounds: Bounds;
   generators: number;
+  /** epoch µs at which the run was stopped early (abortOnFail, Ctrl-C): the window ends there */
+  stoppedAtUs?: number;
 }
 
 /**
@@ -38,8 +40,12 @@ export function assembleScenario(
   const wait = decodeHistogram(outcome.wait);
   const errorCount = Object.values(outcome.errors).reduce((s, n) => s + n, 0);
   const bounded = Number.isFinite(meta.bounds.durationMs);
+  const stoppedMs =
+    meta.stoppedAtUs === undefined
+      ? Number.POSITIVE_INFINITY
+      : Math.max(1, (meta.stoppedAtUs - outcome.measureStartUs) / 1000);
   const durationMs = bounded
-    ? meta.bounds.durationMs
+    ? Math.min(meta.bounds.durationMs, stoppedMs)
     : Math.max(1, (outcome.lastEndUs - outcome.measureStartUs) / 1000);
   const inWindow = bounded ? outcome.okInWindow : outcome.ok;
   const throughput = inWindow / (durationMs / 1000);

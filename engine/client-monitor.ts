@@ -43,8 +43,9 @@ export class ClientMonitor {
 
   private tick(): void {
     if (!this.running) return;
-    // boundaries passed while the loop was blocked: the figures belong to the second that ends now
-    const boundary = Math.floor((nowUs() - this.measureStartUs) / 1e6);
+    // the boundary this timer was set for (a timer may fire a fraction of a millisecond
+    // early); a later one when the loop was blocked past it: the figures go to the second that ends now
+    const boundary = Math.max(this.next, Math.floor((nowUs() - this.measureStartUs) / 1e6 + 0.01));
     if (boundary >= 1) this.take(boundary - 1);
     else this.clear();
     this.next = Math.max(boundary, 0) + 1;

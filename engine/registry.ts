@@ -1,3 +1,5 @@
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { UsageError } from "../scripts/lib/errors.ts";
 import type { LoadFlags } from "./models/model.ts";
 
@@ -12,18 +14,28 @@ export interface ScenarioEntry {
 }
 
 /**
+ * `BELLYFED_REGISTRY=FILE`: a module exporting `SCENARIOS` in the same shape
+ * as scenarios/index.ts, used instead of it (your own scenarios; the tests'
+ * synthetic ones).
+ */
+function registryFromEnv(): string | undefined {
+  const file = process.env.BELLYFED_REGISTRY;
+  return file ? pathToFileURL(resolve(file)).href : undefined;
+}
+
+/**
  * Reads `SCENARIOS` from scenarios/index.ts (name → { module: URL,
  * description, load }). Imported lazily: only `run` needs it.
  */
 export async function loadRegistry(
-  specifier = "../scenarios/index.ts",
+  specifier = registryFromEnv() ?? "../scenarios/index.ts",
 ): Promise<Map<string, ScenarioEntry>> {
   let mod: { SCENARIOS?: Record<string, unknown> };
   try {
     mod = await import(specifier);
   } catch (e) {
-    throw new Error(
-      `cannot load the scenario registry scenarios/index.ts: ${(e as Error).message}`,
+    throw new UsageError(
+      `cannot load the scenario registry ${process.env.BELLYFED_REGISTRY ?? "scenarios/index.ts"}: ${(e as Error).message.split("\n")[0]}`,
     );
   }
   const raw = mod.SCENARIOS ?? {};

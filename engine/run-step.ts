@@ -70,10 +70,12 @@ export async function runStep(
   const watch = new LiveThresholds(thresholds);
   const stop: StopFlag = { stopped: false };
   let aborted: { reason: string; atS: number } | undefined;
+  let stoppedAtUs: number | undefined;
   let measureStartUs = 0;
   const abort = (reason: string) => {
     if (aborted) return;
-    aborted = { reason, atS: Math.max(0, Math.round((nowUs() - measureStartUs) / 1e5) / 10) };
+    stoppedAtUs = nowUs();
+    aborted = { reason, atS: Math.max(0, Math.round((stoppedAtUs - measureStartUs) / 1e5) / 10) };
     stop.stopped = true;
     cancel?.();
   };
@@ -133,6 +135,7 @@ export async function runStep(
       model,
       bounds,
       generators: count,
+      stoppedAtUs,
     },
     outcome,
     thresholds,

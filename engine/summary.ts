@@ -1,4 +1,5 @@
-import type { LatencySummary, LoadModel, RunResult, ScenarioResult } from "./result.ts";
+import { describeModel } from "./models/index.ts";
+import type { LatencySummary, RunResult, ScenarioResult, TimeSeriesPoint } from "./result.ts";
 
 /**
  * The k6-like end-of-run summary: per scenario, the load, operations,
@@ -18,17 +19,6 @@ export function formatSummary(run: RunResult): string {
   return lines.join("\n");
 }
 
-export function describeModel(m: LoadModel): string {
-  switch (m.type) {
-    case "closed":
-      return `closed, ${m.vus} VU${m.vus === 1 ? "" : "s"}${m.thinkTimeMs > 0 ? `, think ${m.thinkTimeMs} ms` : ""}`;
-    case "open":
-      return `open, ${num(m.rate)}/s, max ${m.maxInFlight} in flight`;
-    case "ramping":
-      return `ramping from ${num(m.startRate)}/s: ${m.stages.map((s) => `${s.durationMs / 1000}s→${num(s.target)}/s`).join(", ")}`;
-  }
-}
-
 function scenarioLines(s: ScenarioResult): string[] {
   const e = s.operations.errors;
   const errorTotal = Object.values(e).reduce((a, b) => a + b, 0);
@@ -36,19 +26,26 @@ function scenarioLines(s: ScenarioResult): string[] {
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`)
     .join(", ");
+  const warm = s.warmup ? `, ${count(s.warmup.ok + s.warmup.errors)} ops` : "";
   const out = [
     `█ ${s.name}${s.description ? ` — ${s.description}` : ""}`,
-    `  ${describeModel(s.model)} · ${secs(s.durationMs)} measured (+${secs(s.warmupMs)} warm-up) · ${s.generators} generator${s.generators === 1 ? "" : "s"}`,
+    `  ${describeModel(s.model)} · ${secs(s.durationMs)} measured (+${secs(s.warmupMs)} warm-up${warm}) · ${s.generators} generator${s.generators === 1 ? "" : "s"}`,
+  ];
+  if (s.aborted) out.push(`  ✗ aborted after ${s.aborted.atS}s: ${s.aborted.reason}`);
+  const interrupted = s.operations.interrupted ?? 0;
+  out.push(
     "",
     row(
       "operations",
-      `${s.operations.ok} ok, ${errorTotal} errors${byClass ? ` (${byClass})` : ""}, ${s.operations.dropped} dropped`,
+      `${count(s.operations.ok)} ok, ${count(errorTotal)} errors${byClass ? ` (${byClass})` : ""}, ${count(s.operations.dropped)} dropped${interrupted > 0 ? `, ${count(interrupted)} interrupted (completed after the window)` : ""}`,
     ),
     row("throughput", `${num(s.throughput)}/s`),
     row("error rate", pct(s.errorRate)),
     row("latency", lat(s.latency)),
     row("service_time", lat(s.serviceTime)),
-  ];
+  );
+  if (s.wait) out.push(row("wait", lat(s.wait)));
+  out.push(...clientLines(s.timeSeries, s.durationMs));
   if (s.capacity) {
     // a Query on an index charges the index only; the table's zero entry says nothing
     const parts = Object.entries(s.capacity.byResource)
@@ -74,6 +71,30 @@ function scenarioLines(s: ScenarioResult): string[] {
   return out;
 }
 
+/**
+ * The client's own share: its worst event-loop delay and total GC time, and
+ * the slowest seconds (by p99) with what the client did in each, so a second
+ * the load generator made slow is told apart from one the database did.
+ */
+function clientLines(series: TimeSeriesPoint[], durationMs: number): string[] {
+  const full = series.filter((p) => p.t < Math.max(1, Math.ceil(durationMs / 1000)));
+  const withClient = full.filter((p) => p.client);
+  if (withClient.length === 0) return [];
+  const loopMax = Math.max(...withClient.map((p) => p.client!.loopDelayMaxMs));
+  const gc = withClient.reduce((a, p) => a + p.client!.gcMs, 0);
+  const slow = [...full]
+    .filter((p) => p.ops + p.errors > 0)
+    .sort((a, b) => b.p99 - a.p99)
+    .slice(0, 3)
+    .map(
+      (p) =>
+        `t=${p.t}s p99 ${ms(p.p99)}${p.client ? ` (loop delay max ${ms(p.client.loopDelayMaxMs)}, GC ${ms(p.client.gcMs)})` : ""}`,
+    );
+  const lines = [row("client", `event-loop delay max ${ms(loopMax)}, GC ${ms(gc)} in total`)];
+  if (slow.length > 0) lines.push(row("slow seconds", slow.join(" · ")));
+  return lines;
+}
+
 function row(label: string, value: string): string {
   return `  ${`${label}`.padEnd(14, ".")}: ${value}`;
 }
@@ -86,6 +107,7 @@ function lat(l: LatencySummary): string {
 const ms = (v: number) =>
   v >= 100 ? `${v.toFixed(0)}ms` : v >= 10 ? `${v.toFixed(1)}ms` : `${v.toFixed(2)}ms`;
 const secs = (v: number) => `${(v / 1000).toFixed(v % 1000 === 0 ? 0 : 1)}s`;
+const count = (v: number) => v.toLocaleString("en-US");
 const pct = (v: number) => `${(v * 100).toFixed(v === 0 ? 0 : 3)}%`;
 function num(v: number): string {
   if (!Number.isFinite(v)) return String(v);
