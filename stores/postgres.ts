@@ -243,11 +243,11 @@ export function createPgStore(
 
   /** One attempt of a transaction on connection `c`, which it hands back (or discards) before settling. */
   async function attempt<T>(c: Conn, begin: Statement, fn: (tx: PgTx) => Promise<T>): Promise<T> {
-    let open = true;
+    let active = true;
     let failed: unknown = null;
     const tx: PgTx = {
       async query<R>(statement: Statement, params: unknown[]): Promise<R[]> {
-        if (!open)
+        if (!active)
           throw new Error(
             "PgTx: this transaction is over; run its statements inside the transaction's function and await each",
           );
@@ -267,11 +267,11 @@ export function createPgStore(
       // COMMIT into a silent ROLLBACK, so the statement's error is the outcome
       if (failed !== null) throw failed;
     } catch (e) {
-      open = false;
+      active = false;
       await rollback(c);
       throw e;
     }
-    open = false;
+    active = false;
     try {
       await c.query(COMMIT, NO_PARAMS);
     } catch (e) {

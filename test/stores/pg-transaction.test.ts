@@ -164,6 +164,30 @@ describe.each<PgClientKind>(["wire", "node-pg"])("PgStore.transaction on the %s 
     expect(await committed("late")).toBe(0);
   });
 
+  it("a connection lost inside a transaction is replaced; the error is the server's", async () => {
+    const one = createPgStore(s.pg, 1, kind);
+    try {
+      let victim = 0;
+      const e = await one
+        .transaction(async (tx) => {
+          victim = (await tx.query<{ pid: number }>(PID, []))[0].pid;
+          await tx.query(INSERT, [600, "lost"]);
+          await store.pool.query("SELECT pg_terminate_backend($1)", [victim]);
+          await tx.query(INSERT, [601, "lost"]);
+        })
+        .catch((x) => x);
+      expect(e).toMatchObject({ code: "57P01" });
+      expect(classifyError(e)).toBe("connection");
+      expect(await committed("lost")).toBe(0);
+      const next = await one.transaction(
+        async (tx) => (await tx.query<{ pid: number }>(PID, []))[0],
+      );
+      expect(next.pid).not.toBe(victim);
+    } finally {
+      await one.close();
+    }
+  });
+
   it("serialization failures: refused without retries; retried and counted with them", async () => {
     await store.pool.query("INSERT INTO tx_counter VALUES (1, 0), (2, 0)");
     // read, wait until the other transaction has read too, write read+1: one must fail with 40001
