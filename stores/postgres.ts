@@ -2,6 +2,7 @@ import pg from "pg";
 import { counts, running, sent } from "../core/op-clock.ts";
 import type { PoolFigures } from "../engine/result.ts";
 import { UsageError } from "../scripts/lib/errors.ts";
+import { backoffMs, sleep } from "./batch-retry.ts";
 import { connectWire } from "./pg-wire/connection.ts";
 import type { PgTarget } from "./types.ts";
 
@@ -11,10 +12,56 @@ export interface Statement {
   text: string;
 }
 
+export type IsolationLevel = "read committed" | "repeatable read" | "serializable";
+
+/** The statements of one transaction, all on its one connection: await each before the next. */
+export interface PgTx {
+  /** runs a prepared statement inside the transaction; returns its rows */
+  query<R = Record<string, unknown>>(statement: Statement, params: unknown[]): Promise<R[]>;
+}
+
+/** Conflicts a transaction can be retried on, by SQLSTATE. */
+export const CONFLICTS = {
+  serialization: "40001",
+  deadlock: "40P01",
+  uniqueViolation: "23505",
+} as const;
+export type Conflict = keyof typeof CONFLICTS;
+
+/** Retries by cause, for a caller that counts them (plain numbers it owns, e.g. one per scenario). */
+export type TxRetries = Record<Conflict, number>;
+
+/** A fresh set of retry counts, all 0. */
+export function txRetries(): TxRetries {
+  return { serialization: 0, deadlock: 0, uniqueViolation: 0 };
+}
+
+export interface TransactionOptions {
+  /** `BEGIN ISOLATION LEVEL ...`; default: the session's (PostgreSQL's default is read committed) */
+  isolation?: IsolationLevel;
+  /** run the whole transaction again, up to this many times, when it fails on a conflict in `retryOn` (default 0) */
+  retries?: number;
+  /** the conflicts worth retrying (default serialization failures and deadlocks) */
+  retryOn?: readonly Conflict[];
+  /** incremented per retry, by cause (left alone for warm-up operations) */
+  counts?: TxRetries;
+  /** backoff before a retry, full jitter below min(cap, base * 2^retry), ms (default 2 and 100) */
+  baseMs?: number;
+  capMs?: number;
+}
+
 /** The small interface a scenario reaches PostgreSQL through. */
 export interface PgStore {
   /** runs a prepared statement; returns its rows */
   query<R = Record<string, unknown>>(statement: Statement, params: unknown[]): Promise<R[]>;
+  /**
+   * Runs `fn` in one transaction on one connection: BEGIN (with the isolation
+   * level), fn's prepared statements, COMMIT; resolves with fn's result. If fn
+   * or COMMIT fails, the transaction is rolled back and the original error
+   * (with its SQLSTATE) is thrown, after up to `retries` fresh attempts on the
+   * conflicts in `retryOn`. The operation's send is its first BEGIN.
+   */
+  transaction<T>(fn: (tx: PgTx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /** a raw pool for setup work (reading parameter pools, EXPLAIN); not for the hot path */
   pool: pg.Pool;
   /** pool figures of every call except warm-up operations' (core/op-clock.ts) */
@@ -43,6 +90,31 @@ export function pgClientKind(env: NodeJS.ProcessEnv = process.env): PgClientKind
   throw new UsageError(
     `BELLYFED_PG_CLIENT=${JSON.stringify(v)} is not a client: use "wire" (the default) or "node-pg"`,
   );
+}
+
+const BEGIN: Record<IsolationLevel | "default", Statement> = {
+  default: { name: "bellyfed_begin", text: "BEGIN" },
+  "read committed": {
+    name: "bellyfed_begin_rc",
+    text: "BEGIN ISOLATION LEVEL READ COMMITTED",
+  },
+  "repeatable read": {
+    name: "bellyfed_begin_rr",
+    text: "BEGIN ISOLATION LEVEL REPEATABLE READ",
+  },
+  serializable: { name: "bellyfed_begin_s", text: "BEGIN ISOLATION LEVEL SERIALIZABLE" },
+};
+const COMMIT: Statement = { name: "bellyfed_commit", text: "COMMIT" };
+const ROLLBACK: Statement = { name: "bellyfed_rollback", text: "ROLLBACK" };
+const NO_PARAMS: unknown[] = [];
+const DEFAULT_RETRY_ON: readonly Conflict[] = ["serialization", "deadlock"];
+
+/** The conflict an error is, if it is one of `on`. */
+function conflictOf(e: unknown, on: readonly Conflict[]): Conflict | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return undefined;
+  for (const c of on) if (CONFLICTS[c] === code) return c;
+  return undefined;
 }
 
 /** One hot-path connection: a prepared statement in, row objects out. */
@@ -154,8 +226,87 @@ export function createPgStore(
     );
   }
 
+  /**
+   * Ends a transaction that did not commit: ROLLBACK on its connection, which
+   * then goes back to the idle stack; a connection that cannot roll back (lost,
+   * or a statement of fn's still in flight) is discarded instead.
+   */
+  async function rollback(c: Conn): Promise<void> {
+    try {
+      await c.query(ROLLBACK, NO_PARAMS);
+    } catch {
+      discard(c);
+      return;
+    }
+    release(c);
+  }
+
+  /** One attempt of a transaction on connection `c`, which it hands back (or discards) before settling. */
+  async function attempt<T>(c: Conn, begin: Statement, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+    let active = true;
+    let failed: unknown = null;
+    const tx: PgTx = {
+      async query<R>(statement: Statement, params: unknown[]): Promise<R[]> {
+        if (!active)
+          throw new Error(
+            "PgTx: this transaction is over; run its statements inside the transaction's function and await each",
+          );
+        try {
+          return await c.query<R>(statement, params);
+        } catch (e) {
+          failed ??= e;
+          throw e;
+        }
+      },
+    };
+    let result: T;
+    try {
+      await c.query(begin, NO_PARAMS);
+      result = await fn(tx);
+      // fn caught a failed statement and carried on: PostgreSQL would turn the
+      // COMMIT into a silent ROLLBACK, so the statement's error is the outcome
+      if (failed !== null) throw failed;
+    } catch (e) {
+      active = false;
+      await rollback(c);
+      throw e;
+    }
+    active = false;
+    try {
+      await c.query(COMMIT, NO_PARAMS);
+    } catch (e) {
+      // a refused COMMIT (40001 under serializable, a deferred constraint) has ended
+      // the transaction; the ROLLBACK proves the connection is fit to reuse
+      await rollback(c);
+      throw e;
+    }
+    release(c);
+    return result;
+  }
+
   return {
     pool,
+    async transaction<T>(fn: (tx: PgTx) => Promise<T>, opts?: TransactionOptions): Promise<T> {
+      // the operation this call belongs to, read before the first await (core/op-clock.ts)
+      const t = running.op;
+      const measured = counts(t);
+      const begin = BEGIN[opts?.isolation ?? "default"];
+      const retries = opts?.retries ?? 0;
+      for (let n = 0; ; n++) {
+        const c = await acquire(measured);
+        // the operation's send is its first BEGIN (a retry's acquire wait is service time)
+        sent(t);
+        try {
+          return await attempt(c, begin, fn);
+        } catch (e) {
+          const conflict =
+            n < retries ? conflictOf(e, opts?.retryOn ?? DEFAULT_RETRY_ON) : undefined;
+          if (conflict === undefined) throw e;
+          if (measured && opts?.counts) opts.counts[conflict]++;
+          await sleep(backoffMs(n, opts?.baseMs ?? 2, opts?.capMs ?? 100));
+        }
+      }
+    },
     async query<R>(statement: Statement, params: unknown[]): Promise<R[]> {
       // the operation this call belongs to, read before the first await (core/op-clock.ts)
       const t = running.op;

@@ -6,11 +6,19 @@ import {
   type DynamoDBClient,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
+import {
+  type BatchAnswer,
+  type BatchHooks,
+  backoffMs,
+  type RetryRules,
+  writeBatch,
+} from "../../stores/batch-retry.ts";
 
 /**
  * BatchWriteItem in requests of 25 puts, at most `concurrency` requests in
  * flight. UnprocessedItems and throttling errors are retried with exponential
- * backoff and full jitter (sleep = random(0, min(cap, base * 2^attempt))).
+ * backoff and full jitter (sleep = random(0, min(cap, base * 2^attempt))), by
+ * the rules in stores/batch-retry.ts, which DynamoStore.batchWrite shares.
  * ConsumedCapacity (ReturnConsumedCapacity=INDEXES) is summed per table and GSI.
  * A freed slot goes straight to one waiting producer, so `concurrency`
  * requests stay in flight for as long as producers have batches.
@@ -41,48 +49,8 @@ export interface BatchWriterOptions {
   startAfter?: Promise<unknown>;
 }
 
-const RETRYABLE = new Set([
-  "ProvisionedThroughputExceededException",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-  "InternalServerError",
-  "ServiceUnavailable",
-  "LimitExceededException",
-  "TimeoutError",
-]);
-
-function retryable(e: unknown): boolean {
-  const err = e as {
-    name?: string;
-    code?: string;
-    $retryable?: unknown;
-    $metadata?: { httpStatusCode?: number };
-  };
-  if (err?.name && RETRYABLE.has(err.name)) return true;
-  if (err?.$retryable) return true;
-  const status = err?.$metadata?.httpStatusCode;
-  if (status !== undefined && status >= 500) return true;
-  return ["ECONNRESET", "EPIPE", "ETIMEDOUT"].includes(err?.code ?? "");
-}
-
-export function backoffMs(attempt: number, baseMs: number, capMs: number): number {
-  return Math.random() * Math.min(capMs, baseMs * 2 ** attempt);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+/** The loader's retry rules live with the stores, so DynamoStore.batchWrite follows the same ones. */
+export { backoffMs };
 
 export class BatchWriter {
   readonly capacity: CapacityTotals = { byResource: {}, total: 0 };
@@ -91,9 +59,7 @@ export class BatchWriter {
   throttles = 0;
   items = 0;
   private readonly concurrency: number;
-  private readonly baseMs: number;
-  private readonly capMs: number;
-  private readonly maxAttempts: number;
+  private readonly rules: RetryRules;
   private active = 0;
   /** producers waiting for a free slot, woken one per freed slot */
   private readonly waiting: (() => void)[] = [];
@@ -108,9 +74,12 @@ export class BatchWriter {
     this.concurrency = opts.concurrency ?? 16;
     // every request in flight listens on the load's abort signal (three writers x 16 requests)
     if (opts.signal) setMaxListeners(0, opts.signal);
-    this.baseMs = opts.baseMs ?? 25;
-    this.capMs = opts.capMs ?? 5000;
-    this.maxAttempts = opts.maxAttempts ?? 12;
+    this.rules = {
+      baseMs: opts.baseMs,
+      capMs: opts.capMs,
+      maxAttempts: opts.maxAttempts,
+      signal: opts.signal,
+    };
   }
 
   /** Queues one batch of at most 25 items of one table; resolves once it may queue more. */
@@ -166,41 +135,29 @@ export class BatchWriter {
 
   private async write(table: string, requests: WriteRequest[]): Promise<void> {
     if (this.opts.startAfter) await this.opts.startAfter;
-    let pending: WriteRequest[] = requests;
-    let attempt = 0;
-    for (;;) {
-      const sent = pending.length;
-      try {
-        this.requests++;
-        const out = await this.client.send(
-          new BatchWriteItemCommand({
-            RequestItems: { [table]: pending },
-            ReturnConsumedCapacity: "INDEXES",
-          }),
-          { abortSignal: this.opts.signal },
-        );
-        this.add(out.ConsumedCapacity);
-        const left = out.UnprocessedItems?.[table] ?? [];
-        const written = sent - left.length;
-        if (written > 0) {
-          this.items += written;
-          this.opts.onWritten?.(table, written);
-        }
-        if (left.length === 0) return;
-        pending = left;
-        attempt = written > 0 ? 0 : attempt + 1;
-      } catch (e) {
-        if (this.opts.signal?.aborted || !retryable(e)) throw e;
-        this.throttles++;
-        attempt++;
-      }
-      if (attempt >= this.maxAttempts) {
-        throw new Error(
-          `DynamoDB BatchWriteItem made no progress after ${attempt} attempts (throttled or failing); try again later or raise the table's write capacity`,
-        );
-      }
-      this.retries++;
-      await sleep(backoffMs(attempt, this.baseMs, this.capMs), this.opts.signal);
-    }
+    await writeBatch({ [table]: requests }, this.send, this.rules, this.hooks);
   }
+
+  private readonly send = (items: Record<string, WriteRequest[]>) =>
+    this.client.send(
+      new BatchWriteItemCommand({ RequestItems: items, ReturnConsumedCapacity: "INDEXES" }),
+      { abortSignal: this.opts.signal },
+    );
+
+  private readonly hooks: BatchHooks<WriteRequest> = {
+    sending: () => {
+      this.requests++;
+    },
+    answered: (out: BatchAnswer<WriteRequest>) => this.add(out.ConsumedCapacity),
+    written: (table, n) => {
+      this.items += n;
+      this.opts.onWritten?.(table, n);
+    },
+    throttled: () => {
+      this.throttles++;
+    },
+    retrying: () => {
+      this.retries++;
+    },
+  };
 }
