@@ -96,25 +96,10 @@ export class Rng {
 }
 
 /**
- * A Zipf-like rank in [0, n): rank k has weight ~ 1/(k+1)^s. Inverse of the
- * continuous CDF, O(1) and allocation-free; close to a discrete Zipf for s near 1.
- */
-export function zipf(u: number, n: number, s: number): number {
-  if (n <= 1) return 0;
-  let x: number;
-  if (Math.abs(s - 1) < 1e-9) {
-    x = (n + 1) ** u;
-  } else {
-    const e = 1 - s;
-    x = (((n + 1) ** e - 1) * u + 1) ** (1 / e);
-  }
-  const k = Math.floor(x) - 1;
-  return k < 0 ? 0 : k >= n ? n - 1 : k;
-}
-
-/**
- * zipf() with its constants computed once for a fixed n and s (s != 1): one
- * Math.pow per sample instead of two.
+ * A Zipf-like rank in [0, n): rank k has weight ~ 1/(k+1)^s, by the inverse of
+ * the continuous CDF (close to a discrete Zipf for s near 1), with its
+ * constants computed once for a fixed n and s (s != 1): one Math.pow per
+ * sample, no allocation.
  */
 export class Zipf {
   private readonly a: number;

@@ -3,7 +3,6 @@
  * tests: `import { applyPgSchema, applyDynamoTables, ... } from "../schema/index.ts"`.
  */
 export * from "../stores/markers.ts";
-export * from "./drop-all.ts";
 export * from "./dynamodb/apply.ts";
 export * from "./dynamodb/tables.ts";
 export * from "./index-sets/index-sets.ts";

@@ -8,6 +8,7 @@ import { formatSummary } from "../../engine/summary.ts";
 import { readTargets, thresholdsFor } from "../../engine/targets.ts";
 import { parseThresholdFlag } from "../../engine/thresholds.ts";
 import { writeResult } from "../../engine/write-result.ts";
+import { SCALE_NAMES } from "../../generators/scale.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { Command } from "../command.ts";
 import {
@@ -106,8 +107,6 @@ const USAGE = "bellyfed-bench run SCENARIO... [options]   (SCENARIO may be 'all'
 const SUMMARY =
   "Runs access-pattern scenarios under load, prints a summary with each threshold, writes a JSON result; exit 0 when all thresholds hold, 1 when one fails, 2 on bad input.";
 
-const KNOWN_SCALES = ["tiny", "small", "medium", "large"];
-
 /** Flags → RunOptions; every check that can fail on bad input happens here. */
 export function optionsFromFlags(
   values: Record<string, unknown>,
@@ -154,8 +153,8 @@ export function optionsFromFlags(
   const workersText = str("workers") ?? "auto";
   const workers = workersText === "auto" ? "auto" : parsePositiveInt("workers", workersText, 64);
   const scale = str("scale") ?? "small";
-  if (!KNOWN_SCALES.includes(scale))
-    throw new UsageError(`--scale '${scale}' is unknown; use one of ${KNOWN_SCALES.join(", ")}`);
+  if (!SCALE_NAMES.includes(scale))
+    throw new UsageError(`--scale '${scale}' is unknown; use one of ${SCALE_NAMES.join(", ")}`);
   const seedText = str("seed") ?? "1";
   if (!/^\d+$/.test(seedText))
     throw new UsageError(`--seed '${seedText}' is not a whole number; write it like --seed 1`);

@@ -19,10 +19,6 @@ export class FailedError extends Error {
   }
 }
 
-export function isUsageError(e: unknown): e is UsageError {
-  return e instanceof UsageError;
-}
-
 /** Removes passwords and secret keys from any text before it is printed. */
 export function redact(text: string): string {
   return text
