@@ -10,9 +10,13 @@
  *   total successful operations over total measured time.
  */
 import { createHash } from "node:crypto";
-import { metricValues, reevaluateThresholds } from "../gate/thresholds.ts";
-import type { Histogram } from "./histogram.ts";
-import { createHistogram, decodeHistogram, encodeHistogram, summarize } from "./histogram.ts";
+import type { Histogram } from "../engine/histogram.ts";
+import {
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  summarize,
+} from "../engine/histogram.ts";
 import {
   type CapacityUsage,
   ERROR_CLASSES,
@@ -22,7 +26,8 @@ import {
   type RunResult,
   type ScenarioResult,
   type TimeSeriesPoint,
-} from "./result.ts";
+} from "../engine/result.ts";
+import { metricValues, reevaluateThresholds } from "../gate/thresholds.ts";
 
 /** Raised when results cannot be combined; the CLI turns it into one line and exit 2. */
 export class MergeMismatch extends Error {}
