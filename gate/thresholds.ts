@@ -38,7 +38,9 @@ export function reevaluateThresholds(
       const parsed = parseThreshold(t.expression, t.metric);
       // evaluateThresholds puts the implicit operations ok>0 first; ours is the last outcome
       const outcomes = evaluateThresholds([parsed], values);
-      return outcomes[outcomes.length - 1];
+      const outcome = { ...outcomes[outcomes.length - 1] };
+      if (t.abortOnFail !== undefined) outcome.abortOnFail = t.abortOnFail;
+      return outcome;
     } catch {
       const same = originals.map((o) => o[i]).filter((o) => o !== undefined);
       return { ...(same.find((o) => !o.ok) ?? t) };
