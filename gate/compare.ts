@@ -16,8 +16,10 @@
  * Improvement is the mirror image. Anything else is unchanged: a difference
  * that noise could explain, or one smaller than the tolerance, never flips it.
  */
+
+import { median } from "../core/median.ts";
 import type { ScenarioResult, TimeSeriesPoint } from "../engine/result.ts";
-import { bootstrapRatioOfMedians, hashSeed, mannWhitneyU, mean, median } from "./stats.ts";
+import { bootstrapRatioOfMedians, hashSeed, mannWhitneyU, mean } from "./stats.ts";
 
 export type MetricName = "p50" | "p95" | "p99" | "throughput";
 export const METRICS: readonly MetricName[] = ["p50", "p95", "p99", "throughput"];

@@ -1,20 +1,11 @@
 /**
- * The statistics behind the baseline comparison: a seeded random source, the
- * median, the Mann-Whitney U test and a bootstrap confidence interval on the
- * ratio of medians. Pure functions on plain arrays; deterministic for a seed.
+ * The statistics behind the baseline comparison: the Mann-Whitney U test and
+ * a bootstrap confidence interval on the ratio of medians. Pure functions on
+ * plain arrays; deterministic for a seed (the engine's seeded generator,
+ * engine/rng.ts; the median is core/median.ts).
  */
-
-/** A small, fast, seeded PRNG (mulberry32): the same seed gives the same verdict every time. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { median } from "../core/median.ts";
+import { createRng } from "../engine/rng.ts";
 
 /** A 32-bit FNV-1a hash, to derive one independent seed per scenario and metric. */
 export function hashSeed(seed: number, text: string): number {
@@ -24,14 +15,6 @@ export function hashSeed(seed: number, text: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h;
-}
-
-export function median(values: ArrayLike<number>): number {
-  const n = values.length;
-  if (n === 0) return Number.NaN;
-  const sorted = Float64Array.from(values).sort();
-  const mid = n >> 1;
-  return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** The standard normal CDF (Abramowitz & Stegun 7.1.26 erf, absolute error below 1.5e-7). */
@@ -155,7 +138,8 @@ export function bootstrapRatioOfMedians(
 ): BootstrapInterval {
   const stat = opts.statistic === "mean" ? mean : median;
   const ratio = stat(current.flat()) / stat(baseline.flat());
-  const random = seededRandom(opts.seed);
+  const rng = createRng(opts.seed);
+  const random = () => rng.next();
   const ratios = new Float64Array(opts.resamples);
   const bufB = new Float64Array(countAll(baseline));
   const bufC = new Float64Array(countAll(current));

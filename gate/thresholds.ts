@@ -4,7 +4,7 @@
  * parser and evaluator (engine/thresholds.ts), so a merged result is judged
  * exactly like a single run.
  */
-import type { Histogram } from "../engine/histogram.ts";
+import { decodeHistogram, type Histogram } from "../engine/histogram.ts";
 import type { ScenarioResult, ThresholdOutcome } from "../engine/result.ts";
 import { evaluateThresholds, type MetricValues, parseThreshold } from "../engine/thresholds.ts";
 
@@ -16,6 +16,8 @@ export function metricValues(
   return {
     latency,
     serviceTime,
+    // version 2: the (merged) wait histogram; absent in version 1 results
+    wait: s.histograms.wait === undefined ? undefined : decodeHistogram(s.histograms.wait),
     ok: s.operations.ok,
     errors: Object.values(s.operations.errors).reduce((a, b) => a + b, 0),
     dropped: s.operations.dropped,
@@ -38,7 +40,9 @@ export function reevaluateThresholds(
       const parsed = parseThreshold(t.expression, t.metric);
       // evaluateThresholds puts the implicit operations ok>0 first; ours is the last outcome
       const outcomes = evaluateThresholds([parsed], values);
-      return outcomes[outcomes.length - 1];
+      const outcome = { ...outcomes[outcomes.length - 1] };
+      if (t.abortOnFail !== undefined) outcome.abortOnFail = t.abortOnFail;
+      return outcome;
     } catch {
       const same = originals.map((o) => o[i]).filter((o) => o !== undefined);
       return { ...(same.find((o) => !o.ok) ?? t) };

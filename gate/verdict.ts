@@ -3,11 +3,12 @@
  * one scenario are repeated runs), checks each against its targets and, when a
  * baseline is given, against the baseline. Every renderer reads the GateReport.
  */
-import { combineRepeats } from "../engine/merge.ts";
+
 import type { RunResult, ScenarioResult, ThresholdOutcome } from "../engine/result.ts";
+import type { LoadedResult } from "../results/load.ts";
+import { combineRepeats } from "../results/merge.ts";
 import { UsageError } from "../scripts/lib/errors.ts";
 import { type CompareOptions, compareScenario, type MetricComparison } from "./compare.ts";
-import type { LoadedResult } from "./load.ts";
 
 export type Verdict = "passed" | "improved" | "unchanged" | "regressed" | "target failed";
 

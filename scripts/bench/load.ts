@@ -4,6 +4,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { type AttributeValue, BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
 import pg from "pg";
+import { median } from "../../core/median.ts";
 import { type Dataset, TABLES, type TableName } from "../../generators/index.ts";
 import type { Item } from "../../generators/load/batch-writer.ts";
 import { loadDynamo, resetDynamoTables } from "../../generators/load/dynamo-loader.ts";
@@ -85,11 +86,6 @@ const FLAGS: FlagSpec = {
 interface Phase {
   wallMs: number;
   tables: Record<string, { rows: number; bytes: number; laneMs: number }>;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 class RssSampler {

@@ -30,6 +30,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import pg from "pg";
+import { median } from "../../core/median.ts";
 import type { LoadModel } from "../../engine/result.ts";
 import { runStep } from "../../engine/run-step.ts";
 import { createDynamoClient } from "../../stores/dynamo.ts";
@@ -227,13 +228,6 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`figures: ${values.out}\n`);
   }
   return 0;
-}
-
-function median(xs: number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");

@@ -1,11 +1,11 @@
 import { appendFileSync } from "node:fs";
-import { loadResult } from "../../gate/load.ts";
 import { parseFraction, parseSeed } from "../../gate/options.ts";
 import { baselineFrom, DEFAULT_OPTIONS, evaluateGate } from "../../gate/verdict.ts";
 import { renderHtml } from "../../reports/html.ts";
 import { renderJunit } from "../../reports/junit.ts";
 import { renderMarkdown } from "../../reports/markdown.ts";
 import { renderTerminal } from "../../reports/terminal.ts";
+import { loadResult } from "../../results/load.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";

@@ -1,5 +1,5 @@
-import { MergeMismatch, mergeRuns } from "../../engine/merge.ts";
-import { loadResult } from "../../gate/load.ts";
+import { loadResult } from "../../results/load.ts";
+import { MergeMismatch, mergeRuns } from "../../results/merge.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";

@@ -7,8 +7,8 @@ import { loadRegistry, selectScenarios } from "../../engine/registry.ts";
 import { formatSummary } from "../../engine/summary.ts";
 import { readTargets, thresholdsFor } from "../../engine/targets.ts";
 import { parseThresholdFlag } from "../../engine/thresholds.ts";
-import { writeResult } from "../../engine/write-result.ts";
 import { SCALE_NAMES } from "../../generators/scale.ts";
+import { writeResult } from "../../results/write.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { Command } from "../command.ts";
 import {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { executeRun } from "../../engine/execute.ts";
 import { formatSummary } from "../../engine/summary.ts";
-import { writeResult } from "../../engine/write-result.ts";
+import { writeResult } from "../../results/write.ts";
 import { main } from "../../scripts/cli.ts";
 import { optionsFromFlags, planRun } from "../../scripts/commands/run.ts";
 import { parseFlags } from "../../scripts/lib/args.ts";

@@ -16,7 +16,19 @@ beforeAll(() => {
   write("good.json", good);
   write("not-json.json", "{ this is not json");
   write("wrong-format.json", { ...good, format: "k6/summary" });
-  write("wrong-version.json", { ...good, version: 2 });
+  write("wrong-version.json", { ...good, version: 3 });
+  write("short-seconds.json", {
+    ...good,
+    scenarios: [
+      {
+        ...good.scenarios[0],
+        histograms: {
+          ...good.scenarios[0].histograms,
+          seconds: good.scenarios[0].histograms.seconds!.slice(1),
+        },
+      },
+    ],
+  });
   write("no-scenarios.json", { ...good, scenarios: [] });
   write("bad-histogram.json", {
     ...good,
@@ -79,7 +91,13 @@ describe("gate: bad input exits 2 with one line and writes nothing", () => {
     expectBadInput(
       [path("wrong-version.json")],
       "wrong-version.json",
-      /version 2 is not supported/,
+      /version 3 is not supported \(this harness reads versions 1 and 2\)/,
+    ));
+  it("per-second histograms that do not match the time series", () =>
+    expectBadInput(
+      [path("short-seconds.json")],
+      "short-seconds.json",
+      /histograms\.seconds does not hold one entry per second of its time series \(5\)/,
     ));
   it("a result with no scenarios", () =>
     expectBadInput([path("no-scenarios.json")], "no-scenarios.json", /no scenarios/));

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadResult } from "../../gate/load.ts";
+import { loadResult } from "../../results/load.ts";
 import { runCli } from "../helpers/cli.ts";
 import { buildRun } from "../helpers/results.ts";
 

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
-import { combineRepeats } from "../../engine/merge.ts";
 import type { ScenarioResult } from "../../engine/result.ts";
 import { perSecondSamples } from "../../gate/compare.ts";
+import { combineRepeats } from "../../results/merge.ts";
 import { buildRun } from "../helpers/results.ts";
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapRatioOfMedians, mannWhitneyU, median, normalCdf } from "../../gate/stats.ts";
+import { median } from "../../core/median.ts";
+import { createRng } from "../../engine/rng.ts";
+import { bootstrapRatioOfMedians, mannWhitneyU, normalCdf } from "../../gate/stats.ts";
 
 describe("statistics", () => {
   it("median of odd and even lengths", () => {
@@ -42,5 +44,18 @@ describe("statistics", () => {
     expect(a.ratio).toBe(2);
     expect(a.low).toBeLessThanOrEqual(2);
     expect(a.high).toBeGreaterThanOrEqual(2);
+  });
+
+  it("the bootstrap draws from the engine's seeded generator (engine/rng.ts), one generator for both", () => {
+    const base = [[1, 2, 3, 4, 5, 6, 7]];
+    const cur = [[10, 20, 30, 40, 50, 60, 70]];
+    const one = bootstrapRatioOfMedians(base, cur, { confidence: 0.9, resamples: 1, seed: 77 });
+    // one resample: seven draws of the baseline, then seven of the current, from createRng(77)
+    const rng = createRng(77);
+    const draw = (xs: number[]) => xs.map(() => xs[Math.floor(rng.next() * xs.length)]);
+    const mb = median(draw(base[0]));
+    const mc = median(draw(cur[0]));
+    expect(one.low).toBe(mc / mb);
+    expect(one.high).toBe(mc / mb);
   });
 });

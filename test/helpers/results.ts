@@ -1,7 +1,8 @@
 /**
  * Builds RunResults for gate, merge and report tests from a seeded latency
  * distribution, recorded into real HdrHistograms (engine/histogram.ts) the
- * way the engine records them: run totals plus per-second percentiles.
+ * way the engine records them: run totals plus each second's histogram and
+ * percentiles (result version 2).
  */
 import {
   createHistogram,
@@ -19,8 +20,8 @@ import {
   type ScenarioResult,
   type TimeSeriesPoint,
 } from "../../engine/result.ts";
+import { createRng } from "../../engine/rng.ts";
 import { evaluateThresholds, parseThreshold } from "../../engine/thresholds.ts";
-import { seededRandom } from "../../gate/stats.ts";
 import { metricValues } from "../../gate/thresholds.ts";
 
 export interface ScenarioSpec {
@@ -40,7 +41,7 @@ export interface ScenarioSpec {
   /** expressions on latency unless given as [metric, expression] */
   thresholds?: Array<string | [string, string]>;
   sampleErrors?: string[];
-  /** wall-clock start of the measured window */
+  /** wall-clock start of the measured window (the scenario's windowStart) */
   startedAt?: string;
   /**
    * Keep only this generator's share of the operations: the same seeded stream
@@ -72,13 +73,15 @@ export function buildScenario(spec: ScenarioSpec): ScenarioResult {
   const sigma = spec.sigma ?? 0.5;
   const factor = spec.factor ?? 1;
   const errorRate = spec.errorRate ?? 0;
-  const random = seededRandom(spec.seed);
+  const rng = createRng(spec.seed);
+  const random = () => rng.next();
   const latency = createHistogram(3);
   const timeSeries: TimeSeriesPoint[] = [];
+  const seconds: Array<string | null> = [];
   let ok = 0;
   let failed = 0;
   for (let t = 0; t < durationS; t++) {
-    const second = createHistogram(2);
+    const second = createHistogram(3);
     let okThisSecond = 0;
     let errorsThisSecond = 0;
     for (let i = 0; i < rate; i++) {
@@ -93,6 +96,7 @@ export function buildScenario(spec: ScenarioSpec): ScenarioResult {
       recordUs(second, us);
       okThisSecond++;
     }
+    seconds.push(second.totalCount === 0 ? null : encodeHistogram(second));
     ok += okThisSecond;
     failed += errorsThisSecond;
     timeSeries.push({
@@ -121,13 +125,13 @@ export function buildScenario(spec: ScenarioSpec): ScenarioResult {
     errorRate: ok + failed === 0 ? 0 : failed / (ok + failed),
     latency: summarize(latency),
     serviceTime: summarize(latency),
-    histograms: { latency: encoded, serviceTime: encoded },
+    histograms: { latency: encoded, serviceTime: encoded, seconds },
     timeSeries,
     thresholds: [],
     passed: false,
     generators: 1,
   };
-  if (spec.startedAt) (scenario as unknown as { startedAt: string }).startedAt = spec.startedAt;
+  if (spec.startedAt) scenario.windowStart = spec.startedAt;
   // evaluated like the engine does (it adds the implicit operations ok>0 first)
   const parsed = (spec.thresholds ?? []).map((t) =>
     typeof t === "string" ? parseThreshold(t, "latency") : parseThreshold(t[1], t[0]),

@@ -1,10 +1,10 @@
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { RunResult } from "../engine/result.ts";
 import { writeOutputFile } from "../scripts/lib/output.ts";
-import type { RunResult } from "./result.ts";
 
 /** The gitignored folder results go to by default: <repo>/results. */
-export const RESULTS_DIR = fileURLToPath(new URL("../results/", import.meta.url));
+export const RESULTS_DIR = fileURLToPath(new URL("./", import.meta.url));
 
 /** results/<timestamp>-<scenarios>.json, e.g. results/2026-11-24T22-10-05Z-leaderboards.json */
 export function defaultResultPath(run: RunResult, dir = RESULTS_DIR): string {

@@ -1,11 +1,13 @@
 /**
  * Reads result files for gate and merge, and refuses anything that is not a
  * result this harness can judge: one UsageError naming the file and the problem.
+ * A version 1 result is read as version 2 (results/upgrade.ts).
  */
 import { readFileSync } from "node:fs";
 import { decodeHistogram } from "../engine/histogram.ts";
-import { RESULT_FORMAT, RESULT_VERSION, type RunResult } from "../engine/result.ts";
+import { RESULT_FORMAT, type RunResult } from "../engine/result.ts";
 import { jsonProblem, UsageError } from "../scripts/lib/errors.ts";
+import { READABLE_VERSIONS, upgradeResult } from "./upgrade.ts";
 
 export interface LoadedResult {
   file: string;
@@ -40,24 +42,26 @@ export function loadResult(file: string): LoadedResult {
     );
   }
   validate(file, json);
-  return { file, run: json };
+  return { file, run: upgradeResult(json) };
 }
 
 function fail(file: string, problem: string): never {
   throw new UsageError(`${file}: ${problem}`);
 }
 
-function validate(file: string, json: unknown): asserts json is RunResult {
+type AnyVersion = Omit<RunResult, "version"> & { version: number };
+
+function validate(file: string, json: unknown): asserts json is AnyVersion {
   if (!isObject(json)) fail(file, "not a bellyfed-bench result (the JSON is not an object)");
   if (json.format !== RESULT_FORMAT)
     fail(
       file,
       `not a bellyfed-bench result (format is ${JSON.stringify(json.format ?? null)}, expected "${RESULT_FORMAT}")`,
     );
-  if (json.version !== RESULT_VERSION)
+  if (typeof json.version !== "number" || !READABLE_VERSIONS.includes(json.version))
     fail(
       file,
-      `result version ${JSON.stringify(json.version ?? null)} is not supported (this harness reads version ${RESULT_VERSION}); re-run it with this version of bellyfed-bench`,
+      `result version ${JSON.stringify(json.version ?? null)} is not supported (this harness reads versions ${READABLE_VERSIONS.join(" and ")}); re-run it with this version of bellyfed-bench`,
     );
   if (typeof json.startedAt !== "string" || Number.isNaN(Date.parse(json.startedAt)))
     fail(file, "corrupt result: startedAt is not an ISO time");
@@ -106,6 +110,37 @@ function validateScenario(file: string, index: number, s: unknown): void {
       decodeHistogram(h[key] as string);
     } catch {
       fail(file, `corrupt result: ${where} histograms.${key} is not an encoded HdrHistogram`);
+    }
+  }
+  // version 2's fields, when present
+  if (
+    s.windowStart !== undefined &&
+    (typeof s.windowStart !== "string" || Number.isNaN(Date.parse(s.windowStart)))
+  )
+    fail(file, `corrupt result: ${where} windowStart is not an ISO time`);
+  if (h.wait !== undefined) {
+    try {
+      decodeHistogram(h.wait as string);
+    } catch {
+      fail(file, `corrupt result: ${where} histograms.wait is not an encoded HdrHistogram`);
+    }
+  }
+  if (h.seconds !== undefined) {
+    if (!Array.isArray(h.seconds) || h.seconds.length !== s.timeSeries.length)
+      fail(
+        file,
+        `corrupt result: ${where} histograms.seconds does not hold one entry per second of its time series (${s.timeSeries.length})`,
+      );
+    for (const [i, e] of h.seconds.entries()) {
+      if (e === null) continue;
+      try {
+        decodeHistogram(e as string);
+      } catch {
+        fail(
+          file,
+          `corrupt result: ${where} histograms.seconds[${i}] is not an encoded HdrHistogram`,
+        );
+      }
     }
   }
 }

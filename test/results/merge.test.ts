@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeHistogram } from "../../engine/histogram.ts";
-import { mergeRuns } from "../../engine/merge.ts";
 import type { RunResult } from "../../engine/result.ts";
+import { mergeRuns } from "../../results/merge.ts";
 import { runCli } from "../helpers/cli.ts";
 import { buildRun, type ScenarioSpec } from "../helpers/results.ts";
 
