@@ -193,7 +193,7 @@ function latencyTable(s: V2Scenario): string {
   ];
   if (s.wait) rows.push(["wait", s.wait]);
   return dataTable(
-    ["ms", "p50", "p90", "p95", "p99", "p99.9", "max", "mean"],
+    ["(ms)", "p50", "p90", "p95", "p99", "p99.9", "max", "mean"],
     rows.map(([name, l]) => [
       name,
       ...[l.p50, l.p90, l.p95, l.p99, l.p999, l.max, l.mean].map((v) => ms(v)),
