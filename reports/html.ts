@@ -235,6 +235,7 @@ function slowestSeconds(s: V2Scenario): string {
   return `<h3>Slowest seconds</h3>${dataTable(head, rows, {
     numeric: client ? [0, 1, 2, 3, 4, 5, 6] : [0, 1, 2, 3],
     dense: true,
+    auto: true,
     rowClass: (r) => (r[7]?.startsWith("client") ? "client" : ""),
   })}${
     client

@@ -31,6 +31,8 @@ table.data th{font-weight:600;color:var(--muted);font-size:12px;text-transform:u
 table.data .num{text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:normal;white-space:nowrap}
 table.data.dense th,table.data.dense td{padding:5px 6px;font-size:12.5px}
 table.data.dense th{font-size:11px}
+table.data.auto{width:auto;min-width:40%}
+table.data.auto th,table.data.auto td{padding-left:14px}
 tr.fail td{background:#fdf2f6}
 tr.fail td:last-child{color:var(--bad);font-weight:600}
 tr.pass td:last-child{color:var(--ok)}
@@ -126,6 +128,8 @@ export function dataTable(
   opts: {
     numeric?: number[];
     dense?: boolean;
+    /** as wide as its content, not the page */
+    auto?: boolean;
     rowClass?: (row: string[], i: number) => string;
   } = {},
 ): string {
@@ -137,7 +141,7 @@ export function dataTable(
       return `<tr${rc ? ` class="${e(rc)}"` : ""}>${r.map((c, i) => `<td${cls(i)}>${e(c)}</td>`).join("")}</tr>`;
     })
     .join("\n");
-  return `<table class="data${opts.dense ? " dense" : ""}"><thead><tr>${head.map((h, i) => `<th${cls(i)}>${e(h)}</th>`).join("")}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+  return `<table class="data${opts.dense ? " dense" : ""}${opts.auto ? " auto" : ""}"><thead><tr>${head.map((h, i) => `<th${cls(i)}>${e(h)}</th>`).join("")}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
 }
 
 /**
