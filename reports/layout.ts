@@ -51,7 +51,6 @@ pre.sql{user-select:all;-webkit-user-select:all;border-left:3px solid var(--good
 figure.chart{margin:0;border:1px solid var(--line);border-radius:8px;background:#fff;padding:8px 10px 4px;min-width:0}
 figure.chart figcaption{display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-between;gap:4px 14px}
 .chart-title{font-size:13px;font-weight:600}
-.chart-note{font-size:11px;color:var(--muted);flex-basis:100%}
 ul.legend{display:flex;flex-wrap:wrap;gap:2px 12px;list-style:none;margin:0;padding:0;font-size:11px;color:var(--muted)}
 ul.legend li{display:inline-flex;align-items:center;gap:5px;white-space:nowrap}
 ul.legend svg{width:18px;height:6px}
@@ -59,7 +58,6 @@ svg.chart{display:block;width:100%;height:auto}
 svg .tick,svg .row-note{font-size:11px;fill:var(--muted)}
 svg .row-label{font-size:12px;fill:var(--fg)}
 svg .axis-label{font-size:11px;fill:var(--muted)}
-svg .clip-mark{font-size:11px;fill:var(--bad)}
 svg .grid{stroke:var(--line);stroke-width:1}
 svg .axis{stroke:#aab2c0;stroke-width:1}
 svg .zero{stroke:#5b6475;stroke-width:1.2}

@@ -36,8 +36,6 @@ export interface LineChartOptions {
   y: Axis;
   width?: number;
   height?: number;
-  /** a short line under the title (e.g. what the axis hides or how it is scaled) */
-  note?: string;
 }
 
 /**
@@ -111,8 +109,8 @@ function legend(series: Series[]): string {
     .join("")}</ul>`;
 }
 
-function figure(id: string, title: string, caption: string, svg: string, note?: string): string {
-  return `<figure class="chart" data-figure="${e(id)}"><figcaption><span class="chart-title">${e(title)}</span>${caption}${note ? `<span class="chart-note">${e(note)}</span>` : ""}</figcaption>${svg}</figure>`;
+function figure(id: string, title: string, caption: string, svg: string): string {
+  return `<figure class="chart" data-figure="${e(id)}"><figcaption><span class="chart-title">${e(title)}</span>${caption}</figcaption>${svg}</figure>`;
 }
 
 function empty(id: string, title: string, width: number, height: number, text: string): string {
@@ -203,15 +201,8 @@ export function lineChart(opts: LineChartOptions): string {
       );
     }
   }
-  // a fixed linear maximum cuts lines off: say so on the frame rather than hide it
-  const clipped = series.filter((s) => s.points.some((p) => p[1] > yMax));
-  if (clipped.length > 0) {
-    parts.push(
-      `<text x="${width - MARGIN.right - 4}" y="${top + 12}" text-anchor="end" class="clip-mark">▲ above ${e(yf(yMax))}: ${e(clipped.map((s) => s.label).join(", "))}</text>`,
-    );
-  }
   parts.push("</svg>");
-  return figure(opts.id, opts.title, legend(series), parts.join(""), opts.note);
+  return figure(opts.id, opts.title, legend(series), parts.join(""));
 }
 
 export interface ForestRow {
