@@ -4,7 +4,7 @@
  * works offline and as a CI artifact. Everything from data is escaped.
  */
 import { decodeHistogram } from "../engine/histogram.ts";
-import type { ScenarioResult } from "../engine/result.ts";
+import type { LatencySummary, ScenarioResult, TimeSeriesPoint } from "../engine/result.ts";
 import type { MetricComparison } from "../gate/compare.ts";
 import type { GateReport, ScenarioGate, Verdict } from "../gate/verdict.ts";
 import { escapeHtml as e } from "./escape.ts";
@@ -18,7 +18,26 @@ import {
   thresholdActual,
   wholeRunFigures,
 } from "./format.ts";
+import { dataTable, page } from "./layout.ts";
 import { type ForestRow, forestPlot, lineChart, type Series } from "./svg.ts";
+
+/**
+ * What result format version 2 adds, read where present: a version-1 result
+ * has none of these and its report simply leaves them out.
+ */
+export interface ClientSecond {
+  /** event-loop delay during that second, ms */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  /** GC pause time in that second, ms */
+  gcMs: number;
+}
+type V2Point = TimeSeriesPoint & { client?: ClientSecond };
+type V2Scenario = Omit<ScenarioResult, "timeSeries" | "operations"> & {
+  wait?: LatencySummary;
+  operations: ScenarioResult["operations"] & { interrupted?: number };
+  timeSeries: V2Point[];
+};
 
 const C = {
   p50: "#2f6fdf",
@@ -86,7 +105,7 @@ function latencyOverTime(g: ScenarioGate, i: number): string {
     title: "Latency percentiles per second",
     series,
     x: { label: "seconds into the measured window", min: 0 },
-    y: { label: "ms" },
+    y: { label: "ms (log scale)", log: true },
   });
 }
 
@@ -114,7 +133,7 @@ function distribution(g: ScenarioGate, i: number): string {
     title: "Latency distribution (percentile spectrum)",
     series,
     x: { label: "percentile", min: 0, ticks: PERCENTILE_TICKS },
-    y: { label: "ms" },
+    y: { label: "ms (log scale)", log: true },
   });
 }
 
@@ -166,8 +185,75 @@ function figure(label: string, value: string): string {
   return `<div class="figure"><div class="figure-value">${value}</div><div class="figure-label">${e(label)}</div></div>`;
 }
 
+/** Latency beside service time and (result format 2) the wait before each operation started. */
+function latencyTable(s: V2Scenario): string {
+  const rows: Array<[string, LatencySummary]> = [
+    ["latency", s.latency],
+    ["service time", s.serviceTime],
+  ];
+  if (s.wait) rows.push(["wait", s.wait]);
+  return dataTable(
+    ["(ms)", "p50", "p90", "p95", "p99", "p99.9", "max", "mean"],
+    rows.map(([name, l]) => [
+      name,
+      ...[l.p50, l.p90, l.p95, l.p99, l.p999, l.max, l.mean].map((v) => ms(v)),
+    ]),
+    { numeric: [1, 2, 3, 4, 5, 6, 7], dense: true },
+  );
+}
+
+/** How many of the slowest seconds the report lists. */
+export const SLOWEST_SECONDS = 5;
+
+/**
+ * The seconds with the highest p99, and what the load generator itself was
+ * doing then (result format 2): a second whose event-loop delay or GC pause
+ * reaches half its p99 was slowed by the client, not the database.
+ */
+function slowestSeconds(s: V2Scenario): string {
+  const seconds = s.timeSeries
+    .filter((p) => p.ops > 0 && Number.isFinite(p.p99))
+    .sort((a, b) => b.p99 - a.p99 || a.t - b.t)
+    .slice(0, SLOWEST_SECONDS);
+  if (seconds.length === 0) return "";
+  const client = s.timeSeries.some((p) => p.client);
+  const head = ["second", "p99 ms", "p50 ms", "ok ops"];
+  if (client) head.push("event-loop delay p99 ms", "event-loop delay max ms", "GC ms", "slowed by");
+  const rows = seconds.map((p) => {
+    const row = [String(p.t), ms(p.p99), ms(p.p50), p.ops.toLocaleString("en-US")];
+    if (client) {
+      const c = p.client;
+      row.push(
+        c ? ms(c.loopDelayP99Ms) : "-",
+        c ? ms(c.loopDelayMaxMs) : "-",
+        c ? ms(c.gcMs) : "-",
+        c ? clientVerdict(p.p99, c) : "-",
+      );
+    }
+    return row;
+  });
+  return `<h3>Slowest seconds</h3>${dataTable(head, rows, {
+    numeric: client ? [0, 1, 2, 3, 4, 5, 6] : [0, 1, 2, 3],
+    dense: true,
+    auto: true,
+    rowClass: (r) => (r[7]?.startsWith("client") ? "client" : ""),
+  })}${
+    client
+      ? ""
+      : '<p class="muted">This result has no client figures (event-loop delay, GC): they come with result format 2.</p>'
+  }`;
+}
+
+/** "client (event loop)", "client (GC)" or "database": which side made the second slow. */
+export function clientVerdict(p99: number, c: ClientSecond): string {
+  const half = p99 / 2;
+  if (c.loopDelayMaxMs >= half && c.loopDelayMaxMs >= c.gcMs) return "client (event loop)";
+  if (c.gcMs >= half) return "client (GC)";
+  return "-";
+}
+
 function scenarioSection(g: ScenarioGate, i: number, report: GateReport): string {
-  const s = g.current;
+  const s = g.current as V2Scenario;
   const errors = Object.values(s.operations.errors).reduce((a, b) => a + b, 0);
   const parts: string[] = [];
   parts.push(
@@ -183,7 +269,11 @@ function scenarioSection(g: ScenarioGate, i: number, report: GateReport): string
     figure("throughput", `${rate(s.throughput)} <small>ops/s</small>`),
     figure("errors", `${errors.toLocaleString("en-US")} <small>${percent(s.errorRate, 2)}</small>`),
     figure("dropped", s.operations.dropped.toLocaleString("en-US")),
+    ...(s.operations.interrupted !== undefined
+      ? [figure("interrupted", s.operations.interrupted.toLocaleString("en-US"))]
+      : []),
     "</div>",
+    latencyTable(s),
   );
   if (g.thresholds.length > 0) {
     parts.push(
@@ -221,6 +311,7 @@ function scenarioSection(g: ScenarioGate, i: number, report: GateReport): string
   );
   if (g.comparisons.length > 0) parts.push(comparisonChart(g, i, report.options.tolerance));
   parts.push("</div>");
+  parts.push(slowestSeconds(s));
   if (s.operations.sampleErrors.length > 0) {
     parts.push(
       '<details class="errors"><summary>Sample errors</summary><ul>',
@@ -239,54 +330,6 @@ function modelText(s: ScenarioResult): string {
   return `ramping arrival rate, ${m.stages.length} stages`;
 }
 
-const CSS = `
-:root{--fg:#1d2330;--muted:#5b6475;--line:#e3e7ee;--bg:#f6f7fa;--card:#fff;--ok:#1f9d6b;--bad:#d6336c;--good:#1f7bd6}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
-main{max-width:1180px;margin:0 auto;padding:24px}
-h1{font-size:22px;margin:0 0 4px}
-h2{font-size:18px;margin:0}
-.muted{color:var(--muted)}
-.top{display:flex;align-items:center;gap:14px;margin-bottom:6px}
-.badge{display:inline-block;padding:2px 10px;border-radius:999px;font-weight:600;font-size:12px;text-transform:uppercase;letter-spacing:.04em;border:1px solid}
-.badge.ok{color:var(--ok);border-color:var(--ok);background:#e9f7f1}
-.badge.good{color:var(--good);border-color:var(--good);background:#e8f1fc}
-.badge.bad{color:var(--bad);border-color:var(--bad);background:#fcebf1}
-.card,.scenario{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:16px 18px;margin:16px 0}
-.scenario header{display:flex;align-items:center;gap:12px;margin-bottom:4px}
-table.data{border-collapse:collapse;width:100%;margin:12px 0}
-table.data th,table.data td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-table.data th{font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.03em}
-table.data .num{text-align:right;font-variant-numeric:tabular-nums}
-tr.fail td{background:#fdf2f6}
-tr.fail td:last-child{color:var(--bad);font-weight:600}
-tr.pass td:last-child{color:var(--ok)}
-tr.better td{background:#eef6fd}
-a{color:#2f6fdf;text-decoration:none}
-code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,"DejaVu Sans Mono",monospace;word-break:break-all}
-.figures{display:grid;grid-template-columns:repeat(8,1fr);gap:8px;margin:12px 0}
-.figure{border:1px solid var(--line);border-radius:8px;padding:8px 10px}
-.figure-value{font-size:18px;font-weight:600;font-variant-numeric:tabular-nums;white-space:nowrap}
-.figure-value small{font-size:11px;font-weight:400;color:var(--muted)}
-.figure-label{font-size:11px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
-.charts{display:grid;grid-template-columns:1fr 1fr;gap:12px}
-svg.chart{width:100%;height:auto;border:1px solid var(--line);border-radius:8px;background:#fff}
-svg .chart-title{font-size:13px;font-weight:600;fill:var(--fg)}
-svg .tick,svg .legend,svg .row-note{font-size:11px;fill:var(--muted)}
-svg .row-label{font-size:12px;fill:var(--fg)}
-svg .axis-label{font-size:11px;fill:var(--muted)}
-svg .grid{stroke:var(--line);stroke-width:1}
-svg .axis{stroke:#aab2c0;stroke-width:1}
-svg .zero{stroke:#5b6475;stroke-width:1.2}
-svg .band{fill:#eef1f5}
-details.errors{margin-top:10px}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}
-dl.meta dt{color:var(--muted)}
-dl.meta dd{margin:0}
-footer{color:var(--muted);font-size:12px;margin:24px 0}
-@media (max-width:900px){.charts{grid-template-columns:1fr}.figures{grid-template-columns:repeat(4,1fr)}}
-`;
-
 export function renderHtml(report: GateReport): string {
   const env = report.environment;
   const title = `bellyfed-bench gate: ${report.passed ? "passed" : "failed"}`;
@@ -300,20 +343,7 @@ export function renderHtml(report: GateReport): string {
   const against = report.baselineFile
     ? `baseline <code>${e(report.baselineFile)}</code>, tolerance ${percent(report.options.tolerance, 0)}, confidence ${percent(report.options.confidence, 0)}`
     : "targets only (no baseline)";
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-<div class="top"><h1>bellyfed-bench gate</h1><span class="badge ${report.passed ? "ok" : "bad"}">${report.passed ? "passed" : "failed"}</span></div>
-<p class="muted">${report.scenarios.length} scenario(s) from ${report.files.map((f) => `<code>${e(f)}</code>`).join(", ")} · judged against ${against} · ${e(report.generatedAt)}</p>
-<div class="card">
+  const body = `<div class="card">
 <table class="data"><thead><tr><th>scenario</th><th>verdict</th><th class="num">p50 ms</th><th class="num">p95 ms</th><th class="num">p99 ms</th><th class="num">ops/s</th><th class="num">errors</th><th class="num">targets</th></tr></thead>
 <tbody>
 ${rows}
@@ -326,14 +356,17 @@ ${env.dynamodb ? `<dt>DynamoDB</dt><dd>${e(env.dynamodb.source)}${env.dynamodb.e
 ${report.baselineEnvironment ? `<dt>baseline machine</dt><dd>${e(report.baselineEnvironment.hostname)} · ${e(report.baselineEnvironment.cpus)} × ${e(report.baselineEnvironment.cpuModel)}</dd>` : ""}
 </dl>
 </div>
-${report.scenarios.map((g, i) => scenarioSection(g, i, report)).join("\n")}
-<footer>
-Latency is measured from each operation's scheduled start (open models) and recorded in HdrHistograms (microseconds, 3 significant digits).
+${report.scenarios.map((g, i) => scenarioSection(g, i, report)).join("\n")}`;
+  const footer = `Latency is measured from each operation's scheduled start (open models) and recorded in HdrHistograms (microseconds, 3 significant digits).
 A metric counts as regressed only when the one-sided Mann-Whitney U test on its per-second values gives p &lt; ${e((1 - report.options.confidence).toFixed(3))}
 and the ${percent(report.options.confidence, 0)} bootstrap interval (${e(report.options.resamples)} seeded resamples) of the ratio current / baseline (medians of the per-second percentiles; for throughput, mean operations per second) lies entirely beyond the ${percent(report.options.tolerance, 0)} tolerance.
-</footer>
-</main>
-</body>
-</html>
-`;
+Latency charts use a logarithmic axis, so a slow outlier does not flatten the other lines.`;
+  return page({
+    title,
+    heading: "bellyfed-bench gate",
+    badge: { text: report.passed ? "passed" : "failed", cls: report.passed ? "ok" : "bad" },
+    subtitle: `${report.scenarios.length} scenario(s) from ${report.files.map((f) => `<code>${e(f)}</code>`).join(", ")} · judged against ${against} · ${e(report.generatedAt)}`,
+    body,
+    footer,
+  });
 }

@@ -20,6 +20,12 @@ export interface Axis {
   ticks?: Array<[number, string]>;
   min?: number;
   max?: number;
+  /**
+   * logarithmic: one slow outlier (an 880 ms baseline second) does not press
+   * the other lines flat against zero. Values at or below zero are drawn on
+   * the bottom of the frame.
+   */
+  log?: boolean;
 }
 
 export interface LineChartOptions {
@@ -32,7 +38,12 @@ export interface LineChartOptions {
   height?: number;
 }
 
-const MARGIN = { top: 34, right: 16, bottom: 44, left: 58 };
+/**
+ * The plot's margins inside the SVG. The title and the legend are HTML
+ * (a <figcaption> that wraps), so no estimate of text width can make them
+ * overlap each other or the plot.
+ */
+const MARGIN = { top: 10, right: 16, bottom: 44, left: 58 };
 
 /** About `count` round tick values covering [min, max]. */
 export function niceTicks(min: number, max: number, count = 5): number[] {
@@ -50,56 +61,98 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return ticks;
 }
 
+/**
+ * Ticks of a logarithmic axis covering [min, max] (both > 0): 1-2-5 steps
+ * over a few decades, 1-3 or whole decades over more, and the first tick at
+ * or below min and the last at or above max, so the domain is [first, last].
+ */
+export function logTicks(min: number, max: number): number[] {
+  let lo = min > 0 ? min : 1e-3;
+  let hi = max > lo ? max : lo * 1.5;
+  if (hi / lo < 1.5) {
+    lo /= 1.25;
+    hi *= 1.25;
+  }
+  const span = Math.log10(hi / lo);
+  const steps =
+    span <= 1 ? [1, 1.5, 2, 3, 5, 7] : span <= 2.5 ? [1, 2, 5] : span <= 5 ? [1, 3] : [1];
+  const all: number[] = [];
+  for (let d = Math.floor(Math.log10(lo)) - 1; d <= Math.ceil(Math.log10(hi)) + 1; d++)
+    for (const m of steps) all.push(Number((m * 10 ** d).toPrecision(6)));
+  const first = all.filter((v) => v <= lo * (1 + 1e-9)).pop() ?? all[0];
+  const last = all.find((v) => v >= hi * (1 - 1e-9)) ?? all[all.length - 1];
+  return all.filter((v) => v >= first && v <= last);
+}
+
 const fmt = (v: number) =>
   Math.abs(v) >= 1000 ? `${Math.round(v / 100) / 10}k` : `${Math.round(v * 1000) / 1000}`;
 
-function extent(series: Series[], i: 0 | 1): [number, number] {
+function extent(series: Series[], i: 0 | 1, positive = false): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const s of series)
     for (const p of s.points) {
-      if (!Number.isFinite(p[i])) continue;
+      if (!Number.isFinite(p[i]) || (positive && !(p[i] > 0))) continue;
       lo = Math.min(lo, p[i]);
       hi = Math.max(hi, p[i]);
     }
   return lo <= hi ? [lo, hi] : [0, 1];
 }
 
-function legend(series: Series[], x: number, y: number): string {
-  let dx = x;
-  return series
-    .map((s) => {
-      const item = `<g class="legend-item"><line x1="${dx}" y1="${y}" x2="${dx + 16}" y2="${y}" stroke="${e(s.color)}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 3"' : ""}/><text x="${dx + 21}" y="${y + 4}" class="legend">${e(s.label)}</text></g>`;
-      dx += 30 + s.label.length * 7.2;
-      return item;
-    })
-    .join("");
+/** The legend: one HTML list item per series, with a line swatch drawn like the series. */
+function legend(series: Series[]): string {
+  return `<ul class="legend">${series
+    .map(
+      (s) =>
+        `<li><svg viewBox="0 0 18 6" aria-hidden="true"><line x1="0" y1="3" x2="18" y2="3" stroke="${e(s.color)}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 3"' : ""}/></svg>${e(s.label)}</li>`,
+    )
+    .join("")}</ul>`;
 }
 
-function empty(opts: LineChartOptions, width: number, height: number, text: string): string {
-  return `<svg class="chart" data-chart="${e(opts.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${e(opts.title)}"><text x="14" y="20" class="chart-title">${e(opts.title)}</text><text x="${width / 2}" y="${height / 2}" text-anchor="middle" class="muted">${e(text)}</text></svg>`;
+function figure(id: string, title: string, caption: string, svg: string): string {
+  return `<figure class="chart" data-figure="${e(id)}"><figcaption><span class="chart-title">${e(title)}</span>${caption}</figcaption>${svg}</figure>`;
+}
+
+function empty(id: string, title: string, width: number, height: number, text: string): string {
+  return figure(
+    id,
+    title,
+    "",
+    `<svg class="chart" data-chart="${e(id)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${e(title)}"><text x="${width / 2}" y="${height / 2}" text-anchor="middle" class="tick">${e(text)}</text></svg>`,
+  );
 }
 
 export function lineChart(opts: LineChartOptions): string {
-  const width = opts.width ?? 640;
-  const height = opts.height ?? 260;
+  const width = opts.width ?? 580;
+  const height = opts.height ?? 240;
   const series = opts.series.filter((s) => s.points.length > 0);
-  if (series.length === 0) return empty(opts, width, height, "no data");
+  if (series.length === 0) return empty(opts.id, opts.title, width, height, "no data");
   const [x0, x1raw] = extent(series, 0);
-  const [, y1raw] = extent(series, 1);
   const xMin = opts.x.min ?? x0;
   const xMax = opts.x.max ?? (x1raw > xMin ? x1raw : xMin + 1);
-  const yMin = opts.y.min ?? 0;
-  const yTicks = niceTicks(yMin, Math.max(y1raw, yMin + 1e-9) * 1.05, 5);
-  const yMax = Math.max(opts.y.max ?? 0, yTicks[yTicks.length - 1], yMin + 1e-9);
-  // the legend sits beside the title when both fit, otherwise on a line of its own
-  const legendWidth = series.reduce((a, s) => a + 30 + s.label.length * 7.2, 0);
-  const legendBeside = opts.title.length * 9.5 + 24 + legendWidth < width - MARGIN.right;
-  const top = legendBeside ? MARGIN.top : MARGIN.top + 16;
+  let yTicks: number[];
+  let yMin: number;
+  let yMax: number;
+  if (opts.y.log) {
+    const [lo, hi] = extent(series, 1, true);
+    yTicks = logTicks(opts.y.min && opts.y.min > 0 ? Math.min(opts.y.min, lo) : lo, hi);
+    yMin = yTicks[0];
+    yMax = yTicks[yTicks.length - 1];
+  } else {
+    const [, y1raw] = extent(series, 1);
+    yMin = opts.y.min ?? 0;
+    yTicks = niceTicks(yMin, Math.max(y1raw, yMin + 1e-9) * 1.05, 5);
+    yMax = Math.max(opts.y.max ?? 0, yTicks[yTicks.length - 1], yMin + 1e-9);
+  }
+  const top = MARGIN.top;
   const pw = width - MARGIN.left - MARGIN.right;
   const ph = height - top - MARGIN.bottom;
   const sx = (v: number) => MARGIN.left + ((v - xMin) / (xMax - xMin)) * pw;
-  const sy = (v: number) => top + ph - ((Math.min(v, yMax) - yMin) / (yMax - yMin)) * ph;
+  const frac = opts.y.log
+    ? (v: number) =>
+        v > 0 ? Math.log(Math.min(Math.max(v, yMin), yMax) / yMin) / Math.log(yMax / yMin) : 0
+    : (v: number) => (Math.min(v, yMax) - yMin) / (yMax - yMin);
+  const sy = (v: number) => top + ph - frac(v) * ph;
   const xf = opts.x.format ?? fmt;
   const yf = opts.y.format ?? fmt;
   const xTicks =
@@ -107,12 +160,6 @@ export function lineChart(opts: LineChartOptions): string {
   const parts: string[] = [];
   parts.push(
     `<svg class="chart" data-chart="${e(opts.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${e(opts.title)}">`,
-    `<text x="14" y="20" class="chart-title">${e(opts.title)}</text>`,
-    legend(
-      series,
-      width - MARGIN.right - series.reduce((a, s) => a + 30 + s.label.length * 7.2, 0),
-      16,
-    ),
   );
   for (const t of yTicks) {
     const y = sy(t).toFixed(1);
@@ -141,7 +188,7 @@ export function lineChart(opts: LineChartOptions): string {
       .map((p, i) => `${i === 0 ? "M" : "L"}${sx(p[0]).toFixed(1)} ${sy(p[1]).toFixed(1)}`)
       .join(" ");
     if (s.area) {
-      const base = sy(yMin).toFixed(1);
+      const base = (top + ph).toFixed(1);
       const area = `${d} L${sx(pts[pts.length - 1][0]).toFixed(1)} ${base} L${sx(pts[0][0]).toFixed(1)} ${base} Z`;
       parts.push(`<path d="${area}" fill="${e(s.color)}" fill-opacity="0.12" stroke="none"/>`);
     }
@@ -155,7 +202,7 @@ export function lineChart(opts: LineChartOptions): string {
     }
   }
   parts.push("</svg>");
-  return parts.join("");
+  return figure(opts.id, opts.title, legend(series), parts.join(""));
 }
 
 export interface ForestRow {
@@ -179,20 +226,14 @@ export function forestPlot(opts: {
   tolerance: number;
   width?: number;
 }): string {
-  const width = opts.width ?? 640;
+  const width = opts.width ?? 580;
   const rowH = 34;
-  const top = 40;
+  const top = 16;
   const left = 96;
   const right = 200;
   const height = top + opts.rows.length * rowH + 30;
   const rows = opts.rows.filter((r) => Number.isFinite(r.value));
-  if (rows.length === 0)
-    return empty(
-      { id: opts.id, title: opts.title, series: [], x: { label: "" }, y: { label: "" } },
-      width,
-      120,
-      "no comparison",
-    );
+  if (rows.length === 0) return empty(opts.id, opts.title, width, 120, "no comparison");
   const finite = rows.flatMap((r) => [r.low, r.high, r.value].filter(Number.isFinite));
   const range = niceTicks(
     Math.min(-opts.tolerance * 2, ...finite),
@@ -206,7 +247,6 @@ export function forestPlot(opts: {
   const bottom = top + opts.rows.length * rowH;
   const parts = [
     `<svg class="chart" data-chart="${e(opts.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${e(opts.title)}">`,
-    `<text x="14" y="20" class="chart-title">${e(opts.title)}</text>`,
     `<rect x="${sx(-opts.tolerance).toFixed(1)}" y="${top - 6}" width="${(sx(opts.tolerance) - sx(-opts.tolerance)).toFixed(1)}" height="${bottom - top + 6}" class="band"><title>tolerance ±${Math.round(opts.tolerance * 100)}%</title></rect>`,
   ];
   for (const t of range) {
@@ -235,5 +275,5 @@ export function forestPlot(opts: {
     parts.push(`<text x="${width - right + 12}" y="${y + 4}" class="row-note">${e(r.note)}</text>`);
   });
   parts.push("</svg>");
-  return parts.join("");
+  return figure(opts.id, opts.title, "", parts.join(""));
 }
