@@ -1,4 +1,7 @@
-import type { Rng } from "./scenario.ts";
+/** A seeded random source for parameter samplers: uniform floats in [0, 1). */
+export interface Rng {
+  next(): number;
+}
 
 /**
  * A seeded generator (mulberry32): uniform floats in [0, 1), no allocation per

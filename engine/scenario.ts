@@ -2,11 +2,9 @@ import type { DynamoStore } from "../stores/dynamo.ts";
 import type { PgStore, Statement } from "../stores/postgres.ts";
 import type { Endpoints } from "../stores/types.ts";
 import type { StoreKind } from "./result.ts";
+import type { Rng } from "./rng.ts";
 
-/** A seeded random source for parameter samplers: uniform floats in [0, 1). */
-export interface Rng {
-  next(): number;
-}
+export type { Rng };
 
 /**
  * What a scenario gets in each load-generator thread. Its stores come from the

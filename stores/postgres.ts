@@ -4,13 +4,9 @@ import type { PoolFigures } from "../engine/result.ts";
 import { UsageError } from "../scripts/lib/errors.ts";
 import { backoffMs, sleep } from "./batch-retry.ts";
 import { connectWire } from "./pg-wire/connection.ts";
-import type { PgTarget } from "./types.ts";
+import type { PgTarget, Statement } from "./types.ts";
 
-/** A named, parameterized statement: node-pg prepares it once per connection. */
-export interface Statement {
-  name: string;
-  text: string;
-}
+export type { Statement };
 
 export type IsolationLevel = "read committed" | "repeatable read" | "serializable";
 

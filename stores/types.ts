@@ -35,3 +35,9 @@ export interface Endpoints {
   pg: PgTarget;
   dynamo: DynamoTarget;
 }
+
+/** A named, parameterized statement: prepared once per connection. */
+export interface Statement {
+  name: string;
+  text: string;
+}

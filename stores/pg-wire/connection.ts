@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { Socket } from "node:net";
 import pg from "pg";
-import type { Statement } from "../postgres.ts";
+import type { Statement } from "../types.ts";
 import { connectionLost, decodeError } from "./error.ts";
 
 const require = createRequire(import.meta.url);
