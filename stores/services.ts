@@ -1,8 +1,20 @@
 import pg from "pg";
 import { UsageError } from "../scripts/lib/errors.ts";
-import { isDynamoUp, startEmbeddedDynamo, stopEmbeddedDynamo } from "./embedded/dynamodb.ts";
+import {
+  isEmbeddedDynamoUp,
+  startEmbeddedDynamo,
+  stopEmbeddedDynamo,
+} from "./embedded/dynamodb.ts";
 import { ensureDataRoot, paths } from "./embedded/paths.ts";
-import { DEFAULT_DYNAMO_PORT, DEFAULT_PG_PORT, pickPort, portIsFree } from "./embedded/ports.ts";
+import {
+  anyFreePort,
+  DEFAULT_DYNAMO_PORT,
+  DEFAULT_PG_PORT,
+  listensOn,
+  PortTakenError,
+  pickPort,
+  portIsFree,
+} from "./embedded/ports.ts";
 import {
   EMBEDDED_DATABASE,
   EMBEDDED_USER,
@@ -212,13 +224,15 @@ export async function servicesUp(
     const state = readState();
     if (only.pg) {
       const cur = state.postgres;
-      if (cur && isAlive(cur.pid) && (await isEmbeddedPostgresUp(cur.port))) {
+      if (cur && isAlive(cur.pid) && (await isEmbeddedPostgresUp(cur.port, cur.pid))) {
         say(`PostgreSQL ${cur.version} already running on 127.0.0.1:${cur.port} (pid ${cur.pid})`);
       } else {
         const preferred = cur?.port ?? DEFAULT_PG_PORT;
-        const port = await choosePort(opts.pgPort, preferred, "--pg-port");
         const t0 = Date.now();
-        const started = await startEmbeddedPostgres(port);
+        const started = await startOnFreePort(opts.pgPort, preferred, "--pg-port", (p) =>
+          startEmbeddedPostgres(p),
+        );
+        const port = started.port;
         state.postgres = {
           ...started,
           dataDir: paths.pgData(),
@@ -237,16 +251,20 @@ export async function servicesUp(
       if (
         cur &&
         isAlive(cur.pid) &&
-        (await isDynamoUp(cur.port)) &&
+        (await isEmbeddedDynamoUp(cur.port, cur.pid)) &&
         (cur.kind === wantKind || !opts.dynalite)
       ) {
         say(`${cur.version} already running on 127.0.0.1:${cur.port} (pid ${cur.pid})`);
       } else {
-        if (cur && isAlive(cur.pid)) await stopEmbeddedDynamo(cur.pid);
+        // only a process that still listens on the saved port is ours to stop (a saved pid may be reused)
+        if (cur && isAlive(cur.pid) && listensOn(cur.pid, cur.port) !== false)
+          await stopEmbeddedDynamo(cur.pid);
         const preferred = cur?.port ?? DEFAULT_DYNAMO_PORT;
-        const port = await choosePort(opts.dynamoPort, preferred, "--dynamo-port");
         const t0 = Date.now();
-        const started = await startEmbeddedDynamo(port, wantKind);
+        const started = await startOnFreePort(opts.dynamoPort, preferred, "--dynamo-port", (p) =>
+          startEmbeddedDynamo(p, wantKind),
+        );
+        const port = started.port;
         state.dynamodb = {
           ...started,
           dataDir: paths.dynamoData(),
@@ -274,6 +292,29 @@ function busyNote(port: number, preferred: number, asked: number | undefined): s
     : ` (${preferred} is busy: another program or another copy)`;
 }
 
+/**
+ * Starts a server on the asked port, else the preferred one or a free one. A
+ * server that loses the bind (another copy took the port between the check
+ * and the bind) is stopped; on a port that was asked for that is one line,
+ * otherwise it is tried again on a free port.
+ */
+async function startOnFreePort<T extends { port: number }>(
+  asked: number | undefined,
+  preferred: number,
+  flag: string,
+  start: (port: number) => Promise<T>,
+): Promise<T> {
+  let port = await choosePort(asked, preferred, flag);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(port);
+    } catch (e) {
+      if (!(e instanceof PortTakenError) || asked !== undefined || attempt >= 5) throw e;
+      port = await anyFreePort();
+    }
+  }
+}
+
 async function choosePort(
   asked: number | undefined,
   preferred: number,
@@ -295,11 +336,19 @@ export async function servicesDown(onStep: (line: string) => void = () => {}): P
   ensureDataRoot();
   await withLock(async () => {
     const state = readState();
-    if (state.postgres && isAlive(state.postgres.pid)) {
+    if (
+      state.postgres &&
+      isAlive(state.postgres.pid) &&
+      listensOn(state.postgres.pid, state.postgres.port) !== false
+    ) {
       await stopEmbeddedPostgres(state.postgres.pid);
       onStep(`PostgreSQL stopped (pid ${state.postgres.pid})`);
     } else onStep("PostgreSQL was not running");
-    if (state.dynamodb && isAlive(state.dynamodb.pid)) {
+    if (
+      state.dynamodb &&
+      isAlive(state.dynamodb.pid) &&
+      listensOn(state.dynamodb.pid, state.dynamodb.port) !== false
+    ) {
       await stopEmbeddedDynamo(state.dynamodb.pid);
       onStep(`DynamoDB stopped (pid ${state.dynamodb.pid})`);
     } else onStep("DynamoDB was not running");
@@ -333,7 +382,7 @@ export async function servicesStatus(): Promise<ServiceStatus[]> {
     out.push({ name: "postgres", source: "env", running, detail: envPg.description });
   } else {
     const s = state.postgres;
-    const running = !!s && isAlive(s.pid) && (await isEmbeddedPostgresUp(s.port));
+    const running = !!s && isAlive(s.pid) && (await isEmbeddedPostgresUp(s.port, s.pid));
     out.push({
       name: "postgres",
       source: "embedded",
@@ -349,7 +398,7 @@ export async function servicesStatus(): Promise<ServiceStatus[]> {
     out.push({ name: "dynamodb", source: "env", running, detail: envDynamo.description });
   } else {
     const s = state.dynamodb;
-    const running = !!s && isAlive(s.pid) && (await isDynamoUp(s.port));
+    const running = !!s && (await isEmbeddedDynamoUp(s.port, s.pid));
     out.push({
       name: "dynamodb",
       source: s?.kind === "dynalite" ? "dynalite" : "embedded-jar",

@@ -7,8 +7,16 @@ import { UsageError } from "../../scripts/lib/errors.ts";
 import { createDynamoClient } from "../dynamo.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../env.ts";
 import { paths } from "./paths.ts";
-import { isListening } from "./ports.ts";
-import { logTail, spawnDetached, stopProcess, waitUntil } from "./process.ts";
+import { isListening, listensOn, PortTakenError } from "./ports.ts";
+import {
+  isAlive,
+  logOffset,
+  logSince,
+  logTail,
+  spawnDetached,
+  stopProcess,
+  waitUntil,
+} from "./process.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -54,6 +62,7 @@ export async function startEmbeddedDynamo(
   let kind: "jar" | "dynalite";
   let pid: number;
   let version: string;
+  const offset = logOffset(logFile);
   if (java) {
     const jar = dynamoLocalJar();
     if (!existsSync(jar)) {
@@ -90,30 +99,54 @@ export async function startEmbeddedDynamo(
       logFile,
     );
   }
-  const outcome = await waitUntil(() => isDynamoUp(port), {
+  // DynamoDB Local that loses the bind logs a BindException and its JVM lives
+  // on, while another checkout's server answers on the port: ready only when
+  // this pid holds the listening socket (where the platform tells; elsewhere,
+  // when the log still shows no failed bind a moment after the first answer).
+  const bindFailed = () => BIND_FAILED.test(logSince(logFile, offset));
+  const outcome = await waitUntil(() => isOurDynamo(port, pid, bindFailed), {
     pid,
     timeoutMs: 90_000,
     intervalMs: 150,
+    failed: bindFailed,
   });
   if (outcome !== "ready") {
     await stopProcess(pid, "SIGTERM", 2000);
-    const tail = logTail(logFile, 6).join(" ");
-    if (/BindException|address already in use|EADDRINUSE/i.test(tail)) {
-      throw new UsageError(
-        `port ${port} is taken; pass --dynamo-port with a free port, or stop what listens there`,
-      );
-    }
+    if (bindFailed()) throw new PortTakenError(port, "--dynamo-port");
+    const tail = logTail(logFile, 6, offset).join(" ");
     throw new UsageError(
       `DynamoDB Local did not start (${outcome}); see ${logFile}: ${tail.slice(-300)}`,
     );
   }
   if (kind === "jar") {
-    const v = logTail(logFile, 40).find((l) => l.startsWith("Version:"));
+    const v = logTail(logFile, 40, offset).find((l) => l.startsWith("Version:"));
     if (v) version = `DynamoDB Local ${v.split(/\s+/)[1]}`;
   }
   return { pid, port, kind, version };
 }
 
+const BIND_FAILED = /BindException|address already in use|EADDRINUSE/i;
+
+/**
+ * The DynamoDB answering on `port` is process `pid`: it holds the listening
+ * socket (Linux /proc, else lsof). Where the platform cannot tell, the process
+ * lives, answers, and its log shows no failed bind a second after the answer.
+ */
+async function isOurDynamo(port: number, pid: number, bindFailed: () => boolean): Promise<boolean> {
+  const owner = listensOn(pid, port);
+  if (owner === false) return false;
+  if (!(await isDynamoUp(port))) return false;
+  if (owner === true) return true;
+  await new Promise((r) => setTimeout(r, 1000));
+  return isAlive(pid) && !bindFailed();
+}
+
+/** The embedded DynamoDB that `services up` started (pid, port) runs and is the one answering there. */
+export async function isEmbeddedDynamoUp(port: number, pid: number): Promise<boolean> {
+  return isAlive(pid) && listensOn(pid, port) !== false && (await isDynamoUp(port));
+}
+
+/** Something answers DynamoDB's API on 127.0.0.1:port (whoever it is). */
 export async function isDynamoUp(port: number): Promise<boolean> {
   if (!(await isListening(port))) return false;
   const client = createDynamoClient({

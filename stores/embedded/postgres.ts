@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { accessSync, chownSync, constants, mkdirSync } from "node:fs";
+import { accessSync, chownSync, constants, mkdirSync, realpathSync } from "node:fs";
 import { userInfo } from "node:os";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import pg from "pg";
 import { UsageError } from "../../scripts/lib/errors.ts";
 import { isInitialised, paths } from "./paths.ts";
-import { isListening } from "./ports.ts";
-import { logTail, spawnDetached, stopProcess, waitUntil } from "./process.ts";
+import { isListening, listensOn, PortTakenError } from "./ports.ts";
+import { logOffset, logTail, spawnDetached, stopProcess, waitUntil } from "./process.ts";
 
 export const EMBEDDED_DATABASE = "bellyfed";
 export const EMBEDDED_USER = "postgres";
@@ -140,6 +140,7 @@ export async function startEmbeddedPostgres(port: number): Promise<StartedPostgr
     "shared_buffers=256MB",
   ];
   let pid: number;
+  const offset = logOffset(logFile);
   try {
     pid = await spawnDetached(bin.postgres, args, logFile, {
       ...who,
@@ -150,14 +151,19 @@ export async function startEmbeddedPostgres(port: number): Promise<StartedPostgr
       `could not start the embedded PostgreSQL (${(e as Error).message}); check that the postgres user can read node_modules, or set DATABASE_URL`,
     );
   }
-  const outcome = await waitUntil(() => canConnect(port, "postgres"), { pid, timeoutMs: 90_000 });
+  // Ready when the server answering on the port is the one just started: it
+  // serves this data directory (only one postmaster can) and, where the
+  // platform tells, the listening socket is this pid's. Another checkout's
+  // PostgreSQL that took the port first answers too, so answering is not enough.
+  const outcome = await waitUntil(() => isOurPostgres(port, pid, dataDir), {
+    pid,
+    timeoutMs: 90_000,
+  });
   if (outcome !== "ready") {
     await stopProcess(pid, "SIGINT", 2000);
-    const tail = logTail(logFile, 8).join(" ");
+    const tail = logTail(logFile, 8, offset).join(" ");
     if (/already in use|could not bind|could not create any TCP/i.test(tail)) {
-      throw new UsageError(
-        `port ${port} is taken; pass --pg-port with a free port, or stop what listens there`,
-      );
+      throw new PortTakenError(port, "--pg-port");
     }
     throw new UsageError(
       `the embedded PostgreSQL did not start (${outcome}); see ${logFile}: ${tail.slice(-300)}`,
@@ -165,21 +171,6 @@ export async function startEmbeddedPostgres(port: number): Promise<StartedPostgr
   }
   await prepareDatabase(port);
   return { pid, port, version: await serverVersion(port) };
-}
-
-async function canConnect(port: number, database: string): Promise<boolean> {
-  if (!(await isListening(port))) return false;
-  const client = new pg.Client({ host: "127.0.0.1", port, user: EMBEDDED_USER, database });
-  client.on("error", () => {});
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 /** Creates the `bellyfed` database and pg_stat_statements in it, when missing. */
@@ -228,8 +219,46 @@ async function serverVersion(port: number): Promise<string> {
   }
 }
 
-export async function isEmbeddedPostgresUp(port: number): Promise<boolean> {
-  return canConnect(port, "postgres");
+function samePath(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
+
+/**
+ * The PostgreSQL on `port` is process `pid` serving `dataDir`: it answers, its
+ * data_directory is `dataDir`, and the listening socket is not another
+ * process's (where the platform tells).
+ */
+export async function isOurPostgres(port: number, pid: number, dataDir: string): Promise<boolean> {
+  if (listensOn(pid, port) === false) return false;
+  if (!(await isListening(port))) return false;
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port,
+    user: EMBEDDED_USER,
+    database: "postgres",
+  });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    const shown = (await client.query("SHOW data_directory")).rows[0].data_directory as string;
+    return samePath(shown, dataDir);
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** The embedded PostgreSQL that `services up` started (pid, port) runs and is the one answering there. */
+export async function isEmbeddedPostgresUp(port: number, pid: number): Promise<boolean> {
+  return isOurPostgres(port, pid, paths.pgData());
 }
 
 /** Fast shutdown (SIGINT): running transactions are rolled back, data is kept. */

@@ -1,5 +1,5 @@
 import { type SpawnOptions, spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync } from "node:fs";
 
 /** True while a process with this pid exists. */
 export function isAlive(pid: number | undefined): boolean {
@@ -38,15 +38,25 @@ export function spawnDetached(
   });
 }
 
-/** Polls `check` until it is true, the process dies, or the time runs out. */
+/**
+ * Polls `check` until it is true, the process dies, `failed` says it failed
+ * (e.g. its log says the bind failed while the process lives on), or the time
+ * runs out.
+ */
 export async function waitUntil(
   check: () => Promise<boolean>,
-  { pid, timeoutMs, intervalMs = 100 }: { pid?: number; timeoutMs: number; intervalMs?: number },
-): Promise<"ready" | "died" | "timeout"> {
+  {
+    pid,
+    timeoutMs,
+    intervalMs = 100,
+    failed,
+  }: { pid?: number; timeoutMs: number; intervalMs?: number; failed?: () => boolean },
+): Promise<"ready" | "died" | "failed" | "timeout"> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return "ready";
     if (pid !== undefined && !isAlive(pid)) return "died";
+    if (failed?.()) return "failed";
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   return "timeout";
@@ -68,11 +78,25 @@ export async function stopProcess(
   if (outcome !== "ready" && isAlive(pid)) process.kill(pid, "SIGKILL");
 }
 
-/** The last lines of a log file, for error messages. */
-export function logTail(file: string, lines = 5): string[] {
+/** The size of a log file now (0 when missing): where this start's lines will begin. */
+export function logOffset(file: string): number {
   try {
-    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines);
+    return statSync(file).size;
   } catch {
-    return [];
+    return 0;
   }
+}
+
+/** What a log file gained since `offset` (a server's output since it was started). */
+export function logSince(file: string, offset: number): string {
+  try {
+    return readFileSync(file).subarray(offset).toString("utf8");
+  } catch {
+    return "";
+  }
+}
+
+/** The last lines of a log file (since `offset`), for error messages. */
+export function logTail(file: string, lines = 5, offset = 0): string[] {
+  return logSince(file, offset).trimEnd().split("\n").slice(-lines);
 }
