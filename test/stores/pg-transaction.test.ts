@@ -172,8 +172,17 @@ describe.each<PgClientKind>(["wire", "node-pg"])("PgStore.transaction on the %s 
         .transaction(async (tx) => {
           victim = (await tx.query<{ pid: number }>(PID, []))[0].pid;
           await tx.query(INSERT, [600, "lost"]);
-          await store.pool.query("SELECT pg_terminate_backend($1)", [victim]);
-          await tx.query(INSERT, [601, "lost"]);
+          // terminated while a statement runs: that statement gets the server's FATAL (an
+          // idle connection's FATAL would arrive between statements, before the next is sent)
+          const killer = (async () => {
+            await new Promise((r) => setTimeout(r, 300));
+            await store.pool.query("SELECT pg_terminate_backend($1)", [victim]);
+          })();
+          try {
+            await tx.query({ name: "tx_sleep", text: "SELECT pg_sleep(10)" }, []);
+          } finally {
+            await killer;
+          }
         })
         .catch((x) => x);
       expect(e).toMatchObject({ code: "57P01" });
