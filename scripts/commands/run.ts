@@ -14,6 +14,8 @@ import { formatSummary } from "../../engine/summary.ts";
 import { readTargets, thresholdsFor } from "../../engine/targets.ts";
 import { parseThresholdFlag } from "../../engine/thresholds.ts";
 import { writeResult } from "../../engine/write-result.ts";
+import { loadIndexSet } from "../../schema/index-sets/index-sets.ts";
+import { pgClientKind } from "../../stores/postgres.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { Command } from "../command.ts";
 import {
@@ -164,6 +166,12 @@ export function optionsFromFlags(
   const seedText = str("seed") ?? "1";
   if (!/^\d+$/.test(seedText))
     throw new UsageError(`--seed '${seedText}' is not a whole number; write it like --seed 1`);
+  if (Number(seedText) > 0xffffffff)
+    throw new UsageError(
+      `--seed ${seedText} is out of range; use a whole number from 0 to 4294967295`,
+    );
+  if (str("index-set") !== undefined) loadIndexSet(str("index-set")!);
+  pgClientKind(); // BELLYFED_PG_CLIENT, checked before any service starts
   return {
     scenarios: positionals,
     load,
