@@ -76,6 +76,13 @@ function checkOutDir(dir: string): string {
     throw new UsageError(
       `--out-dir ${dir}: ${parent} is a file, so no folder can be made there; pick another path`,
     );
+  for (const name of Object.keys(EXPORTS)) {
+    const file = join(path, `${name}.json`);
+    if (existsSync(file) && statSync(file).isDirectory())
+      throw new UsageError(
+        `--out-dir ${dir}: ${file} is a folder, so the files cannot all be written; remove it or pick another folder`,
+      );
+  }
   try {
     accessSync(parent, constants.W_OK);
   } catch {
