@@ -317,7 +317,7 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
       });
     if (ab && opts.abSet === undefined && !opts.save)
       notes.push(
-        `the A/B measured the proposal printed above, not saved (--save-set writes it to ${proposed.file})`,
+        `the A/B measured the proposal printed above, not saved (--save-set writes it to schema/index-sets/${proposed.name}.sql)`,
       );
 
     // 7. DynamoDB keys
