@@ -348,6 +348,11 @@ async function reset(v: Parsed["values"], io: SchemaIo): Promise<number> {
   refuseOtherStoreFlags(v, targets);
   checkPrefix(v);
   const force = v.force === true;
+  // no terminal to ask at: say so before any service starts
+  if (v.yes !== true && !(io.interactive ?? process.stdin.isTTY === true))
+    throw new UsageError(
+      "schema reset drops what bellyfed-bench created and asks first, but there is no terminal to ask at; pass --yes to confirm",
+    );
   const rt = await runtime();
   const endpoints = await (io.endpoints ?? rt.resolveEndpoints)();
   const prefix = parsePrefix(v, endpoints);
@@ -369,11 +374,6 @@ async function reset(v: Parsed["values"], io: SchemaIo): Promise<number> {
     }
     if (v.yes !== true) {
       const question = `Drop ${what.join(" and ")}?`;
-      if (!(io.interactive ?? process.stdin.isTTY === true)) {
-        throw new UsageError(
-          `schema reset would drop ${what.join(" and ")}; pass --yes to confirm`,
-        );
-      }
       if (!(await confirm(question))) {
         out("schema reset: cancelled, nothing dropped");
         return 1;

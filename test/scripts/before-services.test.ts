@@ -81,11 +81,12 @@ describe("validated before any service starts (services down)", () => {
     );
   }, 120_000);
 
-  it("schema: a bad --table-prefix; no subcommand is bad input, as for services", async () => {
+  it("schema: a bad --table-prefix, reset with no terminal to ask at; no subcommand is bad input, as for services", async () => {
     await refused(
       ["schema", "reset", "--table-prefix", "a b"],
       /--table-prefix 'a b' may hold only/,
     );
+    await refused(["schema", "reset"], /no terminal to ask at; pass --yes to confirm/);
     await refused(
       ["schema"],
       /schema: expected one of apply, status, reset; see 'bellyfed-bench schema --help'/,
