@@ -293,7 +293,7 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
       );
     if (setB && opts.abSet === undefined && proposed.dropped.length + proposed.added.length === 0)
       notes.push(
-        `A/B skipped: the proposal changes nothing in index set ${opts.indexSet}; measure a saved set with --ab --proposed NAME`,
+        `A/B skipped: the proposal changes nothing in index set ${opts.indexSet}${proposed.missingFile ? "" : `; to measure the saved set instead: bellyfed-bench tune --ab --proposed ${proposed.name}`}`,
       );
     else if (setB)
       ab = await runAb(pool, endpoints, patterns, {
