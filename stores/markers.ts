@@ -187,18 +187,20 @@ export async function inspectPgStore(q: Queryable): Promise<PgStoreState> {
  * carries the marker, or holds no tables at all, or `force` is set. Otherwise a
  * UsageError names the database and the --force that overrides.
  *
- * `action` finishes the sentence "pass --force to ...", e.g. "drop them anyway".
+ * `action` finishes the sentence "pass --force to ...", e.g. "drop them anyway";
+ * `fix` replaces that sentence where the command printing it has no --force
+ * (e.g. "to load into it anyway, run 'bellyfed-bench load ... --force'").
  */
 export async function assertPgSafe(
   q: Queryable,
-  opts: { force?: boolean; action: string },
+  opts: { force?: boolean; action: string; fix?: string },
 ): Promise<PgStoreState> {
   const state = await inspectPgStore(q);
   if (state.marked || state.tables.length === 0 || opts.force) return state;
   const shown = state.tables.slice(0, 3).join(", ");
   const more = state.tables.length > 3 ? ` and ${state.tables.length - 3} more` : "";
   throw new UsageError(
-    `database ${state.database} holds tables bellyfed-bench did not create (${shown}${more}); pass --force to ${opts.action}`,
+    `database ${state.database} holds tables bellyfed-bench did not create (${shown}${more}); ${opts.fix ?? `pass --force to ${opts.action}`}`,
   );
 }
 
@@ -347,13 +349,15 @@ export async function isManagedTable(
 
 /**
  * The guard for DynamoDB: every listed table that exists must be the
- * harness's, unless `force`. Returns the names that exist.
+ * harness's, unless `force`. Returns the names that exist. `fix` replaces the
+ * hint "pass --force to ..., or choose another --table-prefix" where the
+ * command printing it has neither flag.
  */
 export async function assertDynamoSafe(
   client: DynamoDBClient,
   prefix: string,
   tableNames: string[],
-  opts: { force?: boolean; action: string; where?: string },
+  opts: { force?: boolean; action: string; where?: string; fix?: string },
 ): Promise<{ existing: string[]; unmanaged: string[] }> {
   const existing: string[] = [];
   const unmanaged: string[] = [];
@@ -364,7 +368,7 @@ export async function assertDynamoSafe(
   }
   if (unmanaged.length > 0 && !opts.force) {
     throw new UsageError(
-      `DynamoDB ${opts.where ?? "endpoint"} holds tables bellyfed-bench did not create (${unmanaged.join(", ")}); pass --force to ${opts.action}, or choose another --table-prefix`,
+      `DynamoDB ${opts.where ?? "endpoint"} holds tables bellyfed-bench did not create (${unmanaged.join(", ")}); ${opts.fix ?? `pass --force to ${opts.action}, or choose another --table-prefix`}`,
     );
   }
   return { existing, unmanaged };

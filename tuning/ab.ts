@@ -58,7 +58,8 @@ export interface AbResult {
 
 export interface AbOptions {
   a: string;
-  b: string;
+  /** a set's name (schema/index-sets/<name>.sql), or a set in memory (tune's proposal) */
+  b: string | IndexSet;
   durationMs: number;
   warmupMs: number;
   vus: number;
@@ -188,7 +189,7 @@ export async function runAb(
 ): Promise<AbResult> {
   const say = opts.onStep ?? (() => {});
   const setA = loadIndexSet(opts.a);
-  const setB = loadIndexSet(opts.b);
+  const setB = typeof opts.b === "string" ? loadIndexSet(opts.b) : opts.b;
   const tables = affectedTables(setA, setB);
   const load0 = loadavg()[0];
   const rounds: Array<{ set: IndexSet; r: Awaited<ReturnType<typeof round>> }> = [];

@@ -1,4 +1,5 @@
 import { ms, rate } from "../reports/format.ts";
+import { num } from "../scripts/lib/format.ts";
 import { formatBytes } from "./rules/overlap.ts";
 import type { TuneReport } from "./session.ts";
 import type { BlockFigures } from "./stats.ts";
@@ -108,8 +109,8 @@ export function whatIfTable(r: TuneReport): Table {
         o.pattern,
         o.usesIndex ? "yes" : "no",
         o.costDropsOnly !== o.costBefore
-          ? `${o.costBefore.toFixed(0)} -> ${o.costDropsOnly.toFixed(0)} (proposed drops) -> ${o.costAfter.toFixed(0)}`
-          : `${o.costBefore.toFixed(0)} -> ${o.costAfter.toFixed(0)}`,
+          ? `${num(o.costBefore)} -> ${num(o.costDropsOnly)} (proposed drops) -> ${num(o.costAfter)}`
+          : `${num(o.costBefore)} -> ${num(o.costAfter)}`,
         o.msBefore !== undefined && o.msAfter !== undefined
           ? `${ms(o.msBefore)} -> ${ms(o.msAfter)}`
           : "-",
@@ -205,9 +206,11 @@ export function dynamoTable(r: TuneReport): Table | null {
     rows: r.dynamo.spreads.map((s) => [
       s.resource,
       s.keyAttribute,
-      `${s.items}${s.scanComplete ? "" : "+"} (${s.distinctKeys})`,
+      `${num(s.items)}${s.scanComplete ? "" : "+"} (${num(s.distinctKeys)})`,
       `${s.hottestKey ?? "-"}: ${(s.hottestItemShare * 100).toFixed(1)}%`,
-      s.traffic ? `${s.traffic.queries} (${s.traffic.distinctKeys})` : "no sampled traffic",
+      s.traffic
+        ? `${num(s.traffic.queries)} (${num(s.traffic.distinctKeys)})`
+        : "no sampled traffic",
       s.traffic ? `${s.traffic.hottestKey}: ${(s.traffic.hottestShare * 100).toFixed(1)}%` : "-",
       s.traffic ? s.traffic.rcuPerQuery.toFixed(2) : "-",
       s.traffic

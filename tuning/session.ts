@@ -1,5 +1,5 @@
 import pg from "pg";
-import { loadIndexSet, readPgMarker } from "../schema/index.ts";
+import { type IndexSet, loadIndexSet, parseIndexSet, readPgMarker } from "../schema/index.ts";
 import { UsageError } from "../scripts/lib/errors.ts";
 import { pgClientConfig, type Statement } from "../stores/postgres.ts";
 import type { Endpoints } from "../stores/types.ts";
@@ -49,6 +49,11 @@ export interface TuneOptions {
   samples: number;
   usageDurationMs: number;
   ab: boolean;
+  /**
+   * The saved set (schema/index-sets/<name>.sql) the A/B measures against the
+   * tuned set; without it, the A/B measures the proposal this session prints.
+   */
+  abSet?: string;
   abDurationMs: number;
   vus: number;
   traffic: number;
@@ -98,10 +103,11 @@ async function ensureData(
       seed: number;
       indexSet: string;
       endpoints: Endpoints;
+      command: string;
     }) => Promise<unknown>;
   };
   if (!mod.ensureLoaded) throw new Error("generators/load/index.ts has no ensureLoaded");
-  await mod.ensureLoaded({ ...data, indexSet, endpoints });
+  await mod.ensureLoaded({ ...data, indexSet, endpoints, command: "tune" });
 }
 
 export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promise<TuneReport> {
@@ -119,7 +125,7 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
     const marker = await readPgMarker(client);
     if (marker?.load?.status !== "complete")
       throw new UsageError(
-        "no complete data load in this database; run: bellyfed-bench load --scale small",
+        `no complete data load in this database; run: bellyfed-bench load --scale ${opts.data.scale} --seed ${opts.data.seed}`,
       );
     const version = (await client.query("SHOW server_version")).rows[0].server_version as string;
     const catalog = await readCatalog(client);
@@ -272,39 +278,47 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
       say(`saved the proposed set to ${proposed.file}`);
       proposed.missingFile = false;
       proposed.matchesFile = true;
-    } else if (opts.ab && !proposed.missingFile && !proposed.matchesFile)
-      notes.push(
-        `the A/B measures ${proposed.file} as it is on disk, which differs from this session's proposal (add --save-set to replace it)`,
-      );
-
-    // 6. A/B of the sets
-    let ab: AbResult | null = null;
-    if (opts.ab) {
-      if (proposed.missingFile)
-        notes.push(
-          `A/B skipped: schema/index-sets/${opts.proposedName}.sql does not exist yet; run tune once with --save-set, then --ab`,
-        );
-      else
-        ab = await runAb(pool, endpoints, patterns, {
-          a: opts.indexSet,
-          b: opts.proposedName,
-          durationMs: opts.abDurationMs,
-          warmupMs: 1000,
-          vus: opts.vus,
-          insertRows: 5000,
-          data: opts.data,
-          restore: opts.indexSet,
-          statements: pss.ok
-            ? Object.fromEntries(
-                patterns.map((p) => [
-                  p.name,
-                  plans.filter((sp) => sp.pattern === p.name).map((sp) => sp.text),
-                ]),
-              )
-            : undefined,
-          onStep: say,
-        });
     }
+
+    // 6. A/B of the sets: the proposal printed, or the saved set named explicitly
+    let ab: AbResult | null = null;
+    const setB: IndexSet | undefined = !opts.ab
+      ? undefined
+      : opts.abSet !== undefined
+        ? loadIndexSet(opts.abSet)
+        : parseIndexSet(proposed.name, proposed.text, "this session's proposal");
+    if (opts.abSet !== undefined && !proposed.matchesFile)
+      notes.push(
+        `the A/B measures ${proposed.file} as saved (--proposed ${opts.abSet}), which differs from this session's proposal`,
+      );
+    if (setB && opts.abSet === undefined && proposed.dropped.length + proposed.added.length === 0)
+      notes.push(
+        `A/B skipped: the proposal changes nothing in index set ${opts.indexSet}${proposed.missingFile ? "" : `; to measure the saved set instead: bellyfed-bench tune --ab --proposed ${proposed.name}`}`,
+      );
+    else if (setB)
+      ab = await runAb(pool, endpoints, patterns, {
+        a: opts.indexSet,
+        b: setB,
+        durationMs: opts.abDurationMs,
+        warmupMs: 1000,
+        vus: opts.vus,
+        insertRows: 5000,
+        data: opts.data,
+        restore: opts.indexSet,
+        statements: pss.ok
+          ? Object.fromEntries(
+              patterns.map((p) => [
+                p.name,
+                plans.filter((sp) => sp.pattern === p.name).map((sp) => sp.text),
+              ]),
+            )
+          : undefined,
+        onStep: say,
+      });
+    if (ab && opts.abSet === undefined && !opts.save)
+      notes.push(
+        `the A/B measured the proposal printed above, not saved (--save-set writes it to schema/index-sets/${proposed.name}.sql)`,
+      );
 
     // 7. DynamoDB keys
     let dynamo: DynamoKeyReport | null = null;

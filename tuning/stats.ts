@@ -28,9 +28,14 @@ export async function statementsAvailable(q: Queryable): Promise<{ ok: boolean; 
     try {
       await q.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
     } catch (e) {
+      // a role that is not a superuser (or rds_superuser) cannot create it: name the statement to ask for
+      const who = await q
+        .query("SELECT current_database() AS db, current_user AS role")
+        .then((r) => r.rows[0] as { db: string; role: string })
+        .catch(() => ({ db: "this database", role: "this role" }));
       return {
         ok: false,
-        why: `pg_stat_statements is not installed in this database and could not be created (${(e as Error).message}); statement figures are skipped`,
+        why: `pg_stat_statements is not installed in database ${who.db} and role ${who.role} may not create it (${(e as Error).message}); statement figures are skipped; ask the administrator to run, connected to ${who.db}: CREATE EXTENSION pg_stat_statements;`,
       };
     }
   }

@@ -86,12 +86,13 @@ export async function resetDynamoTables(
   force = false,
 ): Promise<void> {
   const names = tableNames(prefix);
-  const { existing } = await assertDynamoSafe(client, prefix, names, {
+  const { existing, unmanaged } = await assertDynamoSafe(client, prefix, names, {
     force,
     action: "replace their items anyway",
   });
   let billing: Billing = ON_DEMAND;
-  let dirty = false;
+  // tables bellyfed-bench did not create (allowed by force) are replaced, whatever their keys
+  let dirty = unmanaged.length > 0;
   for (const name of existing) {
     billing = (await billingOf(client, name)) ?? billing;
     if (!(await isEmpty(client, name))) dirty = true;

@@ -56,6 +56,12 @@ export interface LoadRequest extends ScaleRequest {
   log?: (line: string) => void;
   signal?: AbortSignal;
   lanes?: number;
+  /**
+   * The command the loader runs under ("load", or "run" / "tune" through
+   * ensureLoaded): its hints name only commands that work from there, and
+   * under `load` the summary, not the log, says what was already loaded.
+   */
+  command?: string;
 }
 
 export type StoreAction = "loaded" | "skipped" | "index-set" | "not-requested";
@@ -82,6 +88,17 @@ export interface LoadSummary {
     throttles?: number;
   };
   totalMs: number;
+}
+
+/** The `load` command that loads this request, as a user would type it. */
+export function loadCommandLine(req: LoadRequest, extra: string[] = []): string {
+  const args = ["bellyfed-bench", "load", "--scale", req.scale];
+  if (req.seed !== undefined) args.push("--seed", String(req.seed));
+  const rows = Object.entries(req.rows ?? {});
+  if (rows.length > 0) args.push("--rows", rows.map(([t, n]) => `${t}=${n}`).join(","));
+  if (req.only) args.push("--only", req.only);
+  if (req.indexSet) args.push("--index-set", req.indexSet);
+  return [...args, ...extra].join(" ");
 }
 
 async function checkDynamo(client: DynamoDBClient, target: DynamoTarget): Promise<void> {
@@ -153,6 +170,7 @@ export async function load(req: LoadRequest): Promise<LoadSummary> {
   const requestedSet: IndexSet | undefined =
     req.indexSet === undefined ? undefined : loadIndexSet(req.indexSet);
   const log = req.log ?? (() => {});
+  const underLoad = (req.command ?? "load") === "load";
   const wantPg = req.only !== "dynamo";
   const wantDynamo = req.only !== "pg";
   const endpoints =
@@ -163,13 +181,20 @@ export async function load(req: LoadRequest): Promise<LoadSummary> {
   const dyn = wantDynamo ? createDynamoClient(endpoints.dynamo, 32) : null;
   try {
     // guards and state, before anything is written
-    await assertPgSafe(pgc, { force: req.force, action: "load into it anyway" });
+    // the hints name the `load` command that overrides, as it works from any command
+    const forced = loadCommandLine({ ...req, scale: config.scale, seed: config.seed }, ["--force"]);
+    await assertPgSafe(pgc, {
+      force: req.force,
+      action: "load into it anyway",
+      fix: `to load into it anyway, run '${forced}'`,
+    });
     if (dyn) {
       await checkDynamo(dyn, endpoints.dynamo);
       await assertDynamoSafe(dyn, prefix, tableNames(prefix), {
         force: req.force,
         action: "replace them anyway",
         where: endpoints.dynamo.description,
+        fix: `to replace them anyway, run '${forced}'`,
       });
     }
     await takeLoadLock(pgc, log);
@@ -215,9 +240,9 @@ export async function load(req: LoadRequest): Promise<LoadSummary> {
           await applyForeignKeys(pgc);
           summary.pg.action = "index-set";
         } else {
-          log(
-            `PostgreSQL: ${label} seed ${config.seed} already loaded (index set ${set.name}); nothing to do (--reload loads it again)`,
-          );
+          // under `load` its summary says so (with the --reload that loads it again)
+          if (!underLoad)
+            log(`PostgreSQL: ${label} seed ${config.seed} already loaded (index set ${set.name})`);
           summary.pg.action = "skipped";
         }
       } else {
@@ -252,7 +277,7 @@ export async function load(req: LoadRequest): Promise<LoadSummary> {
     if (dyn) {
       const current = dynamoIsCurrent(dState, created, label, config.seed);
       if (current && !req.reload) {
-        log(`DynamoDB: read models of ${label} seed ${config.seed} already loaded; nothing to do`);
+        if (!underLoad) log(`DynamoDB: read models of ${label} seed ${config.seed} already loaded`);
         summary.dynamo.action = "skipped";
       } else {
         if (dState?.status === "loading") {
@@ -306,6 +331,8 @@ export interface EnsureLoadedOptions {
   /** progress on stderr (default true) */
   showProgress?: boolean;
   signal?: AbortSignal;
+  /** the command calling, for its hints (default "run") */
+  command?: string;
 }
 
 /**
@@ -323,6 +350,7 @@ export function ensureLoaded(opts: EnsureLoadedOptions): Promise<LoadSummary> {
     onProgress: opts.onProgress,
     progressOut: opts.showProgress === false ? null : process.stderr,
     signal: opts.signal,
+    command: opts.command ?? "run",
     log: opts.showProgress === false ? undefined : (l) => process.stderr.write(`${l}\n`),
   });
 }

@@ -127,7 +127,7 @@ export async function applyDynamoTables(
     const diffs = compareToDesign(def, live);
     if (diffs.length > 0) {
       throw new UsageError(
-        `DynamoDB table ${name} differs from the design (${diffs.join(", ")}); run 'bellyfed-bench schema reset' or choose another --table-prefix`,
+        `DynamoDB table ${name} differs from the design (${diffs.join(", ")}); drop the harness's DynamoDB tables (the next load or schema apply recreates them): bellyfed-bench schema reset --only dynamo${prefix ? ` --table-prefix ${prefix}` : ""}`,
       );
     }
     if (!unmanaged.includes(name) && !(await isManagedTable(client, name, prefix))) {

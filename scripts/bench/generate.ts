@@ -13,6 +13,7 @@ import {
 } from "../../generators/core.ts";
 import { helpText, parseFlags, parsePositiveInt } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";
+import { num } from "../lib/format.ts";
 import { runMain } from "../lib/main.ts";
 import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
@@ -142,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
       results.push(entry);
       const w = entry.workers;
       process.stdout.write(
-        `${t.padEnd(22)} ${String(n).padStart(11)} ${String(entry.bytesPerRow).padStart(6)} ${String(single.rowsPerSec).padStart(16)} ${String(single.mbPerSec).padStart(6)} ${String(w?.rowsPerSec ?? "-").padStart(18)} ${String(w?.mbPerSec ?? "-").padStart(6)}\n`,
+        `${t.padEnd(22)} ${num(n).padStart(11)} ${num(entry.bytesPerRow, 1).padStart(6)} ${num(single.rowsPerSec).padStart(16)} ${num(single.mbPerSec, 1).padStart(6)} ${(w ? num(w.rowsPerSec) : "-").padStart(18)} ${(w ? num(w.mbPerSec, 1) : "-").padStart(6)}\n`,
       );
     }
   } finally {
@@ -155,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
     workers: pool ? figure(sumRows, sumBytes, sumPar) : undefined,
   };
   process.stdout.write(
-    `${"total".padEnd(22)} ${String(sumRows).padStart(11)} ${"".padStart(6)} ${String(total.single.rowsPerSec).padStart(16)} ${String(total.single.mbPerSec).padStart(6)} ${String(total.workers?.rowsPerSec ?? "-").padStart(18)} ${String(total.workers?.mbPerSec ?? "-").padStart(6)}\n`,
+    `${"total".padEnd(22)} ${num(sumRows).padStart(11)} ${"".padStart(6)} ${num(total.single.rowsPerSec).padStart(16)} ${num(total.single.mbPerSec, 1).padStart(6)} ${(total.workers ? num(total.workers.rowsPerSec) : "-").padStart(18)} ${(total.workers ? num(total.workers.mbPerSec, 1) : "-").padStart(6)}\n`,
   );
   const peak = peakRssMb();
   process.stdout.write(`peak RSS ${peak} MB (whole process, workers included)\n`);

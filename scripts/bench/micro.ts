@@ -9,6 +9,7 @@ import { createRng } from "../../engine/rng.ts";
 import { evaluateThresholds, parseThreshold } from "../../engine/thresholds.ts";
 import { resolveScale, type ScaleConfig } from "../../generators/core.ts";
 import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
+import { num } from "../lib/format.ts";
 import { runMain } from "../lib/main.ts";
 import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 import { type GeneratorFigure, generatorFigures } from "./micro/generators.ts";
@@ -197,7 +198,7 @@ async function main(argv: string[]): Promise<number> {
     {
       name: "engine open model, empty op, offered 2M/s (total per started op)",
       nsPerOp: open.nsPerOp,
-      note: `${Math.round(open.ok / (open.ms / 1000))} ops/s started on one thread, ${open.dropped} dropped`,
+      note: `${num(open.ok / (open.ms / 1000))} ops/s started on one thread, ${num(open.dropped)} dropped`,
     },
   );
   const width = Math.max(...figures.map((f) => f.name.length));
@@ -206,12 +207,12 @@ async function main(argv: string[]): Promise<number> {
   );
   for (const f of figures) {
     process.stdout.write(
-      `  ${f.name.padEnd(width)}  ${f.nsPerOp.toFixed(1).padStart(9)} ns/op${f.note ? `  (${f.note})` : ""}\n`,
+      `  ${f.name.padEnd(width)}  ${num(f.nsPerOp, 1).padStart(11)} ns/op${f.note ? `  (${f.note})` : ""}\n`,
     );
   }
   const overhead = closed1.nsPerOp - bare;
   process.stdout.write(
-    `\nengine overhead per operation: ${overhead.toFixed(0)} ns ${overhead < 1000 ? "✓ under 1 us" : "✗ over the 1 us target"}\n`,
+    `\nengine overhead per operation: ${num(overhead)} ns ${overhead < 1000 ? "✓ under 1 us" : "✗ over the 1 us target"}\n`,
   );
 
   const generators = await generatorFigures(config, quick);
@@ -256,7 +257,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-const int = (x: number) => Math.round(x).toLocaleString("en-US");
+const int = (x: number) => num(x);
 
 function printGenerators(
   config: ScaleConfig,
@@ -270,7 +271,7 @@ function printGenerators(
   );
   for (const t of g.tables) {
     process.stdout.write(
-      `  ${t.table.padEnd(22)} ${int(t.rowsPerSec).padStart(11)} ${t.nsPerRow.toFixed(0).padStart(9)} ${t.bytesPerRow.toFixed(1).padStart(7)} ${t.mbPerSec.toFixed(1).padStart(7)} ${int(t.rows).padStart(10)}\n`,
+      `  ${t.table.padEnd(22)} ${int(t.rowsPerSec).padStart(11)} ${num(t.nsPerRow).padStart(9)} ${t.bytesPerRow.toFixed(1).padStart(7)} ${num(t.mbPerSec, 1).padStart(7)} ${int(t.rows).padStart(10)}\n`,
     );
   }
 }
@@ -284,7 +285,7 @@ function printSamplers(data: { scale: string; seed: number }, s: SamplerFigure[]
   );
   for (const f of s) {
     process.stdout.write(
-      `  ${f.scenario.padEnd(16)} ${f.nsPerSample.toFixed(1).padStart(10)} ${int(f.samplesPerSec).padStart(12)} ${int(f.setupMs).padStart(9)}\n`,
+      `  ${f.scenario.padEnd(16)} ${num(f.nsPerSample, 1).padStart(10)} ${int(f.samplesPerSec).padStart(12)} ${int(f.setupMs).padStart(9)}\n`,
     );
   }
 }

@@ -57,6 +57,13 @@ const gate: Command = {
       confidence: parseFraction("confidence", String(values.confidence ?? "95%"), 0.5, 0.999),
       seed: parseSeed(String(values.seed ?? "1")),
     };
+    // the tests' settings only shape the comparison with a baseline
+    if (values.baseline === undefined)
+      for (const f of ["tolerance", "confidence", "seed"])
+        if (values[f] !== undefined)
+          throw new UsageError(
+            `gate: --${f} applies to the comparison with a baseline; add --baseline FILE or drop --${f}`,
+          );
     const outputs: Array<[string, string | undefined]> = [
       ["junit", values.junit as string | undefined],
       ["html", values.html as string | undefined],

@@ -94,7 +94,7 @@ function summaryLines(s: LoadSummary): string[] {
         ? `loaded ${n(pgRows)} rows in ${secs(s.pg.durationMs)}`
         : s.pg.action === "index-set"
           ? `already loaded; index set switched to ${s.indexSet}`
-          : "already loaded, nothing to do";
+          : "already loaded, nothing to do (--reload loads it again)";
     lines.push(`PostgreSQL: ${s.scale} seed ${s.seed}, index set ${s.indexSet}: ${what}`);
     const r = s.pg.result;
     if (r) {
@@ -110,7 +110,7 @@ function summaryLines(s: LoadSummary): string[] {
   if (s.dynamo.action !== "not-requested") {
     const items = Object.values(s.dynamo.itemCounts).reduce((a, b) => a + b, 0);
     lines.push(
-      `DynamoDB: ${s.dynamo.action === "loaded" ? `loaded ${n(items)} items in ${secs(s.dynamo.durationMs)}` : "read models already loaded, nothing to do"} (${Object.entries(
+      `DynamoDB: ${s.dynamo.action === "loaded" ? `loaded ${n(items)} items in ${secs(s.dynamo.durationMs)}` : "read models already loaded, nothing to do (--reload loads them again)"} (${Object.entries(
         s.dynamo.itemCounts,
       )
         .map(([t, c]) => `${t} ${n(c)}`)
@@ -151,6 +151,12 @@ async function runLoad(argv: string[], io: LoadIo): Promise<number> {
     return 0;
   }
   const only = parseOnly(values.only as string | undefined);
+  // PostgreSQL's flags do nothing when only DynamoDB is loaded
+  for (const f of ["index-set", "lanes"])
+    if (only === "dynamo" && values[f] !== undefined)
+      throw new UsageError(
+        `--${f} applies to the PostgreSQL load, which --only dynamo leaves out; drop one of them`,
+      );
   const indexSet = values["index-set"] as string | undefined;
   if (indexSet !== undefined) loadIndexSet(indexSet);
   const lanes = parsePositiveInt("lanes", (values.lanes as string | undefined) ?? "2", 16);

@@ -3,6 +3,7 @@ import { MergeMismatch, mergeRuns } from "../../results/merge.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";
+import { millis, num } from "../lib/format.ts";
 import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 const USAGE = "bellyfed-bench merge RESULT... --out FILE";
@@ -44,7 +45,7 @@ const merge: Command = {
       `Merged ${runs.length} results (${gens} generators) into ${out}: ${merged.scenarios
         .map(
           (s) =>
-            `${s.name} ${Math.round(s.throughput)} ops/s p95 ${s.latency.p95} ms p99 ${s.latency.p99} ms${s.passed ? "" : " (targets failed)"}`,
+            `${s.name} ${num(s.throughput)} ops/s p95 ${millis(s.latency.p95)} p99 ${millis(s.latency.p99)}${s.passed ? "" : " (targets failed)"}`,
         )
         .join("; ")}\n`,
     );

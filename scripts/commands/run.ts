@@ -9,6 +9,8 @@ import { readTargets, thresholdsFor } from "../../engine/targets.ts";
 import { parseThresholdFlag } from "../../engine/thresholds.ts";
 import { SCALE_NAMES } from "../../generators/scale.ts";
 import { writeResult } from "../../results/write.ts";
+import { loadIndexSet } from "../../schema/index-sets/index-sets.ts";
+import { pgClientKind } from "../../stores/postgres.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { Command } from "../command.ts";
 import {
@@ -158,6 +160,12 @@ export function optionsFromFlags(
   const seedText = str("seed") ?? "1";
   if (!/^\d+$/.test(seedText))
     throw new UsageError(`--seed '${seedText}' is not a whole number; write it like --seed 1`);
+  if (Number(seedText) > 0xffffffff)
+    throw new UsageError(
+      `--seed ${seedText} is out of range; use a whole number from 0 to 4294967295`,
+    );
+  if (str("index-set") !== undefined) loadIndexSet(str("index-set")!);
+  pgClientKind(); // BELLYFED_PG_CLIENT, checked before any service starts
   return {
     scenarios: positionals,
     load,

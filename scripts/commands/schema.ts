@@ -27,11 +27,17 @@ const APPLY_FLAGS: FlagSpec = {
   only: ONLY,
   billing: {
     type: "string",
-    description: "DynamoDB billing: on-demand or provisioned",
+    description: "DynamoDB billing: on-demand or provisioned (then --rcu and --wcu are required)",
     default: "on-demand",
   },
-  rcu: { type: "string", description: "Read capacity units per table and GSI (provisioned)" },
-  wcu: { type: "string", description: "Write capacity units per table and GSI (provisioned)" },
+  rcu: {
+    type: "string",
+    description: "Read capacity units per table and GSI (provisioned only; no default)",
+  },
+  wcu: {
+    type: "string",
+    description: "Write capacity units per table and GSI (provisioned only; no default)",
+  },
   "table-prefix": PREFIX,
   force: {
     type: "boolean",
@@ -120,15 +126,19 @@ function parseOnly(v: Parsed["values"]): Targets {
   throw new UsageError(`--only '${only}' is not a store; write --only pg or --only dynamo`);
 }
 
-function parsePrefix(v: Parsed["values"], endpoints: Endpoints): string {
+/** --table-prefix checked on its own, before any service starts. */
+function checkPrefix(v: Parsed["values"]): void {
   const p = v["table-prefix"] as string | undefined;
-  if (p === undefined) return endpoints.dynamo.tablePrefix;
-  if (!/^[A-Za-z0-9_.-]*$/.test(p) || p.length > 100) {
+  if (p !== undefined && (!/^[A-Za-z0-9_.-]*$/.test(p) || p.length > 100)) {
     throw new UsageError(
       `--table-prefix '${p}' may hold only letters, digits, '_', '-' and '.' (at most 100)`,
     );
   }
-  return p;
+}
+
+function parsePrefix(v: Parsed["values"], endpoints: Endpoints): string {
+  const p = v["table-prefix"] as string | undefined;
+  return p === undefined ? endpoints.dynamo.tablePrefix : p;
 }
 
 function parseBilling(v: Parsed["values"]): Billing {
@@ -148,11 +158,36 @@ function parseBilling(v: Parsed["values"]): Billing {
       `--billing '${mode}' is not a billing mode; write --billing on-demand or --billing provisioned`,
     );
   }
+  if (rcu !== undefined) parsePositiveInt("rcu", rcu, 40_000);
+  if (wcu !== undefined) parsePositiveInt("wcu", wcu, 40_000);
+  if (rcu === undefined || wcu === undefined) {
+    const missing = [rcu === undefined && "--rcu N", wcu === undefined && "--wcu N"].filter(
+      Boolean,
+    );
+    throw new UsageError(
+      `--billing provisioned needs ${missing.join(" and ")} (capacity units per table and GSI; there is no default), e.g. --billing provisioned --rcu 100 --wcu 100`,
+    );
+  }
   return {
     mode: "provisioned",
-    readCapacityUnits: rcu === undefined ? 5 : parsePositiveInt("rcu", rcu, 40_000),
-    writeCapacityUnits: wcu === undefined ? 5 : parsePositiveInt("wcu", wcu, 40_000),
+    readCapacityUnits: parsePositiveInt("rcu", rcu, 40_000),
+    writeCapacityUnits: parsePositiveInt("wcu", wcu, 40_000),
   };
+}
+
+/** Flags that only mean something for one store: refused when --only leaves that store out. */
+function refuseOtherStoreFlags(v: Parsed["values"], targets: Targets): void {
+  const only = targets.pg ? "pg" : "dynamo";
+  const flags = targets.dynamo
+    ? targets.pg
+      ? []
+      : ["index-set"]
+    : ["billing", "rcu", "wcu", "table-prefix"];
+  for (const f of flags)
+    if (v[f] !== undefined)
+      throw new UsageError(
+        `--${f} applies to ${only === "pg" ? "DynamoDB" : "PostgreSQL"}, which --only ${only} leaves out; drop one of them`,
+      );
 }
 
 /** Opens what the subcommand needs and always closes it. */
@@ -183,6 +218,8 @@ function summaryLine(targets: Targets, indexSet: string | null, dynamoTables: nu
 async function apply(v: Parsed["values"], io: SchemaIo): Promise<number> {
   const out = io.out;
   const targets = parseOnly(v);
+  refuseOtherStoreFlags(v, targets);
+  checkPrefix(v);
   const billing = parseBilling(v);
   const indexSet = v["index-set"] as string | undefined;
   if (indexSet !== undefined) loadIndexSet(indexSet); // unknown name: UsageError before anything runs
@@ -224,6 +261,8 @@ function fmtCount(n: number | null | undefined): string {
 async function status(v: Parsed["values"], io: SchemaIo): Promise<number> {
   const out = io.out;
   const targets = parseOnly(v);
+  refuseOtherStoreFlags(v, targets);
+  checkPrefix(v);
   const rt = await runtime();
   const endpoints = await (io.endpoints ?? rt.resolveEndpoints)();
   const prefix = parsePrefix(v, endpoints);
@@ -306,7 +345,14 @@ async function confirm(question: string): Promise<boolean> {
 async function reset(v: Parsed["values"], io: SchemaIo): Promise<number> {
   const out = io.out;
   const targets = parseOnly(v);
+  refuseOtherStoreFlags(v, targets);
+  checkPrefix(v);
   const force = v.force === true;
+  // no terminal to ask at: say so before any service starts
+  if (v.yes !== true && !(io.interactive ?? process.stdin.isTTY === true))
+    throw new UsageError(
+      "schema reset drops what bellyfed-bench created and asks first, but there is no terminal to ask at; pass --yes to confirm",
+    );
   const rt = await runtime();
   const endpoints = await (io.endpoints ?? rt.resolveEndpoints)();
   const prefix = parsePrefix(v, endpoints);
@@ -328,11 +374,6 @@ async function reset(v: Parsed["values"], io: SchemaIo): Promise<number> {
     }
     if (v.yes !== true) {
       const question = `Drop ${what.join(" and ")}?`;
-      if (!(io.interactive ?? process.stdin.isTTY === true)) {
-        throw new UsageError(
-          `schema reset would drop ${what.join(" and ")}; pass --yes to confirm`,
-        );
-      }
       if (!(await confirm(question))) {
         out("schema reset: cancelled, nothing dropped");
         return 1;
@@ -362,10 +403,15 @@ export interface SchemaIo {
 /** `bellyfed-bench schema ...` with its stores and output injectable. */
 export async function runSchema(argv: string[], io: SchemaIo): Promise<number> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+  if (sub === "--help" || sub === "-h" || sub === "help") {
     io.out(usage());
     return 0;
   }
+  // a command that needs a subcommand and gets none is bad input (as `services`)
+  if (sub === undefined)
+    throw new UsageError(
+      "schema: expected one of apply, status, reset; see 'bellyfed-bench schema --help'",
+    );
   if (!Object.hasOwn(SUBCOMMANDS, sub)) {
     throw new UsageError(
       `schema: unknown subcommand '${sub}'; use apply, status or reset (see 'bellyfed-bench schema --help')`,

@@ -57,6 +57,18 @@ const command: Command = {
         `services: expected one of ${SUBCOMMANDS.join(", ")}${sub ? ` (got '${positionals.join(" ")}')` : ""}; see 'bellyfed-bench services --help'`,
       );
     }
+    // flags that only `up` (or `up` and `down`, for --docker) reads do nothing elsewhere
+    const applies: Record<string, readonly string[]> = {
+      "pg-port": ["up"],
+      "dynamo-port": ["up"],
+      dynalite: ["up"],
+      docker: ["up", "down"],
+    };
+    for (const [flag, subs] of Object.entries(applies))
+      if (values[flag] !== undefined && !subs.includes(sub))
+        throw new UsageError(
+          `services ${sub}: --${flag} applies to ${subs.map((x) => `'services ${x}'`).join(" and ")} only; drop it`,
+        );
     const pgPort = values["pg-port"]
       ? parsePositiveInt("pg-port", String(values["pg-port"]), 65535)
       : undefined;

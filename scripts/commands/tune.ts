@@ -1,4 +1,5 @@
 import { listIndexSets, loadIndexSet, readPgMarker } from "../../schema/index.ts";
+import { pgClientKind } from "../../stores/postgres.ts";
 import { resolveEndpoints } from "../../stores/services.ts";
 import { connect } from "../../tuning/patterns.ts";
 import { renderTuneHtml } from "../../tuning/report-html.ts";
@@ -14,6 +15,7 @@ import {
   parsePositiveNumber,
 } from "../lib/args.ts";
 import { UsageError } from "../lib/errors.ts";
+import { num, plural } from "../lib/format.ts";
 import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 const USAGE =
@@ -46,17 +48,21 @@ const FLAGS: FlagSpec = {
     description: "Run per pattern for statement and index-usage figures",
     default: "5s",
   },
-  ab: { type: "boolean", description: "A/B benchmark: the tuned set against the proposed set" },
+  ab: {
+    type: "boolean",
+    description:
+      "A/B benchmark: the tuned set against the proposal printed (or the saved set --proposed names)",
+  },
   duration: {
     type: "string",
-    description: "A/B measured duration per pattern and set",
+    description: "A/B measured duration per pattern and set (with --ab)",
     default: "10s",
   },
   vus: { type: "string", description: "Virtual users (closed model) for the runs", default: "4" },
   proposed: {
     type: "string",
-    description: "Name of the proposed set (schema/index-sets/NAME.sql)",
-    default: "tuned",
+    description:
+      "With --ab: measure the saved set schema/index-sets/NAME.sql instead of the proposal; with --save-set: the name to save it as (default: tuned)",
   },
   "save-set": {
     type: "boolean",
@@ -85,7 +91,7 @@ function outputPath(flag: string, value: unknown): string | undefined {
   return value === undefined ? undefined : checkOutputPath(flag, String(value));
 }
 
-function terminal(r: TuneReport): string {
+export function terminal(r: TuneReport): string {
   const lines: string[] = [];
   lines.push(
     `tune: ${r.patterns.length} PostgreSQL patterns on ${r.data.scale} (seed ${r.data.seed}), index set ${r.data.indexSet}`,
@@ -121,7 +127,7 @@ function terminal(r: TuneReport): string {
     for (const pa of a.patterns) {
       const pb = b.patterns.find((x) => x.pattern === pa.pattern)!;
       lines.push(
-        `  ${pa.pattern.padEnd(16)} ${pa.latency.p50.toFixed(2)} / ${pa.latency.p95.toFixed(2)} / ${pa.latency.p99.toFixed(2)} ms ${pa.throughput.toFixed(0)} ops/s -> ${pb.latency.p50.toFixed(2)} / ${pb.latency.p95.toFixed(2)} / ${pb.latency.p99.toFixed(2)} ms ${pb.throughput.toFixed(0)} ops/s`,
+        `  ${pa.pattern.padEnd(16)} ${pa.latency.p50.toFixed(2)} / ${pa.latency.p95.toFixed(2)} / ${pa.latency.p99.toFixed(2)} ms ${num(pa.throughput)} ops/s -> ${pb.latency.p50.toFixed(2)} / ${pb.latency.p95.toFixed(2)} / ${pb.latency.p99.toFixed(2)} ms ${num(pb.throughput)} ops/s`,
       );
     }
     for (const t of r.ab.affectedTables) {
@@ -129,7 +135,7 @@ function terminal(r: TuneReport): string {
       const ib = b.inserts.find((x) => x.table === t);
       if (ia && ib)
         lines.push(
-          `  insert ${t.padEnd(22)} ${ia.rowsPerSecond.toFixed(0)} rows/s (${ia.indexes} indexes) -> ${ib.rowsPerSecond.toFixed(0)} rows/s (${ib.indexes} indexes)`,
+          `  insert ${t.padEnd(22)} ${num(ia.rowsPerSecond)} rows/s (${plural(ia.indexes, "index", "indexes")}) -> ${num(ib.rowsPerSecond)} rows/s (${plural(ib.indexes, "index", "indexes")})`,
         );
     }
   }
@@ -155,6 +161,17 @@ const tune: Command = {
         throw new UsageError(
           `--scenario '${s}' is unknown; known: ${Object.keys(SCENARIOS).join(", ")}`,
         );
+    // plans need a PostgreSQL pattern; DynamoDB-only ones feed just the key analysis
+    const pgNames = Object.keys(SCENARIOS).filter((n) => SCENARIOS[n].stores.includes("postgres"));
+    const dynamoOnly = scenarios.filter((s) => !SCENARIOS[s].stores.includes("postgres"));
+    if (scenarios.length > 0 && dynamoOnly.length === scenarios.length)
+      throw new UsageError(
+        `tune: --scenario ${dynamoOnly.join(", ")} reads only DynamoDB; tune needs a PostgreSQL access pattern too (${pgNames.join(", ")})`,
+      );
+    if (v["no-dynamo"] && dynamoOnly.length > 0)
+      throw new UsageError(
+        `tune: --scenario ${dynamoOnly.join(", ")} reads only DynamoDB, which --no-dynamo skips; drop one of them`,
+      );
     const samples = parsePositiveInt("samples", String(v.samples ?? "20"), 10_000);
     const usageDurationMs = parseDuration("usage-duration", String(v["usage-duration"] ?? "5s"));
     const abDurationMs = parseDuration("duration", String(v.duration ?? "10s"));
@@ -163,17 +180,41 @@ const tune: Command = {
     const seedText = String(v.seed ?? "1");
     if (!/^\d+$/.test(seedText))
       throw new UsageError(`--seed '${seedText}' is not a whole number; write it like --seed 1`);
+    if (Number(seedText) > 0xffffffff)
+      throw new UsageError(
+        `--seed ${seedText} is out of range; use a whole number from 0 to 4294967295`,
+      );
     const scale = String(v.scale ?? "small");
+    const { SCALE_NAMES } = await import("../../generators/index.ts");
+    if (!SCALE_NAMES.includes(scale))
+      throw new UsageError(`--scale '${scale}' is unknown; use one of ${SCALE_NAMES.join(", ")}`);
     const proposedName = String(v.proposed ?? "tuned");
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(proposedName))
       throw new UsageError(
         `--proposed '${proposedName}' may hold only a-z, 0-9, '_' and '-'; write it like --proposed tuned`,
       );
     if (v["index-set"] !== undefined) loadIndexSet(String(v["index-set"]));
-    if (v.ab && !v["save-set"] && !listIndexSets().includes(proposedName))
+    // flags that would do nothing in this context
+    if (v.proposed !== undefined && !v.ab && !v["save-set"])
       throw new UsageError(
-        `--ab compares with schema/index-sets/${proposedName}.sql, which does not exist; add --save-set`,
+        "tune: --proposed names the saved set --ab measures or --save-set writes; add --ab or --save-set",
       );
+    if (v.duration !== undefined && !v.ab)
+      throw new UsageError(
+        "tune: --duration is the A/B's duration per pattern; add --ab or drop it",
+      );
+    if (v.traffic !== undefined && v["no-dynamo"])
+      throw new UsageError(
+        "tune: --traffic sizes the DynamoDB key analysis, which --no-dynamo skips; drop one of them",
+      );
+    // --ab measures the proposal it prints; a saved set only when --proposed names it
+    const abSet = v.ab && v.proposed !== undefined && !v["save-set"] ? proposedName : undefined;
+    if (abSet !== undefined && !listIndexSets().includes(abSet))
+      throw new UsageError(
+        `--proposed ${abSet}: schema/index-sets/${abSet}.sql does not exist; drop --proposed to measure this session's proposal, or save one first: bellyfed-bench tune --save-set --proposed ${abSet}`,
+      );
+    if (abSet !== undefined) loadIndexSet(abSet);
+    pgClientKind(); // BELLYFED_PG_CLIENT, checked before any service starts
     const out = outputPath("out", v.out);
     const markdown = outputPath("markdown", v.markdown);
     const html = outputPath("html", v.html);
@@ -196,6 +237,7 @@ const tune: Command = {
       samples,
       usageDurationMs,
       ab: Boolean(v.ab),
+      abSet,
       abDurationMs,
       vus,
       traffic,

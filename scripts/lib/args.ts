@@ -65,9 +65,16 @@ export function parseFlags(
     const unknown = /^unknown option '--([^'=]+)'/.exec(msg)?.[1];
     const near = unknown === undefined ? undefined : closest(unknown, Object.keys(options));
     throw new UsageError(
-      `${command}: ${msg}${near ? `; did you mean --${near}?` : ""} (see 'bellyfed-bench ${command} --help')`,
+      `${command}: ${msg}${near ? `; did you mean --${near}?` : ""} (see '${helpCommand(command)}')`,
     );
   }
+}
+
+/** The command that prints `command`'s help: `npm run bench:load -- --help` for an npm script. */
+export function helpCommand(command: string): string {
+  return command.includes(":")
+    ? `npm run ${command} -- --help`
+    : `bellyfed-bench ${command} --help`;
 }
 
 /** The known flag nearest to a misspelt one (at most 2 edits, or a prefix of 3+ letters). */
@@ -100,6 +107,7 @@ function editDistance(a: string, b: string): number {
 
 const FILE_FLAGS = /^(out|junit|html|markdown|json|baseline|targets|update-baseline|pgbench)$/;
 const DURATION_FLAGS = /(^|-)(duration|warmup|timeout|think-time)$/;
+const DIR_FLAGS = /^(out-dir)$/;
 const NUMBER_FLAGS =
   /^(iterations|rate|start-rate|vus|max-in-flight|workers|connections|seed|samples|repeat|lanes|rcu|wcu|traffic|pg-port|dynamo-port|dynamo-concurrency|dynamo-rounds)$/;
 const NAME_FLAGS = /^(index-set|scenario|proposed|table-prefix|only)$/;
@@ -108,6 +116,7 @@ const NAME_FLAGS = /^(index-set|scenario|proposed|table-prefix|only)$/;
 function valueName(name: string, s: FlagSpec[string]): string {
   if (s.value) return s.value;
   if (FILE_FLAGS.test(name)) return "FILE";
+  if (DIR_FLAGS.test(name)) return "DIR";
   if (DURATION_FLAGS.test(name)) return "DURATION";
   if (NUMBER_FLAGS.test(name) || (typeof s.default === "string" && /^\d+(\.\d+)?$/.test(s.default)))
     return "N";

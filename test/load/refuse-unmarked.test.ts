@@ -25,7 +25,7 @@ describe("a database holding tables bellyfed-bench did not create", () => {
     await expect(attempt).rejects.toBeInstanceOf(UsageError);
     await expect(attempt).rejects.toThrow(
       new RegExp(
-        `database ${s.pg.database} holds tables bellyfed-bench did not create \\(public.customer_orders\\); pass --force`,
+        `database ${s.pg.database} holds tables bellyfed-bench did not create \\(public.customer_orders\\); to load into it anyway, run 'bellyfed-bench load --scale tiny --seed 1 --force'`,
       ),
     );
     await withPg(s.pg, async (c) => {
@@ -64,7 +64,7 @@ describe("a DynamoDB prefix holding a table bellyfed-bench did not create", () =
     const attempt = load({ scale: "tiny", seed: 1, endpoints: s, progressOut: null });
     await expect(attempt).rejects.toBeInstanceOf(UsageError);
     await expect(attempt).rejects.toThrow(
-      /holds tables bellyfed-bench did not create .*pass --force/,
+      /holds tables bellyfed-bench did not create .*; to replace them anyway, run 'bellyfed-bench load --scale tiny --seed 1 --force'$/,
     );
     await withPg(s.pg, async (c) => {
       const tables = await c.query(

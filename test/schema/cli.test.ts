@@ -80,7 +80,10 @@ describe("bellyfed-bench schema", () => {
       [["schema", "apply", "--only", "mysql"], /--only 'mysql' is not a store/],
       [["schema", "apply", "--billing", "free"], /--billing 'free' is not a billing mode/],
       [["schema", "apply", "--rcu", "5"], /add --billing provisioned/],
-      [["schema", "apply", "--billing", "provisioned", "--wcu", "-1"], /--wcu/],
+      [
+        ["schema", "apply", "--billing", "provisioned", "--wcu", "-1"],
+        /--wcu '-1' is not a positive whole number/,
+      ],
       [["schema", "frobnicate"], /unknown subcommand 'frobnicate'/],
       [["schema", "status", "--bogus"], /schema status: unknown option '--bogus'/],
     ];

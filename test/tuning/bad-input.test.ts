@@ -23,7 +23,7 @@ const cases: Array<[string[], RegExp]> = [
   [["--bogus"], /tune: unknown option '--bogus'.*--help/],
   [
     ["--ab", "--proposed", "not-there"],
-    /--ab compares with schema\/index-sets\/not-there.sql, which does not exist; add --save-set/,
+    /--proposed not-there: schema\/index-sets\/not-there.sql does not exist; drop --proposed to measure this session's proposal, or save one first: bellyfed-bench tune --save-set --proposed not-there/,
   ],
 ];
 

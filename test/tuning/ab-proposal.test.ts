@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { listIndexes, loadIndexSet, readPgMarker } from "../../schema/index.ts";
+import { runTuning } from "../../tuning/session.ts";
+import type { Scratch } from "../helpers/stores.ts";
+import { withPg } from "../load/support.ts";
+import { TINY, tinyStores } from "../scenarios/helpers/tiny-data.ts";
+
+/**
+ * Issue 12, item 6: `tune --ab` measures the proposal it prints, not whatever
+ * schema/index-sets/<name>.sql holds; a saved set only when named (abSet).
+ */
+let stores: Scratch;
+
+beforeAll(async () => {
+  stores = await tinyStores("tuning_ab_proposal");
+}, 180_000);
+
+afterAll(async () => {
+  await stores?.cleanup();
+});
+
+const base = {
+  scenarios: ["profile", "best-dishes"],
+  indexSet: "seed",
+  proposedName: "tuned",
+  samples: 2,
+  usageDurationMs: 300,
+  ab: true,
+  abDurationMs: 300,
+  vus: 2,
+  traffic: 100,
+  dynamo: false,
+  whatIf: true,
+  save: false,
+  data: TINY,
+};
+
+/** The set round 2 (B on top of A) applied: indexes dropped from A and created. */
+function applied(changes: string[]): { dropped: string[]; created: string[] } {
+  return {
+    dropped: changes.flatMap((c) => /^dropped index (\S+)/.exec(c)?.[1] ?? []).sort(),
+    created: changes.flatMap((c) => /^created index (\S+)/.exec(c)?.[1] ?? []).sort(),
+  };
+}
+
+it("without a named set, the A/B's second set is the proposal printed, not the file on disk", async () => {
+  const r = await runTuning(stores, base);
+  const onDisk = loadIndexSet("tuned")
+    .indexes.map((i) => i.name)
+    .sort();
+  const proposal = [...r.proposed.kept, ...r.proposed.added.map((a) => a.name)].sort();
+  // the committed tuned.sql is not this session's proposal, so the two can be told apart
+  expect(proposal).not.toEqual(onDisk);
+  expect(r.ab).not.toBeNull();
+  const b = applied(r.ab!.sets[1].applyChanges);
+  expect(b.dropped).toEqual(r.proposed.dropped.map((d) => d.name).sort());
+  expect(b.created).toEqual(r.proposed.added.map((a) => a.name).sort());
+  expect(r.notes.join("\n")).toMatch(/the A\/B measured the proposal printed above, not saved/);
+  // the tuned set is restored after
+  expect((await withPg(stores.pg, (c) => readPgMarker(c)))?.indexSet).toBe("seed");
+}, 300_000);
+
+it("with a named saved set, the A/B measures that file", async () => {
+  const r = await runTuning(stores, { ...base, abSet: "tuned" });
+  const seed = loadIndexSet("seed").indexes.map((i) => i.name);
+  const tuned = loadIndexSet("tuned").indexes.map((i) => i.name);
+  const b = applied(r.ab!.sets[1].applyChanges);
+  expect(b.dropped).toEqual(seed.filter((n) => !tuned.includes(n)).sort());
+  expect(b.created).toEqual(tuned.filter((n) => !seed.includes(n)).sort());
+  const present = await withPg(stores.pg, (c) => listIndexes(c));
+  expect(
+    present
+      .filter((i) => i.set === "seed")
+      .map((i) => i.name)
+      .sort(),
+  ).toEqual([...seed].sort());
+}, 300_000);
