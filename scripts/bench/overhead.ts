@@ -199,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
   const runs = (what: string) => only === undefined || only === what;
   if (runs("latency") && !pgbench && only === "latency")
     throw new UsageError(
-      "--only latency compares with pgbench, which is not installed; run apt-get install postgresql-client-15 or give --pgbench PATH",
+      "--only latency compares with pgbench, which is not installed; run apt-get install postgresql-15 (Debian puts pgbench there) or give --pgbench PATH",
     );
 
   if (!existsSync(new URL("./overhead/pg-point.ts", import.meta.url)))
@@ -233,7 +233,10 @@ async function main(argv: string[]): Promise<number> {
           log,
         }),
       );
-    else log("latency comparison left out: pgbench is not installed (postgresql-client-15)");
+    else
+      log(
+        "latency comparison left out: pgbench is not installed (Debian: apt-get install postgresql-15)",
+      );
   }
 
   const out: string[] = [
@@ -365,7 +368,7 @@ async function postgresOverhead(
   return withScratch(endpoints.pg, pgbench, async (scratch) => {
     let pgbenchTps: number | null = null;
     let pgbenchNote: string | undefined;
-    if (!pgbench) pgbenchNote = "pgbench not installed (apt-get install postgresql-client)";
+    if (!pgbench) pgbenchNote = "pgbench not installed (Debian: apt-get install postgresql-15)";
     const bareRounds: number[] = [];
     const bareWireRounds: number[] = [];
     const bareCpu: Array<number | null> = [];

@@ -84,7 +84,7 @@ describe("pgbench's per-transaction log", () => {
 
   it("gives the exact percentiles of a real pgbench -R run's log, within HdrHistogram's 0.1%", async () => {
     const pgbench = findPgbench();
-    expect(pgbench, "pgbench is needed: apt-get install postgresql-client-15").not.toBeNull();
+    expect(pgbench, "pgbench is needed: apt-get install postgresql-15").not.toBeNull();
     const target: PgTarget = (await resolveEndpoints()).pg;
     const script = join(dir, "select.sql");
     writeFileSync(script, "\\set k random(1, 1000)\nSELECT :k;\n");

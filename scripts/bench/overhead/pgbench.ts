@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import type { PgTarget } from "../../../stores/types.ts";
 import { redact, UsageError } from "../../lib/errors.ts";
 
-/** pgbench: the given binary, else Debian's (package postgresql-client-15) or one on PATH. */
+/** pgbench: the given binary, else Debian's (package postgresql-15, not the client package) or one on PATH. */
 export function findPgbench(given?: string): string | null {
   if (given) {
     if (!existsSync(given))
