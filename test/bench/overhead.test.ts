@@ -78,6 +78,9 @@ describe("pgbench's per-transaction log", () => {
     expect(r.latency.minNonZeroValue).toBe(2000);
     expect(r.latency.maxValue).toBe(4000);
     expect(r.lag.getValueAtPercentile(100)).toBe(400);
+    // service time: latency minus lag, 1950 and 3600 us
+    expect(r.service.minNonZeroValue).toBe(1950);
+    expect(r.service.maxValue).toBe(3600);
     expect(r.endsUs).toHaveLength(4);
     expect(() => readPgbenchLog(["0 0 x 0 y z"])).toThrow(/not a pgbench log line/);
   });
@@ -207,6 +210,9 @@ describe("bench:overhead --only latency", () => {
     expect(stdout).toMatch(/pgbench -R 200 -j 1 +[\d.]+ +[\d.]+ +[\d.]+/);
     expect(stdout).toMatch(/harness \(open model, wire\) +[\d.]+ +[\d.]+ +[\d.]+/);
     expect(stdout).toMatch(/ratio harness\/pgbench +[\d.]+ +[\d.]+ +[\d.]+/);
+    expect(stdout).toMatch(
+      /service time \(actual start to end\) p50\/p99: pgbench [\d.]+\/[\d.]+ ms, harness [\d.]+\/[\d.]+ ms/,
+    );
     expect(stdout).toMatch(/event-loop delay p99 [\d.]+ ms, max [\d.]+ ms; GC \d+ pauses/);
   });
 

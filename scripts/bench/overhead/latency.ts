@@ -28,6 +28,9 @@ export interface LatencyFigures {
 export interface PgbenchLatency extends LatencyFigures {
   /** schedule lag (scheduled start to actual start), p99 */
   lagP99Ms: number;
+  /** service time (actual start to end: latency minus lag), p50 and p99 */
+  serviceP50Ms: number;
+  serviceP99Ms: number;
 }
 
 export interface HarnessLatency extends LatencyFigures {
@@ -143,6 +146,8 @@ export async function latencyComparison(opts: {
       ops: median(col((r) => r.pgbench.ops)),
       cpuUsPerOp: medianOrNull(col((r) => r.pgbench.cpuUsPerOp)),
       lagP99Ms: median(col((r) => r.pgbench.lagP99Ms)),
+      serviceP50Ms: median(col((r) => r.pgbench.serviceP50Ms)),
+      serviceP99Ms: median(col((r) => r.pgbench.serviceP99Ms)),
     },
     harness: {
       p50Ms: median(col((r) => r.harness.p50Ms)),
@@ -231,6 +236,8 @@ async function pgbenchRound(
     ops: log.measured,
     cpuUsPerOp: round1(cpuUsPerOp),
     lagP99Ms: ms(log.lag, 99),
+    serviceP50Ms: ms(log.service, 50),
+    serviceP99Ms: ms(log.service, 99),
   };
 }
 

@@ -17,6 +17,8 @@ export interface PgbenchLog {
   latency: Histogram;
   /** schedule lag (scheduled to actual start), microseconds; empty without -R */
   lag: Histogram;
+  /** service time, latency minus schedule lag (actual start to end), microseconds; empty without -R */
+  service: Histogram;
   /** transactions measured (after the warm-up), and those left out as warm-up */
   measured: number;
   warmup: number;
@@ -64,6 +66,7 @@ export function readPgbenchLog(texts: string[], warmupMs = 0): PgbenchLog {
   const fromUs = startUs + warmupMs * 1000;
   const latency = new Counts(3);
   const lag = new Counts(3);
+  const service = new Counts(3);
   let warmup = 0;
   for (const l of lines) {
     if (l.scheduledUs < fromUs) {
@@ -71,11 +74,15 @@ export function readPgbenchLog(texts: string[], warmupMs = 0): PgbenchLog {
       continue;
     }
     latency.record(l.latencyUs);
-    if (l.lagUs !== null) lag.record(l.lagUs);
+    if (l.lagUs !== null) {
+      lag.record(l.lagUs);
+      service.record(l.latencyUs - l.lagUs);
+    }
   }
   return {
     latency: latency.toHistogram(),
     lag: lag.toHistogram(),
+    service: service.toHistogram(),
     measured: latency.total,
     warmup,
     notCompleted,
