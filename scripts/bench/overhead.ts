@@ -15,10 +15,21 @@
  * through the harness, same client settings and concurrency, on a table the
  * benchmark creates and deletes.
  *
+ * Latency (`--only latency`): `pgbench -R` and the harness's open model at
+ * the same rate on the same prepared statement, each drawing its parameter
+ * from one weighted parameter table (scripts/bench/overhead/pg-weighted.ts),
+ * in rounds that alternate which goes first; p50/p95/p99 from scheduled start
+ * (pgbench's from its per-transaction log, in the same HdrHistogram as the
+ * harness's), their ratios, and what the harness's tail was made of
+ * (service time, event-loop delay, GC). `--hog N` runs N CPU-burning
+ * processes beside it, as on a busy shared machine.
+ *
+ * Every contender's client CPU per operation is shown on Linux (this
+ * process's getrusage, pgbench's from /proc/self/stat once reaped).
+ *
  * Prints the rates and ratios (targets: >= 0.8 of pgbench, >= 0.95 of the
- * bare SDK loop); `--out FILE` writes them as JSON.
+ * bare SDK loop, latency a figure only); `--out FILE` writes them as JSON.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import {
@@ -43,14 +54,23 @@ import {
   parseDuration,
   parseFlags,
   parsePositiveInt,
+  parsePositiveNumber,
 } from "../lib/args.ts";
 import { redact, UsageError } from "../lib/errors.ts";
 import { runMain } from "../lib/main.ts";
 import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
+import { type CpuSample, cpuPerOp, cpuSample } from "./overhead/cpu.ts";
 import { OVERHEAD_KEYS, OVERHEAD_TABLE } from "./overhead/dynamo-query.ts";
+import { type LatencyComparison, latencyComparison } from "./overhead/latency.ts";
+import { paramTableSql } from "./overhead/pg-weighted.ts";
+import { exec, findPgbench, pgbenchConn, pgbenchProcessed } from "./overhead/pgbench.ts";
 
 const SPEC: FlagSpec = {
-  duration: { type: "string", description: "time per measurement", default: "5s" },
+  duration: {
+    type: "string",
+    description: "time per measurement, whole seconds (pgbench -T)",
+    default: "5s; 10s for latency",
+  },
   connections: { type: "string", description: "PostgreSQL connections (pgbench -c)", default: "8" },
   workers: {
     type: "string",
@@ -62,7 +82,20 @@ const SPEC: FlagSpec = {
     description: "concurrent DynamoDB Queries",
     default: "16",
   },
-  only: { type: "string", description: "postgres or dynamodb (default: both)" },
+  only: {
+    type: "string",
+    description: "postgres, dynamodb or latency (default: all three)",
+  },
+  rate: {
+    type: "string",
+    description: "latency comparison: operations per second (pgbench -R)",
+    default: "300",
+  },
+  hog: {
+    type: "string",
+    description: "latency comparison: CPU-burning processes to run beside it (a busy machine)",
+    default: "0",
+  },
   pgbench: {
     type: "string",
     description: "pgbench binary",
@@ -90,14 +123,18 @@ interface Figures {
     /** pgbench's best rate over the thread counts tried (`-j`) */
     pgbenchTps: number | null;
     /** pgbench's rate per thread count (`-j N`, N = the harness's worker counts) */
-    pgbenchByThreads: Array<{ threads: number; tps: number }>;
+    pgbenchByThreads: Array<{ threads: number; tps: number; cpuUsPerOp: number | null }>;
     pgbenchNote?: string;
     bareNodePgQps: number;
     bareWireQps: number;
+    /** client CPU per operation (Linux; null elsewhere), medians over rounds */
+    bareNodePgCpuUsPerOp: number | null;
+    bareWireCpuUsPerOp: number | null;
     harness: Array<{
       path: string;
       workers: number;
       qps: number;
+      cpuUsPerOp: number | null;
       /** against pgbench's best rate, whatever its thread count */
       ratioToPgbench: number | null;
       /** against pgbench with as many client threads as the harness has workers */
@@ -115,6 +152,7 @@ interface Figures {
     ratio: number;
     harnessP50Ms: number;
   };
+  latency?: LatencyComparison;
 }
 
 function log(line: string): void {
@@ -131,7 +169,18 @@ async function main(argv: string[]): Promise<number> {
   }
   // checked before the benchmark, so its figures are never lost to a bad path
   if (typeof values.out === "string") checkOutputPath("out", values.out);
-  const durationMs = parseDuration("duration", (values.duration as string) ?? "5s");
+  const only = values.only as string | undefined;
+  if (only !== undefined && only !== "postgres" && only !== "dynamodb" && only !== "latency")
+    throw new UsageError(`--only '${only}' is unknown; use postgres, dynamodb or latency`);
+  const durationText = values.duration as string | undefined;
+  const durationMs = parseDuration("duration", durationText ?? "5s");
+  const latencyMs = parseDuration("duration", durationText ?? "10s");
+  if (durationMs % 1000 !== 0)
+    throw new UsageError(
+      `--duration ${durationText} is not whole seconds, which pgbench -T needs; write it like --duration 5s`,
+    );
+  const rate = parsePositiveNumber("rate", (values.rate as string) ?? "300", 100_000);
+  const hogs = parseCount("hog", (values.hog as string) ?? "0", 64);
   const connections = parsePositiveInt("connections", (values.connections as string) ?? "8", 1000);
   const workerCounts = [
     ...new Set(
@@ -146,17 +195,19 @@ async function main(argv: string[]): Promise<number> {
     1000,
   );
   const repeat = parsePositiveInt("repeat", (values.repeat as string) ?? "3", 20);
-  const only = values.only as string | undefined;
-  if (only !== undefined && only !== "postgres" && only !== "dynamodb")
-    throw new UsageError(`--only '${only}' is unknown; use postgres or dynamodb`);
   const pgbench = findPgbench(values.pgbench as string | undefined);
+  const runs = (what: string) => only === undefined || only === what;
+  if (runs("latency") && !pgbench && only === "latency")
+    throw new UsageError(
+      "--only latency compares with pgbench, which is not installed; run apt-get install postgresql-15 (Debian puts pgbench there) or give --pgbench PATH",
+    );
 
   if (!existsSync(new URL("./overhead/pg-point.ts", import.meta.url)))
     throw new Error("scripts/bench/overhead/ is missing");
   const { resolveEndpoints } = await import("../../stores/services.ts");
   const endpoints = await resolveEndpoints();
   const figures: Figures = {};
-  if (only !== "dynamodb")
+  if (runs("postgres"))
     figures.postgres = await postgresOverhead(
       endpoints,
       pgbench,
@@ -165,8 +216,28 @@ async function main(argv: string[]): Promise<number> {
       workerCounts,
       repeat,
     );
-  if (only !== "postgres")
+  if (runs("dynamodb"))
     figures.dynamodb = await dynamoOverhead(endpoints, concurrency, durationMs, repeat);
+  if (runs("latency")) {
+    if (pgbench)
+      figures.latency = await withScratch(endpoints.pg, pgbench, (scratch) =>
+        latencyComparison({
+          endpoints,
+          scratch,
+          pgbench,
+          rate,
+          connections,
+          durationMs: latencyMs,
+          rounds: repeat,
+          hogs,
+          log,
+        }),
+      );
+    else
+      log(
+        "latency comparison left out: pgbench is not installed (Debian: apt-get install postgresql-15)",
+      );
+  }
 
   const out: string[] = [
     `bench:overhead on ${os.cpus()[0]?.model ?? "?"} (${os.cpus().length} CPUs), Node ${process.version}`,
@@ -179,19 +250,19 @@ async function main(argv: string[]): Promise<number> {
     );
     if (p.pgbenchTps === null)
       out.push(`  ${"pgbench -S -M prepared".padEnd(41)} n/a (${p.pgbenchNote})`);
-    for (const { threads, tps } of p.pgbenchByThreads)
+    for (const { threads, tps, cpuUsPerOp } of p.pgbenchByThreads)
       out.push(
-        `  ${`pgbench -S -M prepared -j ${threads} (${threads} thread${threads === 1 ? "" : "s"})`.padEnd(41)} ${fmt(tps)} tps`,
+        `  ${`pgbench -S -M prepared -j ${threads} (${threads} thread${threads === 1 ? "" : "s"})`.padEnd(41)} ${fmt(tps)} tps${cpu(cpuUsPerOp)}`,
       );
     out.push(
-      `  ${"bare node-pg loop".padEnd(41)} ${fmt(p.bareNodePgQps)} qps${p.pgbenchTps ? `  (${(p.bareNodePgQps / p.pgbenchTps).toFixed(2)} of pgbench's best)` : ""}`,
+      `  ${"bare node-pg loop".padEnd(41)} ${fmt(p.bareNodePgQps)} qps${cpu(p.bareNodePgCpuUsPerOp)}${p.pgbenchTps ? `  (${(p.bareNodePgQps / p.pgbenchTps).toFixed(2)} of pgbench's best)` : ""}`,
     );
     out.push(
-      `  ${"bare wire-client loop".padEnd(41)} ${fmt(p.bareWireQps)} qps${p.pgbenchTps ? `  (${(p.bareWireQps / p.pgbenchTps).toFixed(2)} of pgbench's best)` : ""}`,
+      `  ${"bare wire-client loop".padEnd(41)} ${fmt(p.bareWireQps)} qps${cpu(p.bareWireCpuUsPerOp)}${p.pgbenchTps ? `  (${(p.bareWireQps / p.pgbenchTps).toFixed(2)} of pgbench's best)` : ""}`,
     );
     for (const h of p.harness) {
       out.push(
-        `  harness ${`(${h.path} client, ${h.workers} worker${h.workers === 1 ? "" : "s"})`.padEnd(32)} ${fmt(h.qps)} qps  (${h.ratioToPgbench === null ? "-" : h.ratioToPgbench.toFixed(2)} of pgbench's best${h.ratioToPgbenchSameThreads === null ? "" : `, ${h.ratioToPgbenchSameThreads.toFixed(2)} of -j ${h.workers}`}, ${h.ratioToBare.toFixed(2)} of its bare loop)`,
+        `  harness ${`(${h.path} client, ${h.workers} worker${h.workers === 1 ? "" : "s"})`.padEnd(32)} ${fmt(h.qps)} qps${cpu(h.cpuUsPerOp)}  (${h.ratioToPgbench === null ? "-" : h.ratioToPgbench.toFixed(2)} of pgbench's best${h.ratioToPgbenchSameThreads === null ? "" : `, ${h.ratioToPgbenchSameThreads.toFixed(2)} of -j ${h.workers}`}, ${h.ratioToBare.toFixed(2)} of its bare loop)`,
       );
     }
     if (p.best.ratioToPgbench !== null)
@@ -206,6 +277,10 @@ async function main(argv: string[]): Promise<number> {
       );
     if (same.length > 0)
       out.push(`  same client threads (${p.best.path} client): ${same.join(", ")}`);
+    if (p.harness[0]?.cpuUsPerOp !== null && p.harness[0]?.cpuUsPerOp !== undefined)
+      out.push(
+        "  CPU/op: the client's CPU (user + system, all threads) over its whole run per operation",
+      );
     out.push("");
   }
   const d = figures.dynamodb;
@@ -219,6 +294,7 @@ async function main(argv: string[]): Promise<number> {
       `  ratio harness/bare SDK: ${d.ratio.toFixed(3)} ${d.ratio >= 0.95 ? "✓" : "✗"} target >= 0.95`,
     );
   }
+  if (figures.latency) out.push("", ...latencyLines(figures.latency));
   process.stdout.write(`${out.join("\n")}\n`);
   if (typeof values.out === "string") {
     writeOutputFile(
@@ -230,21 +306,53 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+/** The latency comparison's lines: both contenders' percentiles, their ratios, the harness's tail. */
+function latencyLines(l: LatencyComparison): string[] {
+  const row = (name: string, f: { p50Ms: number; p95Ms: number; p99Ms: number }, extra: string) =>
+    `  ${name.padEnd(28)} ${f.p50Ms.toFixed(3).padStart(8)} ${f.p95Ms.toFixed(3).padStart(8)} ${f.p99Ms.toFixed(3).padStart(8)}${extra}`;
+  const cpuCol = (us: number | null) => (us === null ? "" : `  ${us.toFixed(0).padStart(5)} µs`);
+  const h = l.harness;
+  return [
+    `Latency at ${l.rate}/s, prepared point SELECT with a weighted parameter table (${l.paramRows.toLocaleString("en-US")} keys), ${l.connections} connections, ${l.durationS}s after a ${l.warmupS}s warm-up, median of ${l.rounds} alternating rounds${l.hogs > 0 ? `, ${l.hogs} CPU hog${l.hogs === 1 ? "" : "s"} beside` : ""}`,
+    `  ${"".padEnd(28)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)} ${"p99 ms".padStart(8)}${l.pgbench.cpuUsPerOp === null ? "" : "  CPU/op"}`,
+    row(`pgbench -R ${l.rate} -j 1`, l.pgbench, cpuCol(l.pgbench.cpuUsPerOp)),
+    row("harness (open model, wire)", h, cpuCol(h.cpuUsPerOp)),
+    `  ${"ratio harness/pgbench".padEnd(28)} ${l.ratio.p50.toFixed(2).padStart(8)} ${l.ratio.p95.toFixed(2).padStart(8)} ${l.ratio.p99.toFixed(2).padStart(8)}  (p99 ${l.ratio.p99 <= 1.5 ? "within" : "above"} 1.5x; a figure, not a gate)`,
+    `  service time (actual start to end) p50/p99: pgbench ${l.pgbench.serviceP50Ms.toFixed(3)}/${l.pgbench.serviceP99Ms.toFixed(3)} ms, harness ${h.serviceP50Ms.toFixed(3)}/${h.serviceP99Ms.toFixed(3)} ms; pgbench's schedule lag p99 ${l.pgbench.lagP99Ms.toFixed(3)} ms`,
+    `  harness: event-loop delay p99 ${h.eventLoopDelayP99Ms.toFixed(1)} ms, max ${h.eventLoopDelayMaxMs.toFixed(1)} ms; GC ${h.gcPauses} pauses, ${h.gcMsPerS.toFixed(2)} ms/s, longest ${h.gcMaxMs.toFixed(2)} ms`,
+  ];
+}
 
-function findPgbench(given?: string): string | null {
-  if (given) {
-    if (!existsSync(given))
-      throw new UsageError(`--pgbench ${given} does not exist; give the path of a pgbench binary`);
-    return given;
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const cpu = (us: number | null) => (us === null ? "" : `  ${us.toFixed(1)} µs CPU/op`);
+
+/** A whole number from 0 to max (a count that may be none). */
+function parseCount(flag: string, text: string, max: number): number {
+  if (text.trim() === "0") return 0;
+  return parsePositiveInt(flag, text, max);
+}
+
+/** Runs `fn` on the scratch database with pgbench's tables and the weighted parameter table, then drops it. */
+async function withScratch<T>(
+  target: PgTarget,
+  pgbench: string | null,
+  fn: (scratch: PgTarget) => Promise<T>,
+): Promise<T> {
+  const scratch: PgTarget = {
+    ...target,
+    database: SCRATCH_DB,
+    description: `${target.description} (scratch ${SCRATCH_DB})`,
+  };
+  await createScratch(target);
+  try {
+    await initPgbenchTables(scratch, pgbench);
+    await withClient(scratch, SCRATCH_DB, async (c) => {
+      for (const sql of paramTableSql(100_000)) await c.query(sql);
+    });
+    return await fn(scratch);
+  } finally {
+    await dropScratch(target);
   }
-  for (const p of [
-    "/usr/lib/postgresql/15/bin/pgbench",
-    "/usr/bin/pgbench",
-    "/usr/local/bin/pgbench",
-  ])
-    if (existsSync(p)) return p;
-  return null;
 }
 
 // ---------------------------------------------------------------- PostgreSQL
@@ -257,19 +365,14 @@ async function postgresOverhead(
   workerCounts: number[],
   repeat: number,
 ): Promise<NonNullable<Figures["postgres"]>> {
-  const scratch: PgTarget = {
-    ...endpoints.pg,
-    database: SCRATCH_DB,
-    description: `${endpoints.pg.description} (scratch ${SCRATCH_DB})`,
-  };
-  await createScratch(endpoints.pg);
-  try {
-    await initPgbenchTables(scratch, pgbench);
+  return withScratch(endpoints.pg, pgbench, async (scratch) => {
     let pgbenchTps: number | null = null;
     let pgbenchNote: string | undefined;
-    if (!pgbench) pgbenchNote = "pgbench not installed (apt-get install postgresql-client)";
+    if (!pgbench) pgbenchNote = "pgbench not installed (Debian: apt-get install postgresql-15)";
     const bareRounds: number[] = [];
     const bareWireRounds: number[] = [];
+    const bareCpu: Array<number | null> = [];
+    const bareWireCpu: Array<number | null> = [];
     const pgbenchRounds: number[] = [];
     // the harness's thread counts, and pgbench's own best (a thread per CPU), so "pgbench's best"
     // never depends on which worker counts the harness was tried with
@@ -277,12 +380,16 @@ async function postgresOverhead(
       .filter((j) => j <= connections)
       .sort((a, b) => a - b);
     const pgbenchByThreadRounds = new Map<number, number[]>(threadCounts.map((j) => [j, []]));
+    const pgbenchCpuRounds = new Map<number, Array<number | null>>(
+      threadCounts.map((j) => [j, []]),
+    );
     const variants: Array<[PgClientKind, string, number]> = [];
     // PgStore keeps dedicated connections; its hot path runs on the wire client
     // (the default) or on node-pg (BELLYFED_PG_CLIENT=node-pg), both measured
     for (const client of ["wire", "node-pg"] as const)
       for (const workers of workerCounts) variants.push([client, PG_SCENARIO, workers]);
     const rounds = new Map<string, number[]>();
+    const cpuRounds = new Map<string, Array<number | null>>();
     // rounds alternate the contenders, so drifting machine load hits them alike; best of each
     for (let round = 1; round <= repeat; round++) {
       if (pgbench) {
@@ -291,23 +398,34 @@ async function postgresOverhead(
           log(
             `[${round}/${repeat}] pgbench -S -M prepared -c ${connections} -j ${jobs} for ${durationMs / 1000}s ...`,
           );
-          const tps = await runPgbench(pgbench, scratch, connections, jobs, durationMs);
+          const { rate: tps, cpuUsPerOp } = await runPgbench(
+            pgbench,
+            scratch,
+            connections,
+            jobs,
+            durationMs,
+          );
           pgbenchByThreadRounds.get(jobs)?.push(tps);
+          pgbenchCpuRounds.get(jobs)?.push(cpuUsPerOp);
           best = Math.max(best, tps);
         }
         pgbenchRounds.push(best);
       }
       log(`[${round}/${repeat}] bare node-pg loop, ${connections} connections ...`);
-      bareRounds.push(await bareLoop(scratch, connections, durationMs, "node-pg"));
+      const nodePg = await bareLoop(scratch, connections, durationMs, "node-pg");
+      bareRounds.push(nodePg.rate);
+      bareCpu.push(nodePg.cpuUsPerOp);
       log(`[${round}/${repeat}] bare wire-client loop, ${connections} connections ...`);
-      bareWireRounds.push(await bareLoop(scratch, connections, durationMs, "wire"));
+      const wire = await bareLoop(scratch, connections, durationMs, "wire");
+      bareWireRounds.push(wire.rate);
+      bareWireCpu.push(wire.cpuUsPerOp);
       for (const [path, url, workers] of variants) {
         log(
           `[${round}/${repeat}] harness (${path} client), ${workers} worker(s), ${connections} VUs ...`,
         );
         const before = process.env.BELLYFED_PG_CLIENT;
         process.env.BELLYFED_PG_CLIENT = path; // read by PgStore, also in worker threads
-        const qps = await harnessRate(
+        const { rate: qps, cpuUsPerOp } = await harnessRate(
           url,
           { ...endpoints, pg: scratch },
           connections,
@@ -319,6 +437,7 @@ async function postgresOverhead(
         });
         const key = `${path}/${workers}`;
         rounds.set(key, [...(rounds.get(key) ?? []), qps]);
+        cpuRounds.set(key, [...(cpuRounds.get(key) ?? []), cpuUsPerOp]);
       }
     }
     // medians over rounds; ratios are medians of each round's ratio (neighbours in time)
@@ -332,6 +451,7 @@ async function postgresOverhead(
           path,
           workers,
           qps: median(qpsRounds),
+          cpuUsPerOp: medianCpu(cpuRounds.get(`${path}/${workers}`) ?? []),
           ratioToPgbench:
             pgbenchRounds.length > 0 ? median(qpsRounds.map((q, i) => q / pgbenchRounds[i])) : null,
           ratioToPgbenchSameThreads:
@@ -353,16 +473,32 @@ async function postgresOverhead(
       pgbenchTps,
       pgbenchByThreads: threadCounts
         .filter((j) => (pgbenchByThreadRounds.get(j) ?? []).length > 0)
-        .map((j) => ({ threads: j, tps: median(pgbenchByThreadRounds.get(j) ?? []) })),
+        .map((j) => ({
+          threads: j,
+          tps: median(pgbenchByThreadRounds.get(j) ?? []),
+          cpuUsPerOp: medianCpu(pgbenchCpuRounds.get(j) ?? []),
+        })),
       pgbenchNote,
       bareNodePgQps: bare,
       bareWireQps: median(bareWireRounds),
+      bareNodePgCpuUsPerOp: medianCpu(bareCpu),
+      bareWireCpuUsPerOp: medianCpu(bareWireCpu),
       harness,
       best: { path: best.path, workers: best.workers, ratioToPgbench: best.ratioToPgbench },
     };
-  } finally {
-    await dropScratch(endpoints.pg);
-  }
+  });
+}
+
+/** A rate with the client's CPU per operation (Linux; null elsewhere). */
+interface Rate {
+  rate: number;
+  cpuUsPerOp: number | null;
+}
+
+/** The median of CPU figures over rounds, to 0.1 µs; null when any round had none. */
+function medianCpu(xs: Array<number | null>): number | null {
+  if (xs.length === 0 || xs.some((x) => x === null)) return null;
+  return Math.round(median(xs as number[]) * 10) / 10;
 }
 
 async function withClient<T>(
@@ -433,39 +569,14 @@ async function initPgbenchTables(target: PgTarget, pgbench: string | null): Prom
   });
 }
 
-function pgbenchConn(t: PgTarget): string[] {
-  return ["-h", t.host, "-p", String(t.port), "-U", t.user, t.database];
-}
-
-function exec(cmd: string, args: string[], target: PgTarget): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    if (target.password) env.PGPASSWORD = target.password;
-    const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-    });
-    child.stderr.on("data", (d) => {
-      err += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve(out + err);
-      else
-        reject(new Error(`${cmd} exited ${code}: ${redact(err.trim().split("\n").pop() ?? "")}`));
-    });
-  });
-}
-
 async function runPgbench(
   bin: string,
   target: PgTarget,
   connections: number,
   jobs: number,
   durationMs: number,
-): Promise<number> {
+): Promise<Rate> {
+  const before = cpuSample();
   const text = await exec(
     bin,
     [
@@ -488,17 +599,25 @@ async function runPgbench(
       text,
     );
   if (!m) throw new Error(`could not read pgbench's tps from its output: ${text.slice(-300)}`);
-  return Number(m[1]);
+  // CPU over its whole life (connecting included) per transaction it ran
+  return {
+    rate: Number(m[1]),
+    cpuUsPerOp: cpuPerOp(before, cpuSample(), "children", pgbenchProcessed(text)),
+  };
 }
 
-/** `connections` node-pg clients, each awaiting the prepared query in a loop. */
-/** The same point query in a bare loop per connection, on node-pg or on the wire client. */
+/**
+ * The same point query in a bare loop per connection, on node-pg or on the
+ * wire client. CPU per operation covers its whole life (connecting and the
+ * 1 s warm-up included), as pgbench's does.
+ */
 async function bareLoop(
   target: PgTarget,
   connections: number,
   durationMs: number,
   client: PgClientKind,
-): Promise<number> {
+): Promise<Rate> {
+  const cpuBefore: CpuSample | null = cpuSample();
   const config = pgClientConfig(target);
   const conns = await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -513,6 +632,7 @@ async function bareLoop(
     text: "SELECT abalance FROM pgbench_accounts WHERE aid = $1",
   };
   let n = 0;
+  let all = 0;
   const loop = async (c: pg.Client | WireConnection, until: number) => {
     while (performance.now() < until) {
       const params = [1 + Math.floor(Math.random() * 100_000)];
@@ -521,15 +641,19 @@ async function bareLoop(
       n++;
     }
   };
+  let rate = 0;
   try {
     await Promise.all(conns.map((c) => loop(c, performance.now() + 1000)));
+    all = n;
     n = 0;
     const start = performance.now();
     await Promise.all(conns.map((c) => loop(c, start + durationMs)));
-    return n / ((performance.now() - start) / 1000);
+    rate = n / ((performance.now() - start) / 1000);
+    all += n;
   } finally {
     await Promise.all(conns.map((c) => (c instanceof WireConnection ? c.close() : c.end())));
   }
+  return { rate, cpuUsPerOp: cpuPerOp(cpuBefore, cpuSample(), "self", all) };
 }
 
 async function harnessRate(
@@ -538,17 +662,21 @@ async function harnessRate(
   vus: number,
   workers: number,
   durationMs: number,
-): Promise<number> {
+): Promise<Rate> {
   const model: LoadModel = { type: "closed", vus, thinkTimeMs: 0 };
+  const before = cpuSample();
   const run = await runStep(
     { url },
     model,
     { warmupMs: 1000, durationMs, iterations: Number.POSITIVE_INFINITY, timeoutMs: 5000 },
     { workers, connections: vus, data: { scale: "small", seed: 1 }, endpoints },
   );
+  const after = cpuSample();
   const errors = Object.values(run.operations.errors).reduce((a, b) => a + b, 0);
   if (errors > 0) log(`  harness errors: ${errors} (${run.operations.sampleErrors[0] ?? ""})`);
-  return run.throughput;
+  // CPU of the whole run (worker threads, setup and warm-up included) per operation it ran
+  const all = run.operations.ok + errors + (run.warmup?.ok ?? 0) + (run.warmup?.errors ?? 0);
+  return { rate: run.throughput, cpuUsPerOp: cpuPerOp(before, after, "self", all) };
 }
 
 // ------------------------------------------------------------------ DynamoDB
