@@ -62,14 +62,19 @@ export interface OpenSpec extends ExecutorSpec {
  * the store's first send, and wait, the difference, are recorded beside it. An arrival that finds maxInFlight
  * operations running is counted as dropped, never queued.
  *
- * Scheduling precision: when the next arrival is more than 1.2 ms away the
- * scheduler sleeps with setTimeout until 1.2 ms before it, then polls with
- * setImmediate (one event-loop turn, typically 5-50 us apart while I/O is
- * light), so an operation starts within about one event-loop turn of its
- * intended time. Any lateness (a busy event loop, GC) is not lost: it is
- * part of the measured latency. Above ~800 operations per second the
- * scheduler polls every turn, which costs CPU on this thread. A catch-up
- * burst (after a stall) starts at most 32 operations per event-loop turn.
+ * Scheduling precision: when arrivals are more than 1.2 ms apart (below about
+ * 800/s per thread) the scheduler sleeps with setTimeout until the next one
+ * and polls with setImmediate only for the last 0.2 ms; Node's timers have
+ * 1 ms granularity, so an operation may start up to about 1 ms after its
+ * intended time (never lost: the lateness is part of the measured latency and
+ * of wait). Polling the last 1.2 ms before each arrival, as earlier versions
+ * did, started within one event-loop turn but, where client and server share
+ * cores, cost about twice the CPU per operation and tens of GC pauses a second
+ * (an Immediate per turn), which made the client's tail worse than the
+ * lateness it saved (README, "Latency against pgbench -R"). When arrivals are
+ * closer together it sleeps until 1.2 ms before the next and then polls, so
+ * starts stay smooth rather than bunching on timer ticks. A catch-up burst
+ * (after a stall) starts at most 32 operations per event-loop turn.
  *
  * Arrivals that cannot start are counted in bulk, by arithmetic on the
  * schedule, never one loop turn each: when every slot is busy, all arrivals
@@ -92,6 +97,8 @@ class OpenExecutor implements SlotHost {
   private issuing = true;
   private k = 0;
   private nextUs: number;
+  /** the last arrival's intended start: the gap to the next says how the scheduler waits */
+  private lastUs = 0;
   private issued = 0;
   private done: () => void = () => {};
   private readonly sweep: TimeoutSweep;
@@ -155,6 +162,7 @@ class OpenExecutor implements SlotHost {
       if (intended >= this.recorder.measureStartUs) this.issued++;
       this.inFlight++;
       startOp(this.op, slot, intended, nowUs());
+      this.lastUs = intended;
       this.k++;
       this.nextUs = spec.t0Us + spec.schedule.offsetUs(this.k);
     }
@@ -166,8 +174,11 @@ class OpenExecutor implements SlotHost {
       else this.stopIssuing();
       return;
     }
+    // arrivals more than 1.2 ms apart: sleep until the next one (timers have 1 ms granularity);
+    // closer together: sleep until 1.2 ms before it, then poll, so starts stay smooth, not bursts
     const waitMs = (this.nextUs - nowUs()) / 1000;
-    if (waitMs > 1.2) setTimeout(this.tick, waitMs - 1.2);
+    const sparse = this.nextUs - this.lastUs > 1200;
+    if (sparse ? waitMs > 0.2 : waitMs > 1.2) setTimeout(this.tick, sparse ? waitMs : waitMs - 1.2);
     else setImmediate(this.tick);
   }
 
