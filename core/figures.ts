@@ -7,14 +7,9 @@
  * first distinct messages; capacity adds; pool figures and each second's
  * client figures combine as documented on each function.
  */
-import {
-  createHistogram,
-  decodeHistogram,
-  encodeHistogram,
-  type Histogram,
-} from "../engine/histogram.ts";
-import type { CapacityUsage, ClientSecond, ErrorClass, PoolFigures } from "../engine/result.ts";
-import { ERROR_CLASSES } from "../engine/result.ts";
+import { createHistogram, decodeHistogram, encodeHistogram, type Histogram } from "./histogram.ts";
+import type { CapacityUsage, ClientSecond, ErrorClass, PoolFigures } from "./result.ts";
+import { ERROR_CLASSES } from "./result.ts";
 
 /** Distinct sample error messages a combined figure keeps. */
 export const MAX_SAMPLE_ERRORS = 10;

@@ -1,14 +1,14 @@
-import type { GeneratorOutcome } from "./generator.ts";
-import { decodeHistogram, summarize } from "./histogram.ts";
-import type { Bounds } from "./models/index.ts";
+import { decodeHistogram, summarize } from "../core/histogram.ts";
 import type {
   ErrorClass,
   LoadModel,
   ScenarioResult,
   StoreKind,
   TimeSeriesPoint,
-} from "./result.ts";
-import { evaluateThresholds, type Threshold } from "./thresholds.ts";
+} from "../core/result.ts";
+import { evaluateThresholds, type Threshold } from "../core/thresholds.ts";
+import type { GeneratorOutcome } from "./generator.ts";
+import type { Bounds } from "./models/index.ts";
 
 export interface ScenarioMeta {
   name: string;

@@ -1,4 +1,4 @@
-import type { ErrorClass } from "./result.ts";
+import type { ErrorClass } from "../core/result.ts";
 
 /**
  * Sorts an operation's error into one class (result.ts ERROR_CLASSES):

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { nowUs } from "../core/clock.ts";
-import type { ClientSecond } from "./result.ts";
+import type { ClientSecond } from "../core/result.ts";
 
 /**
  * The load generator's own share of each second of the measured window:

@@ -1,4 +1,4 @@
-import { createHistogram, type Histogram, MAX_TRACKABLE_US } from "./histogram.ts";
+import { createHistogram, type Histogram, MAX_TRACKABLE_US } from "../core/histogram.ts";
 
 /**
  * The hot-path half of a histogram: HdrHistogram's bucket layout (lowest

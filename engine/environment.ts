@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import pg from "pg";
+import type { RunResult } from "../core/result.ts";
 import { pgClientConfig } from "../stores/postgres.ts";
 import type { Endpoints } from "../stores/types.ts";
-import type { RunResult } from "./result.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;

@@ -1,12 +1,12 @@
 import { nowUs } from "../core/clock.ts";
+import { encodeHistogram } from "../core/histogram.ts";
+import type { CapacityUsage, LoadModel, PoolFigures } from "../core/result.ts";
+import { createRng } from "../core/rng.ts";
 import { closeStores, loadStoreFactory, type Stores } from "../stores/factory.ts";
 import type { Endpoints } from "../stores/types.ts";
 import { ClientMonitor } from "./client-monitor.ts";
-import { encodeHistogram } from "./histogram.ts";
 import { type Bounds, runModel, type StopFlag } from "./models/index.ts";
 import { type Outcome, Recorder } from "./recorder.ts";
-import type { CapacityUsage, LoadModel, PoolFigures } from "./result.ts";
-import { createRng } from "./rng.ts";
 import type { Scenario, ScenarioContext } from "./scenario.ts";
 
 /** One load generator's share of a scenario run (plain data: it is sent to worker threads). */

@@ -1,6 +1,6 @@
 import { nowUs } from "../core/clock.ts";
-import type { Histogram } from "./histogram.ts";
-import { evaluateThresholds, type Threshold } from "./thresholds.ts";
+import type { Histogram } from "../core/histogram.ts";
+import { evaluateThresholds, type Threshold } from "../core/thresholds.ts";
 
 /** The figures a running scenario's abortOnFail thresholds are evaluated on (all generators together). */
 export interface LiveFigures {

@@ -1,4 +1,4 @@
-import { UsageError } from "../scripts/lib/errors.ts";
+import { UsageError } from "../core/errors.ts";
 import type { Scenario } from "./scenario.ts";
 
 /**

@@ -1,9 +1,9 @@
-import { redact } from "../scripts/lib/errors.ts";
+import { redact } from "../core/errors.ts";
+import { encodeHistogram } from "../core/histogram.ts";
+import type { ClientSecond, ErrorClass } from "../core/result.ts";
 import { classifyError } from "./classify.ts";
 import { Counts } from "./counts.ts";
-import { encodeHistogram } from "./histogram.ts";
 import type { LiveStats } from "./live.ts";
-import type { ClientSecond, ErrorClass } from "./result.ts";
 
 /**
  * What one load generator measured, as plain data (it crosses thread

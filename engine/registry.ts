@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { UsageError } from "../scripts/lib/errors.ts";
+import { UsageError } from "../core/errors.ts";
 import type { LoadFlags } from "./models/model.ts";
 
 /** One entry of the scenario registry, as the engine uses it. */

@@ -1,4 +1,7 @@
 import { nowUs } from "../core/clock.ts";
+import { decodeHistogram } from "../core/histogram.ts";
+import type { LoadModel, ScenarioResult, StoreKind } from "../core/result.ts";
+import type { Threshold } from "../core/thresholds.ts";
 import type { Endpoints } from "../stores/types.ts";
 import { assembleScenario } from "./assemble.ts";
 import {
@@ -8,7 +11,6 @@ import {
   runGenerator,
   type snapshotOf,
 } from "./generator.ts";
-import { decodeHistogram } from "./histogram.ts";
 import type { LiveStats } from "./live.ts";
 import { type LiveFigures, LiveThresholds } from "./live-thresholds.ts";
 import { loadScenario } from "./load-scenario.ts";
@@ -21,9 +23,7 @@ import {
   splitModel,
 } from "./models/index.ts";
 import type { Recorder } from "./recorder.ts";
-import type { LoadModel, ScenarioResult, StoreKind } from "./result.ts";
 import type { Scenario } from "./scenario.ts";
-import type { Threshold } from "./thresholds.ts";
 import { runOnWorkers } from "./workers.ts";
 
 /** A scenario by module URL (worker threads import it), by object (this thread only), or both. */

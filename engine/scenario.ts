@@ -1,8 +1,8 @@
+import type { StoreKind } from "../core/result.ts";
+import type { Rng } from "../core/rng.ts";
 import type { DynamoStore } from "../stores/dynamo.ts";
 import type { PgStore, Statement } from "../stores/postgres.ts";
 import type { Endpoints } from "../stores/types.ts";
-import type { StoreKind } from "./result.ts";
-import type { Rng } from "./rng.ts";
 
 export type { Rng };
 

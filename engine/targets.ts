@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { jsonProblem, UsageError } from "../scripts/lib/errors.ts";
+import { jsonProblem, UsageError } from "../core/errors.ts";
 import {
   layerThresholds,
   parseConfig,
   parseThresholdFlag,
   type Threshold,
   type ThresholdConfig,
-} from "./thresholds.ts";
+} from "../core/thresholds.ts";
 
 /**
  * Default targets live in one file, scenarios/targets.json:

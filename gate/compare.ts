@@ -18,7 +18,7 @@
  */
 
 import { median } from "../core/median.ts";
-import type { ScenarioResult, TimeSeriesPoint } from "../engine/result.ts";
+import type { ScenarioResult, TimeSeriesPoint } from "../core/result.ts";
 import { bootstrapRatioOfMedians, hashSeed, mannWhitneyU, mean } from "./stats.ts";
 
 export type MetricName = "p50" | "p95" | "p99" | "throughput";

@@ -1,5 +1,5 @@
 /** Parsing of the gate's numeric flags. */
-import { UsageError } from "../scripts/lib/errors.ts";
+import { UsageError } from "../core/errors.ts";
 
 /** "10%" or a fraction such as "0.1". */
 export function parseFraction(flag: string, text: string, min: number, max: number): number {

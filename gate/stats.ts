@@ -5,7 +5,7 @@
  * engine/rng.ts; the median is core/median.ts).
  */
 import { median } from "../core/median.ts";
-import { createRng } from "../engine/rng.ts";
+import { createRng } from "../core/rng.ts";
 
 /** A 32-bit FNV-1a hash, to derive one independent seed per scenario and metric. */
 export function hashSeed(seed: number, text: string): number {

@@ -4,10 +4,10 @@
  * baseline is given, against the baseline. Every renderer reads the GateReport.
  */
 
-import type { RunResult, ScenarioResult, ThresholdOutcome } from "../engine/result.ts";
+import { UsageError } from "../core/errors.ts";
+import type { RunResult, ScenarioResult, ThresholdOutcome } from "../core/result.ts";
 import type { LoadedResult } from "../results/load.ts";
 import { combineRepeats } from "../results/merge.ts";
-import { UsageError } from "../scripts/lib/errors.ts";
 import { type CompareOptions, compareScenario, type MetricComparison } from "./compare.ts";
 
 export type Verdict = "passed" | "improved" | "unchanged" | "regressed" | "target failed";

@@ -2,7 +2,7 @@
  * Deterministic, streaming data generators for the Bellyfed schema (all 11 tables).
  *
  * ```ts
- * import { createDataset, GeneratorPool, userId } from "../generators/index.ts";
+ * import { createDataset, GeneratorPool, userId } from "./index.ts";
  *
  * const ds = createDataset({ scale: "small", seed: 42 });   // UsageError on bad input
  * ds.config;                          // ScaleConfig: users, restaurants, means per parent, window

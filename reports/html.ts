@@ -3,8 +3,8 @@
  * no external resource (a Content-Security-Policy forbids any fetch), so it
  * works offline and as a CI artifact. Everything from data is escaped.
  */
-import { decodeHistogram } from "../engine/histogram.ts";
-import type { LatencySummary, ScenarioResult, TimeSeriesPoint } from "../engine/result.ts";
+import { decodeHistogram } from "../core/histogram.ts";
+import type { LatencySummary, ScenarioResult, TimeSeriesPoint } from "../core/result.ts";
 import type { MetricComparison } from "../gate/compare.ts";
 import type { GateReport, ScenarioGate, Verdict } from "../gate/verdict.ts";
 import { escapeHtml as e } from "./escape.ts";

@@ -4,9 +4,9 @@
  * A version 1 result is read as version 2 (results/upgrade.ts).
  */
 import { readFileSync } from "node:fs";
-import { decodeHistogram } from "../engine/histogram.ts";
-import { RESULT_FORMAT, type RunResult } from "../engine/result.ts";
-import { jsonProblem, UsageError } from "../scripts/lib/errors.ts";
+import { jsonProblem, UsageError } from "../core/errors.ts";
+import { decodeHistogram } from "../core/histogram.ts";
+import { RESULT_FORMAT, type RunResult } from "../core/result.ts";
 import { READABLE_VERSIONS, upgradeResult } from "./upgrade.ts";
 
 export interface LoadedResult {

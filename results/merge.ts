@@ -27,7 +27,7 @@ import {
   sumCapacity,
   sumErrors,
 } from "../core/figures.ts";
-import { encodeHistogram, summarize } from "../engine/histogram.ts";
+import { encodeHistogram, summarize } from "../core/histogram.ts";
 import {
   type LoadModel,
   RESULT_FORMAT,
@@ -35,8 +35,8 @@ import {
   type RunResult,
   type ScenarioResult,
   type TimeSeriesPoint,
-} from "../engine/result.ts";
-import { metricValues, reevaluateThresholds } from "../gate/thresholds.ts";
+} from "../core/result.ts";
+import { metricValues, reevaluateThresholds } from "./thresholds.ts";
 
 /** Raised when results cannot be combined; the CLI turns it into one line and exit 2. */
 export class MergeMismatch extends Error {}

@@ -18,7 +18,7 @@
  * Only `version` changes. Every field version 2 added is optional, so the
  * upgraded result is a valid version 2 result as it stands.
  */
-import { RESULT_VERSION, type RunResult } from "../engine/result.ts";
+import { RESULT_VERSION, type RunResult } from "../core/result.ts";
 
 /** Result versions this harness reads. */
 export const READABLE_VERSIONS: readonly number[] = [1, RESULT_VERSION];

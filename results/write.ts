@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { RunResult } from "../engine/result.ts";
-import { writeOutputFile } from "../scripts/lib/output.ts";
+import { writeOutputFile } from "../core/output.ts";
+import type { RunResult } from "../core/result.ts";
 
 /** The gitignored folder results go to by default: <repo>/results. */
 export const RESULTS_DIR = fileURLToPath(new URL("./", import.meta.url));

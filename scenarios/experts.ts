@@ -10,6 +10,7 @@
  * first page, some scroll on; the start keys of pages 2..5 are read in setup.
  */
 import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
+import { UsageError } from "../core/errors.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import {
   ATTR,
@@ -17,7 +18,6 @@ import {
   POPULARITY_PARTITION_VALUE,
   USER_POPULARITY_TABLE,
 } from "../schema/index.ts";
-import { UsageError } from "../scripts/lib/errors.ts";
 import type { DynamoStore } from "../stores/dynamo.ts";
 import type { PgStore, Statement } from "../stores/postgres.ts";
 import { WeightedPool } from "./lib/alias.ts";

@@ -1,5 +1,5 @@
+import type { StoreKind } from "../core/result.ts";
 import type { LoadFlags } from "../engine/models/model.ts";
-import type { StoreKind } from "../engine/result.ts";
 
 /**
  * The access patterns of the Bellyfed design, one module each (the module's

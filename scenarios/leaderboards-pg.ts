@@ -10,7 +10,7 @@
  * `leaderboards` computes from DynamoDB.
  */
 import type { Scenario } from "../engine/scenario.ts";
-import { LEADERBOARD_SIZE } from "../generators/load/read-models.ts";
+import { LEADERBOARD_SIZE } from "../load/read-models.ts";
 import type { PgStore, Statement } from "../stores/postgres.ts";
 import { LEADERBOARD_TOP } from "./leaderboards.ts";
 import { WeightedPool } from "./lib/alias.ts";

@@ -1,6 +1,6 @@
 /**
  * The schema's programmatic API in one import, for the loader, the tuner and
- * tests: `import { applyPgSchema, applyDynamoTables, ... } from "../schema/index.ts"`.
+ * tests: `import { applyPgSchema, applyDynamoTables, ... } from "./index.ts"`.
  */
 export * from "../stores/markers.ts";
 export * from "./dynamodb/apply.ts";

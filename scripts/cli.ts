@@ -1,5 +1,5 @@
+import { redact } from "../core/errors.ts";
 import type { Command } from "./command.ts";
-import { redact } from "./lib/errors.ts";
 
 /** Every command, loaded only when called so `--help` and small commands stay fast. */
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {

@@ -21,7 +21,7 @@ import {
   type UpdateCommandOutput,
 } from "@aws-sdk/lib-dynamodb";
 import { counts, running, sent } from "../core/op-clock.ts";
-import type { CapacityUsage } from "../engine/result.ts";
+import type { CapacityUsage } from "../core/result.ts";
 import { type BatchHooks, type RetryRules, writeBatch } from "./batch-retry.ts";
 import type { DynamoTarget } from "./types.ts";
 

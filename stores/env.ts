@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { UsageError } from "../scripts/lib/errors.ts";
+import { UsageError } from "../core/errors.ts";
 import type { DynamoTarget, PgTarget } from "./types.ts";
 
 /** Dummy credentials for local endpoints: DynamoDB Local accepts any. */

@@ -1,4 +1,4 @@
-import type { StoreKind } from "../engine/result.ts";
+import type { StoreKind } from "../core/result.ts";
 import type { DynamoStore } from "./dynamo.ts";
 import type { PgStore } from "./postgres.ts";
 import type { Endpoints } from "./types.ts";

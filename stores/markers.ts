@@ -10,7 +10,7 @@ import {
   ScanCommand,
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
-import { UsageError } from "../scripts/lib/errors.ts";
+import { UsageError } from "../core/errors.ts";
 
 /**
  * Safety markers: the harness drops or truncates only what it created.

@@ -1,7 +1,7 @@
 import pg from "pg";
+import { UsageError } from "../core/errors.ts";
 import { counts, running, sent } from "../core/op-clock.ts";
-import type { PoolFigures } from "../engine/result.ts";
-import { UsageError } from "../scripts/lib/errors.ts";
+import type { PoolFigures } from "../core/result.ts";
 import { backoffMs, sleep } from "./batch-retry.ts";
 import { connectWire } from "./pg-wire/connection.ts";
 import type { PgTarget, Statement } from "./types.ts";

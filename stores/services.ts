@@ -1,5 +1,5 @@
 import pg from "pg";
-import { UsageError } from "../scripts/lib/errors.ts";
+import { UsageError } from "../core/errors.ts";
 import {
   isEmbeddedDynamoUp,
   startEmbeddedDynamo,

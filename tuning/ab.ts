@@ -1,7 +1,7 @@
 import { loadavg } from "node:os";
 import type pg from "pg";
-import { decodeHistogram, summarize } from "../engine/histogram.ts";
-import type { LatencySummary, ScenarioResult } from "../engine/result.ts";
+import { decodeHistogram, summarize } from "../core/histogram.ts";
+import type { LatencySummary, ScenarioResult } from "../core/result.ts";
 import { applyIndexSet, type IndexSet, loadIndexSet } from "../schema/index.ts";
 import type { Endpoints } from "../stores/types.ts";
 import { benchPattern } from "./bench.ts";

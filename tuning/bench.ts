@@ -1,4 +1,4 @@
-import type { LoadModel, ScenarioResult } from "../engine/result.ts";
+import type { LoadModel, ScenarioResult } from "../core/result.ts";
 import { runStep } from "../engine/run-step.ts";
 import type { Endpoints } from "../stores/types.ts";
 import type { PatternSource } from "./patterns.ts";

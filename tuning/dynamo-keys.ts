@@ -1,7 +1,7 @@
 import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { createRng } from "../core/rng.ts";
 import { loadScenario } from "../engine/load-scenario.ts";
-import { createRng } from "../engine/rng.ts";
 import type { ScenarioContext } from "../engine/scenario.ts";
 import { DYNAMO_TABLES } from "../schema/dynamodb/tables.ts";
 import { createDynamoStore, type DynamoStore } from "../stores/dynamo.ts";

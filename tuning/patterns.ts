@@ -1,6 +1,6 @@
 import pg from "pg";
+import { createRng } from "../core/rng.ts";
 import { loadScenario } from "../engine/load-scenario.ts";
-import { createRng } from "../engine/rng.ts";
 import type { Scenario, ScenarioContext } from "../engine/scenario.ts";
 import { createDynamoStore } from "../stores/dynamo.ts";
 import { createPgStore, pgClientConfig, type Statement } from "../stores/postgres.ts";

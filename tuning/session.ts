@@ -1,6 +1,6 @@
 import pg from "pg";
+import { UsageError } from "../core/errors.ts";
 import { type IndexSet, loadIndexSet, parseIndexSet, readPgMarker } from "../schema/index.ts";
-import { UsageError } from "../scripts/lib/errors.ts";
 import { pgClientConfig, type Statement } from "../stores/postgres.ts";
 import type { Endpoints } from "../stores/types.ts";
 import { type AbResult, runAb } from "./ab.ts";
@@ -97,7 +97,7 @@ async function ensureData(
   data: { scale: string; seed: number },
   indexSet: string,
 ): Promise<void> {
-  const mod = (await import("../generators/load/index.ts")) as {
+  const mod = (await import("../load/index.ts")) as {
     ensureLoaded?: (o: {
       scale: string;
       seed: number;

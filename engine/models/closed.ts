@@ -1,7 +1,7 @@
 import { nowUs } from "../../core/clock.ts";
+import type { LoadModel } from "../../core/result.ts";
 import { type Op, Slot, type SlotHost, startOp, TimeoutSweep } from "../inflight.ts";
 import type { Recorder } from "../recorder.ts";
-import type { LoadModel } from "../result.ts";
 import type { ModelDefinition } from "./model.ts";
 import type { ExecutorSpec } from "./spec.ts";
 

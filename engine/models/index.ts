@@ -1,6 +1,6 @@
 import os from "node:os";
-import { UsageError } from "../../scripts/lib/errors.ts";
-import type { LoadModel } from "../result.ts";
+import { UsageError } from "../../core/errors.ts";
+import type { LoadModel } from "../../core/result.ts";
 import { closedModel } from "./closed.ts";
 import type { LoadFlags, ModelDefinition, ResolveContext } from "./model.ts";
 import { openModel } from "./open.ts";

@@ -1,4 +1,4 @@
-import type { LoadModel } from "../result.ts";
+import type { LoadModel } from "../../core/result.ts";
 import type { ExecutorSpec } from "./spec.ts";
 
 /**

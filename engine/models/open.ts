@@ -1,8 +1,8 @@
 import { nowUs } from "../../core/clock.ts";
-import { UsageError } from "../../scripts/lib/errors.ts";
+import { UsageError } from "../../core/errors.ts";
+import type { LoadModel } from "../../core/result.ts";
 import { type Op, Slot, type SlotHost, startOp, TimeoutSweep } from "../inflight.ts";
 import type { Recorder } from "../recorder.ts";
-import type { LoadModel } from "../result.ts";
 import { ArrivalSchedule } from "./arrivals.ts";
 import { defaultMaxInFlight, type ModelDefinition, rateText } from "./model.ts";
 import type { ExecutorSpec } from "./spec.ts";

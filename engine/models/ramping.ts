@@ -1,5 +1,5 @@
-import { UsageError } from "../../scripts/lib/errors.ts";
-import type { LoadModel } from "../result.ts";
+import { UsageError } from "../../core/errors.ts";
+import type { LoadModel } from "../../core/result.ts";
 import { ArrivalSchedule, type RateSegment } from "./arrivals.ts";
 import { defaultMaxInFlight, type ModelDefinition, rateText } from "./model.ts";
 import { runOpen } from "./open.ts";

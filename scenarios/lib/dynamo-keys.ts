@@ -1,5 +1,5 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { UsageError } from "../../scripts/lib/errors.ts";
+import { UsageError } from "../../core/errors.ts";
 import type { DynamoStore } from "../../stores/dynamo.ts";
 import { LOAD_HINT } from "./pools.ts";
 

@@ -8,7 +8,7 @@ import {
   waitUntilTableExists,
   waitUntilTableNotExists,
 } from "@aws-sdk/client-dynamodb";
-import { UsageError } from "../../scripts/lib/errors.ts";
+import { UsageError } from "../../core/errors.ts";
 import {
   assertDynamoSafe,
   dropDynamoMarkerTable,

@@ -1,4 +1,7 @@
 import { cpus } from "node:os";
+import { UsageError } from "../../core/errors.ts";
+import { num } from "../../core/format.ts";
+import { checkOutputPath, writeOutputFile } from "../../core/output.ts";
 // the faker-free entry: pools are built in a throwaway thread, so peak RSS is what a loader sees
 import {
   Dataset,
@@ -12,10 +15,7 @@ import {
   type TableName,
 } from "../../generators/core.ts";
 import { helpText, parseFlags, parsePositiveInt } from "../lib/args.ts";
-import { UsageError } from "../lib/errors.ts";
-import { num } from "../lib/format.ts";
 import { runMain } from "../lib/main.ts";
-import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 const SPEC = {
   scale: {

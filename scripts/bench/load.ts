@@ -4,22 +4,24 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { type AttributeValue, BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
 import pg from "pg";
+import { UsageError } from "../../core/errors.ts";
 import { median } from "../../core/median.ts";
+import { checkOutputPath, writeOutputFile } from "../../core/output.ts";
 import { type Dataset, TABLES, type TableName } from "../../generators/index.ts";
-import type { Item } from "../../generators/load/batch-writer.ts";
-import { loadDynamo, resetDynamoTables } from "../../generators/load/dynamo-loader.ts";
-import { runLanes, sharedDataset } from "../../generators/load/lanes.ts";
-import { streamRows } from "../../generators/load/pg-cursor.ts";
+import type { Item } from "../../load/batch-writer.ts";
+import { loadDynamo, resetDynamoTables } from "../../load/dynamo-loader.ts";
+import { runLanes, sharedDataset } from "../../load/lanes.ts";
+import { streamRows } from "../../load/pg-cursor.ts";
 import {
   DEFAULT_LANES,
   LANE_SESSION,
   loadPostgres,
   prepareForBulkLoad,
-} from "../../generators/load/pg-loader.ts";
-import { type CopyTask, planTasks } from "../../generators/load/plan.ts";
-import { LoadProgress } from "../../generators/load/progress.ts";
-import { READ_MODELS } from "../../generators/load/read-models.ts";
-import { dataNowIso, resolveRequest } from "../../generators/load/request.ts";
+} from "../../load/pg-loader.ts";
+import { type CopyTask, planTasks } from "../../load/plan.ts";
+import { LoadProgress } from "../../load/progress.ts";
+import { READ_MODELS } from "../../load/read-models.ts";
+import { dataNowIso, resolveRequest } from "../../load/request.ts";
 import {
   dropDynamoMarkerTable,
   dropDynamoTables,
@@ -31,9 +33,7 @@ import { pgClientConfig } from "../../stores/postgres.ts";
 import { resolveEndpoints } from "../../stores/services.ts";
 import type { PgTarget } from "../../stores/types.ts";
 import { type FlagSpec, helpText, parseFlags, parsePositiveInt } from "../lib/args.ts";
-import { UsageError } from "../lib/errors.ts";
 import { runMain } from "../lib/main.ts";
-import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 /**
  * bench:load — the loader against the limits it can reach, on a scratch

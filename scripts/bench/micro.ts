@@ -1,17 +1,17 @@
 import os from "node:os";
 import { Bench } from "tinybench";
+import { num } from "../../core/format.ts";
+import { createHistogram, encodeHistogram, recordUs } from "../../core/histogram.ts";
+import { checkOutputPath, writeOutputFile } from "../../core/output.ts";
+import type { LoadModel } from "../../core/result.ts";
+import { createRng } from "../../core/rng.ts";
+import { evaluateThresholds, parseThreshold } from "../../core/thresholds.ts";
 import { Counts } from "../../engine/counts.ts";
-import { createHistogram, encodeHistogram, recordUs } from "../../engine/histogram.ts";
 import { runModel } from "../../engine/models/index.ts";
 import { Recorder } from "../../engine/recorder.ts";
-import type { LoadModel } from "../../engine/result.ts";
-import { createRng } from "../../engine/rng.ts";
-import { evaluateThresholds, parseThreshold } from "../../engine/thresholds.ts";
 import { resolveScale, type ScaleConfig } from "../../generators/core.ts";
 import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
-import { num } from "../lib/format.ts";
 import { runMain } from "../lib/main.ts";
-import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 import { type GeneratorFigure, generatorFigures } from "./micro/generators.ts";
 import { type SamplerFigure, samplerFigures } from "./micro/samplers.ts";
 
@@ -295,7 +295,7 @@ async function storesWithData(data: { scale: string; seed: number }) {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const { resolveEndpoints } = await import("../../stores/services.ts");
   const endpoints = await resolveEndpoints({ onStep: say });
-  const { ensureLoaded } = await import("../../generators/load/index.ts");
+  const { ensureLoaded } = await import("../../load/index.ts");
   // the active index set stays: samplers do not depend on it
   await ensureLoaded({ ...data, endpoints, showProgress: true });
   return endpoints;

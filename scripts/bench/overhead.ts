@@ -41,8 +41,10 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import pg from "pg";
+import { redact, UsageError } from "../../core/errors.ts";
 import { median } from "../../core/median.ts";
-import type { LoadModel } from "../../engine/result.ts";
+import { checkOutputPath, writeOutputFile } from "../../core/output.ts";
+import type { LoadModel } from "../../core/result.ts";
 import { runStep } from "../../engine/run-step.ts";
 import { createDynamoClient } from "../../stores/dynamo.ts";
 import { connectWire, WireConnection } from "../../stores/pg-wire/connection.ts";
@@ -56,9 +58,7 @@ import {
   parsePositiveInt,
   parsePositiveNumber,
 } from "../lib/args.ts";
-import { redact, UsageError } from "../lib/errors.ts";
 import { runMain } from "../lib/main.ts";
-import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 import { type CpuSample, cpuPerOp, cpuSample } from "./overhead/cpu.ts";
 import { OVERHEAD_KEYS, OVERHEAD_TABLE } from "./overhead/dynamo-query.ts";
 import { type LatencyComparison, latencyComparison } from "./overhead/latency.ts";

@@ -1,4 +1,6 @@
 import { appendFileSync } from "node:fs";
+import { UsageError } from "../../core/errors.ts";
+import { checkOutputPath, writeOutputFile } from "../../core/output.ts";
 import { parseFraction, parseSeed } from "../../gate/options.ts";
 import { baselineFrom, DEFAULT_OPTIONS, evaluateGate } from "../../gate/verdict.ts";
 import { renderHtml } from "../../reports/html.ts";
@@ -8,8 +10,6 @@ import { renderTerminal } from "../../reports/terminal.ts";
 import { loadResult } from "../../results/load.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
-import { UsageError } from "../lib/errors.ts";
-import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 const USAGE =
   "bellyfed-bench gate RESULT... [--baseline FILE] [--tolerance 10%] [--confidence 95%] [--junit FILE] [--html FILE] [--markdown FILE] [--update-baseline FILE] [--seed N]";

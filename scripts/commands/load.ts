@@ -1,10 +1,11 @@
+import { UsageError } from "../../core/errors.ts";
 import {
   DEFAULT_SCALE,
   DEFAULT_SEED,
   parseRowOverrides,
   SCALE_NAMES,
 } from "../../generators/index.ts";
-import type { LoadStatusReport, LoadSummary } from "../../generators/load/index.ts";
+import type { LoadStatusReport, LoadSummary } from "../../load/index.ts";
 import {
   DEFAULT_INDEX_SET,
   DYNAMO_TABLES,
@@ -15,7 +16,6 @@ import {
 import type { Endpoints } from "../../stores/types.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, parseFlags, parsePositiveInt } from "../lib/args.ts";
-import { UsageError } from "../lib/errors.ts";
 
 const LOAD_FLAGS: FlagSpec = {
   scale: {
@@ -161,13 +161,13 @@ async function runLoad(argv: string[], io: LoadIo): Promise<number> {
   if (indexSet !== undefined) loadIndexSet(indexSet);
   const lanes = parsePositiveInt("lanes", (values.lanes as string | undefined) ?? "2", 16);
   const rows = values.rows === undefined ? undefined : parseRowOverrides(values.rows as string);
-  const { resolveRequest } = await import("../../generators/load/request.ts");
+  const { resolveRequest } = await import("../../load/request.ts");
   const scale = (values.scale as string | undefined) ?? DEFAULT_SCALE;
   const seed = (values.seed as string | undefined) ?? String(DEFAULT_SEED);
   resolveRequest({ scale, seed, rows }); // bad input: one line before any store is touched
   const quiet = values.quiet === true;
   const err = io.err === undefined ? process.stderr : io.err;
-  const { load } = await import("../../generators/load/index.ts");
+  const { load } = await import("../../load/index.ts");
   const endpoints = io.endpoints ? await io.endpoints() : undefined;
   const summary = await load({
     scale,
@@ -266,7 +266,7 @@ async function runStatus(argv: string[], io: LoadIo): Promise<number> {
   const endpoints = io.endpoints
     ? await io.endpoints()
     : await (await import("../../stores/services.ts")).resolveEndpoints();
-  const { loadStatus } = await import("../../generators/load/index.ts");
+  const { loadStatus } = await import("../../load/index.ts");
   const report = await loadStatus(endpoints, only !== "pg");
   if (values.json === true) io.out(JSON.stringify(report, null, 2));
   else for (const l of statusLines(report, only)) io.out(l);

@@ -1,10 +1,10 @@
+import { UsageError } from "../../core/errors.ts";
+import { millis, num } from "../../core/format.ts";
+import { checkOutputPath, writeOutputFile } from "../../core/output.ts";
 import { loadResult } from "../../results/load.ts";
 import { MergeMismatch, mergeRuns } from "../../results/merge.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, parseFlags } from "../lib/args.ts";
-import { UsageError } from "../lib/errors.ts";
-import { millis, num } from "../lib/format.ts";
-import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 const USAGE = "bellyfed-bench merge RESULT... --out FILE";
 const SUMMARY =

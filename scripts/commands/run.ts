@@ -1,13 +1,14 @@
 import { relative } from "node:path";
-import { boundsFor, executeRun, type PlannedScenario } from "../../engine/execute.ts";
+import { UsageError } from "../../core/errors.ts";
+import { checkOutputPath } from "../../core/output.ts";
+import { parseThresholdFlag } from "../../core/thresholds.ts";
 import { loadScenario } from "../../engine/load-scenario.ts";
 import { chooseWorkers, resolveLoad } from "../../engine/models/index.ts";
 import { type LoadFlags, parseStages, type RunOptions } from "../../engine/options.ts";
 import { loadRegistry, selectScenarios } from "../../engine/registry.ts";
-import { formatSummary } from "../../engine/summary.ts";
 import { readTargets, thresholdsFor } from "../../engine/targets.ts";
-import { parseThresholdFlag } from "../../engine/thresholds.ts";
 import { SCALE_NAMES } from "../../generators/scale.ts";
+import { formatSummary } from "../../reports/summary.ts";
 import { writeResult } from "../../results/write.ts";
 import { loadIndexSet } from "../../schema/index-sets/index-sets.ts";
 import { pgClientKind } from "../../stores/postgres.ts";
@@ -21,8 +22,7 @@ import {
   parsePositiveInt,
   parsePositiveNumber,
 } from "../lib/args.ts";
-import { UsageError } from "../lib/errors.ts";
-import { checkOutputPath } from "../lib/output.ts";
+import { boundsFor, executeRun, type PlannedScenario } from "../run/execute.ts";
 
 const SPEC: FlagSpec = {
   duration: {
@@ -279,7 +279,7 @@ const run: Command = {
  * generators/load/index.ts (the loader's `ensureLoaded`), imported lazily.
  */
 async function ensureData(options: RunOptions, endpoints: Endpoints): Promise<void> {
-  const { ensureLoaded } = await import("../../generators/load/index.ts");
+  const { ensureLoaded } = await import("../../load/index.ts");
   await ensureLoaded({ ...options.data, endpoints, showProgress: !options.quiet });
 }
 

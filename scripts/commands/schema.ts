@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { UsageError } from "../../core/errors.ts";
 import { type Billing, DYNAMO_TABLES, ON_DEMAND } from "../../schema/dynamodb/tables.ts";
 import {
   DEFAULT_INDEX_SET,
@@ -11,7 +12,6 @@ import type { PgStore } from "../../stores/postgres.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, type Parsed, parseFlags, parsePositiveInt } from "../lib/args.ts";
-import { UsageError } from "../lib/errors.ts";
 
 const ONLY = { type: "string", description: "Only one store: pg or dynamo" } as const;
 const PREFIX = {

@@ -1,3 +1,4 @@
+import { UsageError } from "../../core/errors.ts";
 import {
   containerRuntimeAvailable,
   startContainers,
@@ -6,7 +7,6 @@ import {
 import { envLines, resolveEndpoints, servicesDown, servicesStatus } from "../../stores/services.ts";
 import type { Command } from "../command.ts";
 import { type FlagSpec, helpText, parseFlags, parsePositiveInt } from "../lib/args.ts";
-import { UsageError } from "../lib/errors.ts";
 
 const SUBCOMMANDS = ["up", "down", "status", "env"] as const;
 

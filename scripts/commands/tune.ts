@@ -1,9 +1,12 @@
+import { UsageError } from "../../core/errors.ts";
+import { num, plural } from "../../core/format.ts";
+import { checkOutputPath, writeOutputFile } from "../../core/output.ts";
+import { renderTuneHtml } from "../../reports/tune-html.ts";
+import { renderTuneMarkdown } from "../../reports/tune-markdown.ts";
 import { listIndexSets, loadIndexSet, readPgMarker } from "../../schema/index.ts";
 import { pgClientKind } from "../../stores/postgres.ts";
 import { resolveEndpoints } from "../../stores/services.ts";
 import { connect } from "../../tuning/patterns.ts";
-import { renderTuneHtml } from "../../tuning/report-html.ts";
-import { renderTuneMarkdown } from "../../tuning/report-markdown.ts";
 import { runTuning, type TuneReport } from "../../tuning/session.ts";
 import type { Command } from "../command.ts";
 import {
@@ -14,9 +17,6 @@ import {
   parsePositiveInt,
   parsePositiveNumber,
 } from "../lib/args.ts";
-import { UsageError } from "../lib/errors.ts";
-import { num, plural } from "../lib/format.ts";
-import { checkOutputPath, writeOutputFile } from "../lib/output.ts";
 
 const USAGE =
   "bellyfed-bench tune [--scenario NAME...] [--index-set NAME] [--samples N] [--ab] [--duration 10s] [--save-set] [--out FILE] [--markdown FILE] [--html FILE]";

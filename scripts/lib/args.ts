@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../../core/errors.ts";
 
 export type FlagSpec = Record<
   string,

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { UsageError } from "../../scripts/lib/errors.ts";
+import { UsageError } from "../../core/errors.ts";
 import { createDynamoClient } from "../dynamo.ts";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../env.ts";
 import { paths } from "./paths.ts";

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
-import { UsageError } from "../../scripts/lib/errors.ts";
+import { UsageError } from "../../core/errors.ts";
 
 /** Defaults shared with docker-compose.yml; another free port is taken when one is busy. */
 export const DEFAULT_PG_PORT = 55432;

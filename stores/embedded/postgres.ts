@@ -3,7 +3,7 @@ import { accessSync, chownSync, constants, mkdirSync, realpathSync } from "node:
 import { userInfo } from "node:os";
 import { dirname, resolve } from "node:path";
 import pg from "pg";
-import { UsageError } from "../../scripts/lib/errors.ts";
+import { UsageError } from "../../core/errors.ts";
 import { isInitialised, paths } from "./paths.ts";
 import { isListening, listensOn, PortTakenError } from "./ports.ts";
 import { logOffset, logTail, spawnDetached, stopProcess, waitUntil } from "./process.ts";

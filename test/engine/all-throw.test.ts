@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseThreshold } from "../../engine/thresholds.ts";
+import { parseThreshold } from "../../core/thresholds.ts";
 import { runSynthetic, synthetic } from "./fixtures/run.ts";
 
 describe("a run whose operations all throw", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { createHistogram, encodeHistogram, recordUs } from "../../core/histogram.ts";
+import { createRng } from "../../core/rng.ts";
 import { Counts } from "../../engine/counts.ts";
-import { createHistogram, encodeHistogram, recordUs } from "../../engine/histogram.ts";
-import { createRng } from "../../engine/rng.ts";
 
 describe("the engine's fast bucket counts", () => {
   it("produce the same histogram as hdr-histogram-js recording the same values", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { UsageError } from "../../core/errors.ts";
 import { chooseWorkers, MAX_OPEN_RATE_PER_THREAD } from "../../engine/models/index.ts";
-import { UsageError } from "../../scripts/lib/errors.ts";
 import { runSynthetic, synthetic } from "./fixtures/run.ts";
 
 describe("a rate the load generator cannot start", () => {

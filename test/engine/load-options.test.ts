@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { UsageError } from "../../core/errors.ts";
 import { resolveLoad } from "../../engine/models/index.ts";
 import { parseStages } from "../../engine/options.ts";
 import { parseDuration } from "../../scripts/lib/args.ts";
-import { UsageError } from "../../scripts/lib/errors.ts";
 import { runCli } from "../helpers/cli.ts";
 
 const ctx = { timeoutMs: 2000, connections: 8 };

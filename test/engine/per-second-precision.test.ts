@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeHistogram } from "../../engine/histogram.ts";
+import { decodeHistogram } from "../../core/histogram.ts";
 import { runSynthetic, synthetic } from "./fixtures/run.ts";
 
 describe("per-second figures", () => {

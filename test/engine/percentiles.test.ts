@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { nowUs } from "../../core/clock.ts";
-import { decodeHistogram, summarize } from "../../engine/histogram.ts";
+import { decodeHistogram, summarize } from "../../core/histogram.ts";
+import { createRng } from "../../core/rng.ts";
 import { Recorder } from "../../engine/recorder.ts";
-import { createRng } from "../../engine/rng.ts";
 import type { Rng, Scenario } from "../../engine/scenario.ts";
 import { runSynthetic } from "./fixtures/run.ts";
 

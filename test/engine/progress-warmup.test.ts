@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { LiveStats } from "../../engine/live.ts";
-import { Progress } from "../../engine/progress.ts";
 import { Recorder } from "../../engine/recorder.ts";
+import { Progress } from "../../reports/progress.ts";
 
 /** A stream Progress sees as a file (plain lines), collecting what it writes. */
 function sink(): NodeJS.WriteStream & { text: string } {

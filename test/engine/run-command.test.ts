@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { executeRun } from "../../engine/execute.ts";
-import { formatSummary } from "../../engine/summary.ts";
+import { UsageError } from "../../core/errors.ts";
+import { formatSummary } from "../../reports/summary.ts";
 import { writeResult } from "../../results/write.ts";
 import { main } from "../../scripts/cli.ts";
 import { optionsFromFlags, planRun } from "../../scripts/commands/run.ts";
 import { parseFlags } from "../../scripts/lib/args.ts";
-import { UsageError } from "../../scripts/lib/errors.ts";
+import { executeRun } from "../../scripts/run/execute.ts";
 
 const REGISTRY = new URL("./fixtures/registry.ts", import.meta.url).href;
 const TARGETS = fileURLToPath(new URL("./fixtures/targets.json", import.meta.url));

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { formatSummary } from "../../engine/summary.ts";
+import { formatSummary } from "../../reports/summary.ts";
 import { buildRun } from "../helpers/results.ts";
 
 /** The summary's capacity line lists what was charged: a Query on an index charges the index, not the table. */

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createHistogram, recordUs } from "../../engine/histogram.ts";
+import { UsageError } from "../../core/errors.ts";
+import { createHistogram, recordUs } from "../../core/histogram.ts";
 import {
   evaluateThresholds,
   layerThresholds,
   parseConfig,
   parseThreshold,
   parseThresholdFlag,
-} from "../../engine/thresholds.ts";
-import { UsageError } from "../../scripts/lib/errors.ts";
+} from "../../core/thresholds.ts";
 
 describe("threshold expressions", () => {
   it("accepts the k6 forms and infers the metric", () => {

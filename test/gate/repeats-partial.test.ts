@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import type { ScenarioResult } from "../../engine/result.ts";
+import type { ScenarioResult } from "../../core/result.ts";
 import { perSecondSamples } from "../../gate/compare.ts";
 import { combineRepeats } from "../../results/merge.ts";
 import { buildRun } from "../helpers/results.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { median } from "../../core/median.ts";
-import { createRng } from "../../engine/rng.ts";
+import { createRng } from "../../core/rng.ts";
 import { bootstrapRatioOfMedians, mannWhitneyU, normalCdf } from "../../gate/stats.ts";
 
 describe("statistics", () => {

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { UsageError } from "../../core/errors.ts";
 import { createDataset, parseRowOverrides, resolveScale } from "../../generators/index.ts";
-import { UsageError } from "../../scripts/lib/errors.ts";
 
 function usage(fn: () => unknown): string {
   try {

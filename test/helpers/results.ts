@@ -10,7 +10,7 @@ import {
   percentileMs,
   recordUs,
   summarize,
-} from "../../engine/histogram.ts";
+} from "../../core/histogram.ts";
 import {
   ERROR_CLASSES,
   type ErrorClass,
@@ -19,10 +19,10 @@ import {
   type RunResult,
   type ScenarioResult,
   type TimeSeriesPoint,
-} from "../../engine/result.ts";
-import { createRng } from "../../engine/rng.ts";
-import { evaluateThresholds, parseThreshold } from "../../engine/thresholds.ts";
-import { metricValues } from "../../gate/thresholds.ts";
+} from "../../core/result.ts";
+import { createRng } from "../../core/rng.ts";
+import { evaluateThresholds, parseThreshold } from "../../core/thresholds.ts";
+import { metricValues } from "../../results/thresholds.ts";
 
 export interface ScenarioSpec {
   name: string;

@@ -6,8 +6,8 @@ import {
   type BatchWriterOptions,
   backoffMs,
   type Item,
-} from "../../generators/load/batch-writer.ts";
-import { popularityItem } from "../../generators/load/read-models.ts";
+} from "../../load/batch-writer.ts";
+import { popularityItem } from "../../load/read-models.ts";
 import { applyDynamoTables, USER_POPULARITY_TABLE } from "../../schema/index.ts";
 import { createDynamoClient } from "../../stores/dynamo.ts";
 import { type Faults, proxy, type Seen } from "../helpers/dynamo-proxy.ts";

@@ -1,14 +1,14 @@
 import { GetItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDataset } from "../../generators/index.ts";
-import { type LoadSummary, load } from "../../generators/load/index.ts";
+import { type LoadSummary, load } from "../../load/index.ts";
 import {
   INFLUENCE_WEIGHTS,
   LEADERBOARD_SIZE,
   TRENDING_HALF_LIFE_DAYS,
   TRENDING_TOP_K,
   TRENDING_WINDOW_DAYS,
-} from "../../generators/load/read-models.ts";
+} from "../../load/read-models.ts";
 import {
   LEADERBOARDS_TABLE,
   TRENDING_DISHES_TABLE,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { load } from "../../generators/load/index.ts";
+import { load } from "../../load/index.ts";
 import { type Scratch, scratchStores } from "../helpers/stores.ts";
 import { checksums, expectedCounts, rowCounts, withPg } from "./support.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { load, loadStatus } from "../../generators/load/index.ts";
+import { load, loadStatus } from "../../load/index.ts";
 import { type Scratch, scratchStores } from "../helpers/stores.ts";
 import { expectedCounts, rowCounts, withPg } from "./support.ts";
 

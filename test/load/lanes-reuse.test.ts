@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dataset, resolveScale } from "../../generators/core.ts";
-import { runLanes, sharedDataset } from "../../generators/load/lanes.ts";
-import { LANE_SESSION } from "../../generators/load/pg-loader.ts";
+import { runLanes, sharedDataset } from "../../load/lanes.ts";
+import { LANE_SESSION } from "../../load/pg-loader.ts";
 import { applyPgSchema } from "../../schema/index.ts";
 import { type Scratch, scratchStores } from "../helpers/stores.ts";
 import { withPg } from "./support.ts";

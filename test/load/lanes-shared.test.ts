@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { Dataset, resolveScale, TABLES } from "../../generators/core.ts";
-import { runLanes, sharedDataset } from "../../generators/load/lanes.ts";
-import { planTasks } from "../../generators/load/plan.ts";
+import { runLanes, sharedDataset } from "../../load/lanes.ts";
+import { planTasks } from "../../load/plan.ts";
 
 const dir = join(tmpdir(), `bb-lanes-${process.pid}`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

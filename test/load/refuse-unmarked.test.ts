@@ -1,8 +1,8 @@
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { load } from "../../generators/load/index.ts";
+import { UsageError } from "../../core/errors.ts";
+import { load } from "../../load/index.ts";
 import { USER_POPULARITY_TABLE } from "../../schema/index.ts";
-import { UsageError } from "../../scripts/lib/errors.ts";
 import { createDynamoClient } from "../../stores/dynamo.ts";
 import { type Scratch, scratchStores } from "../helpers/stores.ts";
 import { withPg } from "./support.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LoadStatusReport } from "../../generators/load/index.ts";
+import type { LoadStatusReport } from "../../load/index.ts";
 import { DYNAMO_TABLES, TABLES_IN_LOAD_ORDER } from "../../schema/index.ts";
 import { statusLines } from "../../scripts/commands/load.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadStatus } from "../../generators/load/index.ts";
-import { UsageError } from "../../scripts/lib/errors.ts";
+import { UsageError } from "../../core/errors.ts";
+import { loadStatus } from "../../load/index.ts";
 import { anyFreePort } from "../../stores/embedded/ports.ts";
 import { LOCAL_CREDENTIALS } from "../../stores/env.ts";
 import type { Endpoints } from "../../stores/types.ts";

@@ -7,8 +7,8 @@ import {
   encodeHistogram,
   recordUs,
   summarize,
-} from "../../engine/histogram.ts";
-import type { RunResult } from "../../engine/result.ts";
+} from "../../core/histogram.ts";
+import type { RunResult } from "../../core/result.ts";
 import { evaluateGate, type GateReport } from "../../gate/verdict.ts";
 import type { ClientSecond } from "../../reports/html.ts";
 import type { TuneReport } from "../../tuning/session.ts";

@@ -14,7 +14,7 @@ import { pathToFileURL } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderHtml } from "../../reports/html.ts";
-import { renderTuneHtml } from "../../tuning/report-html.ts";
+import { renderTuneHtml } from "../../reports/tune-html.ts";
 import { CLIENT_SLOW, sampleReport, tuneReport, XSS } from "./fixtures.ts";
 
 const CHROMIUM = "/usr/bin/chromium";

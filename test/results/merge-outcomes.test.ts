@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { GeneratorOutcome } from "../../engine/generator.ts";
 import {
   createHistogram,
   decodeHistogram,
   encodeHistogram,
   recordUs,
   summarize,
-} from "../../engine/histogram.ts";
+} from "../../core/histogram.ts";
+import type { ClientSecond, PoolFigures } from "../../core/result.ts";
+import type { GeneratorOutcome } from "../../engine/generator.ts";
 import { mergeOutcomes } from "../../engine/merge-outcomes.ts";
-import type { ClientSecond, PoolFigures } from "../../engine/result.ts";
 import { mergeRuns } from "../../results/merge.ts";
 import { buildRun } from "../helpers/results.ts";
 

@@ -8,8 +8,8 @@ import {
   encodeHistogram,
   recordUs,
   summarize,
-} from "../../engine/histogram.ts";
-import type { RunResult, ScenarioResult } from "../../engine/result.ts";
+} from "../../core/histogram.ts";
+import type { RunResult, ScenarioResult } from "../../core/result.ts";
 import { combineRepeats, mergeRuns } from "../../results/merge.ts";
 import { runCli } from "../helpers/cli.ts";
 import { buildRun, type ScenarioSpec } from "../helpers/results.ts";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { RunResult } from "../../engine/result.ts";
+import type { RunResult } from "../../core/result.ts";
 import { loadResult } from "../../results/load.ts";
 import { runCli } from "../helpers/cli.ts";
 

@@ -1,6 +1,6 @@
 import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createRng } from "../../engine/rng.ts";
+import { createRng } from "../../core/rng.ts";
 import {
   BEST_DISHES,
   type BestDishesParams,

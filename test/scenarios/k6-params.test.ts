@@ -16,7 +16,7 @@ import { TINY, tinyStores } from "./helpers/tiny-data.ts";
  * gone, as after `services down` and `up`, is rebuilt like `run` does) and
  * writes all six files or none.
  */
-const K6 = fileURLToPath(new URL("../../scenarios/k6/export-params.ts", import.meta.url));
+const K6 = fileURLToPath(new URL("../../scripts/k6-params.ts", import.meta.url));
 const NAMES = ["best-dishes", "experts", "feed", "leaderboards", "profile", "trending"];
 let stores: Scratch;
 

@@ -1,8 +1,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UsageError } from "../../core/errors.ts";
 import { applyPgSchema, dropPgSchema, truncatePgTables } from "../../schema/postgres/apply.ts";
 import { runSchema } from "../../scripts/commands/schema.ts";
-import { UsageError } from "../../scripts/lib/errors.ts";
 import { pgClientConfig } from "../../stores/postgres.ts";
 import { type Scratch, scratchStores } from "../helpers/stores.ts";
 

@@ -18,7 +18,7 @@ const root = mkdtempSync(join(tmpdir(), "bb-before-services-"));
 chmodSync(root, 0o755);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const K6 = fileURLToPath(new URL("../../scenarios/k6/export-params.ts", import.meta.url));
+const K6 = fileURLToPath(new URL("../../scripts/k6-params.ts", import.meta.url));
 
 function runK6(args: string[], env: Record<string, string | undefined>): Promise<CliResult> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { jsonProblem, UsageError } from "../../core/errors.ts";
 import { type FlagSpec, helpText, parseDuration, parseFlags } from "../../scripts/lib/args.ts";
-import { jsonProblem, UsageError } from "../../scripts/lib/errors.ts";
 
 /** The CLI's flag parsing: what a user sees for a typo, in --help, and for a file that is not JSON. */
 const SPEC: FlagSpec = {

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
-import { renderTuneHtml } from "../../tuning/report-html.ts";
-import { renderTuneMarkdown } from "../../tuning/report-markdown.ts";
+import { renderTuneHtml } from "../../reports/tune-html.ts";
+import { renderTuneMarkdown } from "../../reports/tune-markdown.ts";
 import type { TuneReport } from "../../tuning/session.ts";
 
 /** Names, plans and evidence come from the database: the reports escape them. */

@@ -4,9 +4,9 @@
  * its `sample(state, rng)` timed with tinybench.
  */
 import { Bench } from "tinybench";
+import { createRng } from "../../../core/rng.ts";
 import { prepareGenerator, releaseGenerator } from "../../../engine/generator.ts";
 import { loadScenario } from "../../../engine/load-scenario.ts";
-import { createRng } from "../../../engine/rng.ts";
 import { SCENARIOS } from "../../../scenarios/index.ts";
 import type { Endpoints } from "../../../stores/types.ts";
 

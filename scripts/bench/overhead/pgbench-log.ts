@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import type { Histogram } from "../../../core/histogram.ts";
 import { Counts } from "../../../engine/counts.ts";
-import type { Histogram } from "../../../engine/histogram.ts";
 
 /**
  * pgbench's per-transaction log (`-l --log-prefix P`, one file per thread:

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { redact, UsageError } from "../../../core/errors.ts";
 import type { PgTarget } from "../../../stores/types.ts";
-import { redact, UsageError } from "../../lib/errors.ts";
 
 /** pgbench: the given binary, else Debian's (package postgresql-15, not the client package) or one on PATH. */
 export function findPgbench(given?: string): string | null {

@@ -5,8 +5,8 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { createDataset } from "../../../generators/dataset.ts";
 import { TABLES } from "../../../generators/ids.ts";
-import { loadDynamo } from "../../../generators/load/dynamo-loader.ts";
 import { DEFAULT_EPOCH } from "../../../generators/scale.ts";
+import { loadDynamo } from "../../../load/dynamo-loader.ts";
 import {
   applyDynamoTables,
   applyForeignKeys,
@@ -36,7 +36,7 @@ type EnsureLoaded = (o: {
 export async function tinyStores(name: string): Promise<Scratch> {
   const scratch = await scratchStores(name);
   try {
-    const loaderUrl = new URL("../../../generators/load/index.ts", import.meta.url);
+    const loaderUrl = new URL("../../../load/index.ts", import.meta.url);
     const loader = existsSync(loaderUrl)
       ? ((await import(loaderUrl.href)) as { ensureLoaded?: EnsureLoaded })
       : {};

@@ -4,8 +4,8 @@ import { finished } from "node:stream/promises";
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { pgClientConfig } from "../../stores/postgres.ts";
-import { CopyWriter, Dataset, TABLE_COLUMNS } from "../core.ts";
+import { CopyWriter, Dataset, TABLE_COLUMNS } from "../generators/core.ts";
+import { pgClientConfig } from "../stores/postgres.ts";
 import type { FromLane, LaneInit, LaneTask, ToLane } from "./lane-messages.ts";
 
 /**

@@ -2,12 +2,18 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { Dataset, type PoolValues, poolValues, type ScaleConfig, type TableName } from "../core.ts";
-import { poolsFor } from "../pool-builder.ts";
+import {
+  Dataset,
+  type PoolValues,
+  poolValues,
+  type ScaleConfig,
+  type TableName,
+} from "../generators/core.ts";
+import { poolsFor } from "../generators/pool-builder.ts";
 import type { FromLane, LaneInit, LaneTask } from "./lane-messages.ts";
 
 const BOOT = new URL("./lane-boot.mjs", import.meta.url);
-const CACHE = new URL("../../.bellyfed/cache/", import.meta.url);
+const CACHE = new URL("../.bellyfed/cache/", import.meta.url);
 
 /**
  * A lane's young generation: its garbage is short-lived row state, so a small

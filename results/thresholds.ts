@@ -4,9 +4,9 @@
  * parser and evaluator (engine/thresholds.ts), so a merged result is judged
  * exactly like a single run.
  */
-import { decodeHistogram, type Histogram } from "../engine/histogram.ts";
-import type { ScenarioResult, ThresholdOutcome } from "../engine/result.ts";
-import { evaluateThresholds, type MetricValues, parseThreshold } from "../engine/thresholds.ts";
+import { decodeHistogram, type Histogram } from "../core/histogram.ts";
+import type { ScenarioResult, ThresholdOutcome } from "../core/result.ts";
+import { evaluateThresholds, type MetricValues, parseThreshold } from "../core/thresholds.ts";
 
 export function metricValues(
   s: ScenarioResult,

@@ -1,5 +1,6 @@
 import { type DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import type pg from "pg";
+import { UsageError } from "../core/errors.ts";
 import {
   applyForeignKeys,
   applyIndexSet,
@@ -11,11 +12,10 @@ import {
   type PgMarker,
   readPgMarker,
   tableNames,
-} from "../../schema/index.ts";
-import { UsageError } from "../../scripts/lib/errors.ts";
-import { createDynamoClient } from "../../stores/dynamo.ts";
-import { connectPg, dynamoUnreachableHint } from "../../stores/services.ts";
-import type { DynamoTarget, Endpoints } from "../../stores/types.ts";
+} from "../schema/index.ts";
+import { createDynamoClient } from "../stores/dynamo.ts";
+import { connectPg, dynamoUnreachableHint } from "../stores/services.ts";
+import type { DynamoTarget, Endpoints } from "../stores/types.ts";
 import type { CapacityTotals } from "./batch-writer.ts";
 import { loadDynamo } from "./dynamo-loader.ts";
 import {
@@ -174,7 +174,7 @@ export async function load(req: LoadRequest): Promise<LoadSummary> {
   const wantPg = req.only !== "dynamo";
   const wantDynamo = req.only !== "pg";
   const endpoints =
-    req.endpoints ?? (await (await import("../../stores/services.ts")).resolveEndpoints());
+    req.endpoints ?? (await (await import("../stores/services.ts")).resolveEndpoints());
   const prefix = endpoints.dynamo.tablePrefix;
 
   const pgc = await connectPg(endpoints.pg);

@@ -1,4 +1,5 @@
 import pg from "pg";
+import type { ScaleConfig, TableName } from "../generators/core.ts";
 import {
   applyForeignKeys,
   applyIndexSet,
@@ -10,10 +11,9 @@ import {
   markLoadComplete,
   markLoadStarted,
   TABLES_IN_LOAD_ORDER,
-} from "../../schema/index.ts";
-import { pgClientConfig } from "../../stores/postgres.ts";
-import type { PgTarget } from "../../stores/types.ts";
-import type { ScaleConfig, TableName } from "../core.ts";
+} from "../schema/index.ts";
+import { pgClientConfig } from "../stores/postgres.ts";
+import type { PgTarget } from "../stores/types.ts";
 import { runLanes, sharedDataset } from "./lanes.ts";
 import { type CopyTask, planTasks } from "./plan.ts";
 import type { LoadProgress } from "./progress.ts";

@@ -1,5 +1,5 @@
-import { describeModel } from "./models/index.ts";
-import type { LatencySummary, RunResult, ScenarioResult, TimeSeriesPoint } from "./result.ts";
+import type { LatencySummary, RunResult, ScenarioResult, TimeSeriesPoint } from "../core/result.ts";
+import { describeModel } from "../engine/models/index.ts";
 
 /**
  * The k6-like end-of-run summary: per scenario, the load, operations,

@@ -1,5 +1,6 @@
-import { escapeHtml as e } from "../reports/escape.ts";
-import { dataTable, folded, page } from "../reports/layout.ts";
+import type { TuneReport } from "../tuning/session.ts";
+import { escapeHtml as e } from "./escape.ts";
+import { dataTable, folded, page } from "./layout.ts";
 import {
   abTable,
   dynamoTable,
@@ -8,8 +9,7 @@ import {
   usageTable,
   whatIfTable,
   writeCostTable,
-} from "./report-tables.ts";
-import type { TuneReport } from "./session.ts";
+} from "./tune-tables.ts";
 
 /**
  * The tuning report as one self-contained HTML page, in the gate report's

@@ -1,5 +1,6 @@
 import { cpus } from "node:os";
-import { escapeMarkdownCell } from "../reports/escape.ts";
+import type { TuneReport } from "../tuning/session.ts";
+import { escapeMarkdownCell } from "./escape.ts";
 import {
   abTable,
   dynamoTable,
@@ -9,8 +10,7 @@ import {
   usageTable,
   whatIfTable,
   writeCostTable,
-} from "./report-tables.ts";
-import type { TuneReport } from "./session.ts";
+} from "./tune-tables.ts";
 
 /** The tuning report as GitHub-flavoured Markdown (cells escaped; plans in fenced blocks). */
 

@@ -22,16 +22,16 @@ import {
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { QueryCommandInput } from "@aws-sdk/lib-dynamodb";
-import { loadScenario } from "../../engine/load-scenario.ts";
-import { SCALE_NAMES } from "../../generators/index.ts";
-import { type FlagSpec, helpText, parseFlags } from "../../scripts/lib/args.ts";
-import { UsageError } from "../../scripts/lib/errors.ts";
-import { runMain } from "../../scripts/lib/main.ts";
-import { createDynamoStore } from "../../stores/dynamo.ts";
-import { createPgStore, pgClientKind } from "../../stores/postgres.ts";
-import type { Endpoints } from "../../stores/types.ts";
-import { SCENARIOS } from "../index.ts";
-import type { WeightedPool } from "../lib/alias.ts";
+import { UsageError } from "../core/errors.ts";
+import { loadScenario } from "../engine/load-scenario.ts";
+import { SCALE_NAMES } from "../generators/index.ts";
+import { SCENARIOS } from "../scenarios/index.ts";
+import type { WeightedPool } from "../scenarios/lib/alias.ts";
+import { createDynamoStore } from "../stores/dynamo.ts";
+import { createPgStore, pgClientKind } from "../stores/postgres.ts";
+import type { Endpoints } from "../stores/types.ts";
+import { type FlagSpec, helpText, parseFlags } from "./lib/args.ts";
+import { runMain } from "./lib/main.ts";
 
 const value = (q: QueryCommandInput, name: string) => q.ExpressionAttributeValues?.[name];
 
@@ -127,9 +127,9 @@ export async function exportParams(argv: string[]): Promise<number> {
     if (!quiet) process.stderr.write(`${line}\n`);
   };
 
-  const { resolveEndpoints } = await import("../../stores/services.ts");
+  const { resolveEndpoints } = await import("../stores/services.ts");
   const endpoints: Endpoints = await resolveEndpoints({ onStep: quiet ? undefined : say });
-  const { ensureLoaded } = await import("../../generators/load/index.ts");
+  const { ensureLoaded } = await import("../load/index.ts");
   await ensureLoaded({ scale, seed, endpoints, showProgress: !quiet, command: "k6:params" });
 
   // every file computed before any is written

@@ -7,9 +7,9 @@ import {
   dropDynamoTables,
   ON_DEMAND,
   tableNames,
-} from "../../schema/index.ts";
-import { pgClientConfig } from "../../stores/postgres.ts";
-import type { PgTarget } from "../../stores/types.ts";
+} from "../schema/index.ts";
+import { pgClientConfig } from "../stores/postgres.ts";
+import type { PgTarget } from "../stores/types.ts";
 import { BatchWriter, type CapacityTotals, type Item } from "./batch-writer.ts";
 import { type DynamoLoadState, tableCreationTimes, writeDynamoState } from "./dynamo-state.ts";
 import { streamRows } from "./pg-cursor.ts";

@@ -1,4 +1,4 @@
-import type { LiveStats } from "./live.ts";
+import type { LiveStats } from "../engine/live.ts";
 
 const NONE: LiveStats = { ok: 0, errors: 0, dropped: 0, p99Ms: 0, warmupOk: 0, warmupErrors: 0 };
 

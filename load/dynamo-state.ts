@@ -4,7 +4,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { dynamoMarkerTableName, ensureDynamoMarkerTable } from "../../schema/index.ts";
+import { dynamoMarkerTableName, ensureDynamoMarkerTable } from "../schema/index.ts";
 
 /**
  * What the DynamoDB loader last did under a table prefix, kept as one item of

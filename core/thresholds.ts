@@ -1,4 +1,4 @@
-import { UsageError } from "../scripts/lib/errors.ts";
+import { UsageError } from "./errors.ts";
 import { createHistogram, type Histogram, percentileMs } from "./histogram.ts";
 import type { ThresholdOutcome } from "./result.ts";
 

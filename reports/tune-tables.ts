@@ -1,8 +1,8 @@
-import { ms, rate } from "../reports/format.ts";
-import { num } from "../scripts/lib/format.ts";
-import { formatBytes } from "./rules/overlap.ts";
-import type { TuneReport } from "./session.ts";
-import type { BlockFigures } from "./stats.ts";
+import { num } from "../core/format.ts";
+import { formatBytes } from "../tuning/rules/overlap.ts";
+import type { TuneReport } from "../tuning/session.ts";
+import type { BlockFigures } from "../tuning/stats.ts";
+import { ms, rate } from "./format.ts";
 
 /**
  * The report's tables as rows of plain strings, shared by the Markdown and

@@ -7,7 +7,7 @@ import {
   TRENDING_DISHES_TABLE,
   trendingSortKey,
   USER_POPULARITY_TABLE,
-} from "../../schema/index.ts";
+} from "../schema/index.ts";
 
 /**
  * The three DynamoDB read models, as SQL over the loaded PostgreSQL data and

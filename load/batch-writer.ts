@@ -12,7 +12,7 @@ import {
   backoffMs,
   type RetryRules,
   writeBatch,
-} from "../../stores/batch-retry.ts";
+} from "../stores/batch-retry.ts";
 
 /**
  * BatchWriteItem in requests of 25 puts, at most `concurrency` requests in

@@ -1,5 +1,5 @@
-import type { PgTarget } from "../../stores/types.ts";
-import type { PoolValues, ScaleConfig, TableName, WorldState } from "../core.ts";
+import type { PoolValues, ScaleConfig, TableName, WorldState } from "../generators/core.ts";
+import type { PgTarget } from "../stores/types.ts";
 
 /** What a loader lane is started with (workerData). */
 export interface LaneInit {

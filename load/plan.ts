@@ -1,5 +1,5 @@
-import type { Dataset } from "../index.ts";
-import { TABLES, type TableName } from "../index.ts";
+import type { Dataset } from "../generators/index.ts";
+import { TABLES, type TableName } from "../generators/index.ts";
 
 /** Reference tables: tiny, loaded first so a partial load always has them. */
 export const REFERENCE_TABLES: readonly TableName[] = ["career_levels", "badges"];

@@ -1,20 +1,20 @@
 import { randomBytes } from "node:crypto";
-import type { Endpoints } from "../stores/types.ts";
-import { describeEnvironment } from "./environment.ts";
-import { type Bounds, windowMs } from "./models/index.ts";
-import type { RunOptions } from "./options.ts";
-import { Progress } from "./progress.ts";
-import type { ScenarioEntry } from "./registry.ts";
 import {
   type LoadModel,
   RESULT_FORMAT,
   RESULT_VERSION,
   type RunResult,
   type ScenarioResult,
-} from "./result.ts";
-import { runStep } from "./run-step.ts";
-import type { Scenario } from "./scenario.ts";
-import type { Threshold } from "./thresholds.ts";
+} from "../../core/result.ts";
+import type { Threshold } from "../../core/thresholds.ts";
+import { describeEnvironment } from "../../engine/environment.ts";
+import { type Bounds, windowMs } from "../../engine/models/index.ts";
+import type { RunOptions } from "../../engine/options.ts";
+import type { ScenarioEntry } from "../../engine/registry.ts";
+import { runStep } from "../../engine/run-step.ts";
+import type { Scenario } from "../../engine/scenario.ts";
+import { Progress } from "../../reports/progress.ts";
+import type { Endpoints } from "../../stores/types.ts";
 
 /** One scenario of a run, fully resolved before anything starts. */
 export interface PlannedScenario {
