@@ -4,7 +4,7 @@
  * works offline and as a CI artifact. Everything from data is escaped.
  */
 import { decodeHistogram } from "../core/histogram.ts";
-import type { LatencySummary, ScenarioResult, TimeSeriesPoint } from "../core/result.ts";
+import type { ClientSecond, LatencySummary, ScenarioResult } from "../core/result.ts";
 import type { MetricComparison } from "../gate/compare.ts";
 import type { GateReport, ScenarioGate, Verdict } from "../gate/verdict.ts";
 import { escapeHtml as e } from "./escape.ts";
@@ -20,24 +20,6 @@ import {
 } from "./format.ts";
 import { dataTable, page } from "./layout.ts";
 import { type ForestRow, forestPlot, lineChart, type Series } from "./svg.ts";
-
-/**
- * What result format version 2 adds, read where present: a version-1 result
- * has none of these and its report simply leaves them out.
- */
-export interface ClientSecond {
-  /** event-loop delay during that second, ms */
-  loopDelayP99Ms: number;
-  loopDelayMaxMs: number;
-  /** GC pause time in that second, ms */
-  gcMs: number;
-}
-type V2Point = TimeSeriesPoint & { client?: ClientSecond };
-type V2Scenario = Omit<ScenarioResult, "timeSeries" | "operations"> & {
-  wait?: LatencySummary;
-  operations: ScenarioResult["operations"] & { interrupted?: number };
-  timeSeries: V2Point[];
-};
 
 const C = {
   p50: "#2f6fdf",
@@ -186,7 +168,7 @@ function figure(label: string, value: string): string {
 }
 
 /** Latency beside service time and (result format 2) the wait before each operation started. */
-function latencyTable(s: V2Scenario): string {
+function latencyTable(s: ScenarioResult): string {
   const rows: Array<[string, LatencySummary]> = [
     ["latency", s.latency],
     ["service time", s.serviceTime],
@@ -210,7 +192,7 @@ export const SLOWEST_SECONDS = 5;
  * doing then (result format 2): a second whose event-loop delay or GC pause
  * reaches half its p99 was slowed by the client, not the database.
  */
-function slowestSeconds(s: V2Scenario): string {
+function slowestSeconds(s: ScenarioResult): string {
   const seconds = s.timeSeries
     .filter((p) => p.ops > 0 && Number.isFinite(p.p99))
     .sort((a, b) => b.p99 - a.p99 || a.t - b.t)
@@ -253,7 +235,7 @@ export function clientVerdict(p99: number, c: ClientSecond): string {
 }
 
 function scenarioSection(g: ScenarioGate, i: number, report: GateReport): string {
-  const s = g.current as V2Scenario;
+  const s = g.current as ScenarioResult;
   const errors = Object.values(s.operations.errors).reduce((a, b) => a + b, 0);
   const parts: string[] = [];
   parts.push(

@@ -8,9 +8,8 @@ import {
   recordUs,
   summarize,
 } from "../../core/histogram.ts";
-import type { RunResult } from "../../core/result.ts";
+import type { ClientSecond, RunResult } from "../../core/result.ts";
 import { evaluateGate, type GateReport } from "../../gate/verdict.ts";
-import type { ClientSecond } from "../../reports/html.ts";
 import type { TuneReport } from "../../tuning/session.ts";
 import { buildRun, type ScenarioSpec } from "../helpers/results.ts";
 
