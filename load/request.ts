@@ -36,8 +36,6 @@ export function resolveRequest(req: ScaleRequest): ResolvedRequest {
   return { config, label };
 }
 
-export const SCALES = Object.keys(PRESETS);
-
 /** The data's "now": the end of the generated created_at window, as ISO text. */
 export function dataNowIso(config: ScaleConfig): string {
   return new Date(config.epochMs).toISOString();

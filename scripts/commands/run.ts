@@ -82,7 +82,7 @@ const SPEC: FlagSpec = {
   connections: { type: "string", description: "connections to each store, in total", default: "8" },
   scale: {
     type: "string",
-    description: "data scale (tiny, small, medium, large)",
+    description: `data scale (${SCALE_NAMES.join(", ")})`,
     default: "small",
   },
   seed: { type: "string", description: "data seed", default: "1" },
