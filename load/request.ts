@@ -1,5 +1,5 @@
 import { UsageError } from "../core/errors.ts";
-import { PRESETS, resolveScale, type ScaleConfig } from "../generators/index.ts";
+import { resolveScale, type ScaleConfig } from "../generators/index.ts";
 
 /**
  * A load request, validated: the scale configuration and the label the
