@@ -103,6 +103,11 @@ export interface PoolFigures {
   size: number;
   maxWaiting: number;
   meanAcquireMs: number;
+  /**
+   * transactions run again after a conflict, by cause (PgStore.transaction's
+   * retries; warm-up excluded); absent when the scenario ran no transaction retries
+   */
+  retries?: { serialization: number; deadlock: number; uniqueViolation: number };
 }
 
 export interface ScenarioResult {

@@ -19,6 +19,19 @@ export function formatSummary(run: RunResult): string {
   return lines.join("\n");
 }
 
+/** Transactions run again after a conflict, beside the errors (only when there were transactions that could retry). */
+function retryLines(s: ScenarioResult): string[] {
+  const r = s.pool?.retries;
+  if (!r) return [];
+  const total = r.serialization + r.deadlock + r.uniqueViolation;
+  return [
+    row(
+      "retries",
+      `${count(total)} (serialization ${count(r.serialization)}, deadlock ${count(r.deadlock)}, unique violation ${count(r.uniqueViolation)})`,
+    ),
+  ];
+}
+
 function scenarioLines(s: ScenarioResult): string[] {
   const e = s.operations.errors;
   const errorTotal = Object.values(e).reduce((a, b) => a + b, 0);
@@ -41,6 +54,7 @@ function scenarioLines(s: ScenarioResult): string[] {
     ),
     row("throughput", `${num(s.throughput)}/s`),
     row("error rate", pct(s.errorRate)),
+    ...retryLines(s),
     row("latency", lat(s.latency)),
     row("service_time", lat(s.serviceTime)),
   );

@@ -72,3 +72,52 @@ export const SCENARIOS: Record<string, ScenarioRegistryEntry> = {
     load: open(50),
   },
 };
+
+/**
+ * The writes the design implies (issue 15): each one PostgreSQL transaction of
+ * named, prepared statements, at the isolation level of `run --isolation`
+ * (default serializable), retried on conflicts (counted in the result).
+ */
+const WRITES: Record<string, ScenarioRegistryEntry> = {
+  "rank-dish": {
+    module: at("rank-dish.ts"),
+    description:
+      "place a dish at rank k in a user's list for its type: shift, re-rank, points (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(50),
+  },
+  follow: {
+    module: at("follow.ts"),
+    description: "a user follows another: no self-follow, no duplicate (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(50),
+  },
+  unfollow: {
+    module: at("unfollow.ts"),
+    description: "a user stops following another (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(20),
+  },
+  review: {
+    module: at("review.ts"),
+    description: "a user reviews a dish and earns 25 points (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(20),
+  },
+  comment: {
+    module: at("comment.ts"),
+    description: "a user comments on a review and earns 5 points (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(30),
+  },
+  "award-badge": {
+    module: at("award-badge.ts"),
+    description: "a user earns a badge they do not hold, and 50 points (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(10),
+  },
+};
+Object.assign(SCENARIOS, WRITES);
+
+/** The write scenarios' names (writes refuse a store that is not the harness's). */
+export const WRITE_SCENARIOS: readonly string[] = Object.keys(WRITES);
