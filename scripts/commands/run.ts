@@ -1,6 +1,7 @@
 import { relative } from "node:path";
 import { boundsFor, executeRun, type PlannedScenario } from "../../engine/execute.ts";
 import { loadScenario } from "../../engine/load-scenario.ts";
+import { DEFAULT_MIX_RATE, mixRates, parseMix } from "../../engine/mix.ts";
 import { chooseWorkers, resolveLoad } from "../../engine/models/index.ts";
 import { type LoadFlags, parseStages, type RunOptions } from "../../engine/options.ts";
 import { loadRegistry, selectScenarios } from "../../engine/registry.ts";
@@ -9,6 +10,7 @@ import { readTargets, thresholdsFor } from "../../engine/targets.ts";
 import { parseThresholdFlag } from "../../engine/thresholds.ts";
 import { SCALE_NAMES } from "../../generators/scale.ts";
 import { writeResult } from "../../results/write.ts";
+import { DEFAULT_ISOLATION, resolveIsolation } from "../../scenarios/lib/writes.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { Command } from "../command.ts";
 import {
@@ -101,9 +103,24 @@ const SPEC: FlagSpec = {
     description: "result file (default: results/<timestamp>-<scenarios>.json)",
   },
   quiet: { type: "boolean", short: "q", description: "no live progress" },
+  mix: {
+    type: "string",
+    description:
+      "run scenarios at the same time, each at its weight's share of --rate (default 200/s): NAME=WEIGHT,... or a preset (read-heavy, balanced)",
+  },
+  isolation: {
+    type: "string",
+    description: "write scenarios' isolation level: read-committed, repeatable-read, serializable",
+    default: "serializable",
+  },
+  "allow-writes": {
+    type: "boolean",
+    description: "let write scenarios run against a target marked production",
+  },
 };
 
-const USAGE = "bellyfed-bench run SCENARIO... [options]   (SCENARIO may be 'all')";
+const USAGE =
+  "bellyfed-bench run SCENARIO... [options]   (SCENARIO may be 'all')\n       bellyfed-bench run --mix 'best-dishes=60,profile=20,rank-dish=15,follow=5' [--rate 200] [options]";
 const SUMMARY =
   "Runs access-pattern scenarios under load, prints a summary with each threshold, writes a JSON result; exit 0 when all thresholds hold, 1 when one fails, 2 on bad input.";
 
@@ -158,8 +175,28 @@ export function optionsFromFlags(
   const seedText = str("seed") ?? "1";
   if (!/^\d+$/.test(seedText))
     throw new UsageError(`--seed '${seedText}' is not a whole number; write it like --seed 1`);
+  const mix = str("mix");
+  if (mix !== undefined) {
+    if (positionals.length > 0)
+      throw new UsageError(
+        `run: --mix names the scenarios; drop ${positionals.join(" ")} or drop --mix`,
+      );
+    if (
+      load.vus !== undefined ||
+      load.stages !== undefined ||
+      (load.model && load.model !== "open")
+    )
+      throw new UsageError(
+        "run --mix runs each scenario at its share of --rate (an open model); drop --vus, --stages and --model",
+      );
+  }
+  const isolation = str("isolation") ?? DEFAULT_ISOLATION;
+  resolveIsolation(isolation);
   return {
     scenarios: positionals,
+    mix,
+    isolation,
+    allowWrites: values["allow-writes"] === true,
     load,
     warmupMs,
     durationMs,
@@ -181,6 +218,12 @@ export async function planRun(
   registrySpecifier?: string,
 ): Promise<PlannedScenario[]> {
   const registry = await loadRegistry(registrySpecifier);
+  let mixRate: Map<string, number> | undefined;
+  if (options.mix !== undefined) {
+    const parts = parseMix(options.mix, [...registry.keys()]);
+    mixRate = mixRates(parts, options.load.rate ?? DEFAULT_MIX_RATE);
+    options.scenarios = parts.map((p) => p.name);
+  }
   const entries = selectScenarios(registry, options.scenarios);
   const targets = readTargets(options.targetsFile);
   for (const f of options.thresholds) {
@@ -192,11 +235,13 @@ export async function planRun(
   }
   const planned: PlannedScenario[] = [];
   const l = options.load;
-  const userLoad = l.rate !== undefined || l.vus !== undefined || l.stages !== undefined;
+  const userLoad =
+    mixRate !== undefined || l.rate !== undefined || l.vus !== undefined || l.stages !== undefined;
   for (const entry of entries) {
     const scenario = await loadScenario(entry.url);
     // every check of the load options happens here (engine/models/index.ts), before any service starts
-    const model = resolveLoad(options.load, entry.load, {
+    const load = mixRate ? { ...options.load, rate: mixRate.get(entry.name)! } : options.load;
+    const model = resolveLoad(load, entry.load, {
       timeoutMs: options.timeoutMs,
       connections: options.connections,
     });
