@@ -16,6 +16,15 @@ export function formatSummary(run: RunResult): string {
       ? `✓ all thresholds passed (${run.scenarios.length} scenario${run.scenarios.length === 1 ? "" : "s"})`
       : `✗ thresholds failed in: ${failed.join(", ")}`,
   );
+  const changed = run.data.changedSinceLoad;
+  if (changed)
+    lines.push(
+      `! the data had changed since the load (${changed.by}, ${changed.at}): figures are not those of the loaded ${run.data.scale} data; 'bellyfed-bench load --reload' restores it`,
+    );
+  if (run.data.written)
+    lines.push(
+      "! this run wrote: 'bellyfed-bench check' verifies the invariants, 'bellyfed-bench load --reload' restores the loaded data",
+    );
   return lines.join("\n");
 }
 

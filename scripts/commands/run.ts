@@ -10,7 +10,10 @@ import { readTargets, thresholdsFor } from "../../engine/targets.ts";
 import { parseThresholdFlag } from "../../engine/thresholds.ts";
 import { SCALE_NAMES } from "../../generators/scale.ts";
 import { writeResult } from "../../results/write.ts";
+import { WRITE_SCENARIOS } from "../../scenarios/index.ts";
 import { DEFAULT_ISOLATION, resolveIsolation } from "../../scenarios/lib/writes.ts";
+import { assertWritable, markDataChanged, readPgMarker } from "../../stores/markers.ts";
+import { pgClientConfig } from "../../stores/postgres.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { Command } from "../command.ts";
 import {
@@ -278,6 +281,7 @@ const run: Command = {
     const planned = await planRun(options);
     const needsStores = planned.some((p) => p.stores.length > 0);
     let endpoints: Endpoints | undefined;
+    let dataState: DataState = {};
     if (needsStores) {
       const { resolveEndpoints } = await import("../../stores/services.ts");
       const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -285,6 +289,7 @@ const run: Command = {
       if (!options.quiet)
         say(`postgres: ${endpoints.pg.description}\ndynamodb: ${endpoints.dynamo.description}`);
       await ensureData(options, endpoints);
+      dataState = await guardData(options, planned, endpoints);
     }
     // Ctrl-C stops the run like an abortOnFail threshold: the partial result is written,
     // marked aborted, and the exit code is 130; a second Ctrl-C exits at once
@@ -301,6 +306,8 @@ const run: Command = {
     } finally {
       process.off("SIGINT", onSigint);
     }
+    if (dataState.changedSinceLoad) result.data.changedSinceLoad = dataState.changedSinceLoad;
+    if (dataState.written) result.data.written = true;
     process.stdout.write(`\n${formatSummary(result)}\n`);
     const path = writeResult(result, options.out);
     // relative when under the working folder (results/...), else the absolute path
@@ -318,6 +325,45 @@ const run: Command = {
 async function ensureData(options: RunOptions, endpoints: Endpoints): Promise<void> {
   const { ensureLoaded } = await import("../../generators/load/index.ts");
   await ensureLoaded({ ...options.data, endpoints, showProgress: !options.quiet });
+}
+
+interface DataState {
+  changedSinceLoad?: { at: string; by: string };
+  written?: boolean;
+}
+
+/**
+ * Before a run: write scenarios need the harness's marker (and --allow-writes
+ * on a target marked production) and mark the data changed before they write;
+ * any run learns whether the data changed since the load, for its result.
+ */
+async function guardData(
+  options: RunOptions,
+  planned: PlannedScenario[],
+  endpoints: Endpoints,
+): Promise<DataState> {
+  const writes = planned.map((p) => p.entry.name).filter((n) => WRITE_SCENARIOS.includes(n));
+  const pgm = await import("pg");
+  const client = new pgm.default.Client(pgClientConfig(endpoints.pg));
+  await client.connect();
+  try {
+    const marker = await readPgMarker(client);
+    const state: DataState = {};
+    const c = marker?.load?.changed;
+    if (c) state.changedSinceLoad = { at: c.at.toISOString(), by: c.by };
+    if (writes.length > 0) {
+      assertWritable(marker, {
+        allowWrites: options.allowWrites === true,
+        target: endpoints.pg.description,
+        scenarios: writes,
+      });
+      await markDataChanged(client, `run ${writes.join(", ")}`);
+      state.written = true;
+    }
+    return state;
+  } finally {
+    await client.end();
+  }
 }
 
 export default run;
