@@ -88,6 +88,13 @@ const scenario: Scenario<AwardState, AwardParams> = {
   async operation(state, [userId, badge]) {
     await awardBadge(state.pg, userId, state.badges[badge], state.clock.now(), state.tx);
   },
+  // tune runs EXPLAIN ANALYZE inside BEGIN ... ROLLBACK: nothing is written
+  explain: (state, [userId, badge]) => [
+    {
+      statement: AWARD_BADGE,
+      params: [randomUUID(), userId, state.badges[badge].badge_id, state.clock.now()],
+    },
+  ],
 };
 
 export default scenario;

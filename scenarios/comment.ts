@@ -101,6 +101,13 @@ const scenario: Scenario<CommentState, CommentParams> = {
   async operation(state, params) {
     await writeComment(state.pg, params, state.clock.now(), state.tx);
   },
+  // tune runs EXPLAIN ANALYZE inside BEGIN ... ROLLBACK: nothing is written
+  explain: (state, [userId, reviewId]) => [
+    {
+      statement: INSERT_COMMENT,
+      params: [randomUUID(), userId, reviewId, TEXTS[0], state.clock.now()],
+    },
+  ],
 };
 
 export default scenario;

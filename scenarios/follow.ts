@@ -78,6 +78,10 @@ const scenario: Scenario<FollowState, FollowParams> = {
   async operation(state, params) {
     await follow(state.pg, params, state.clock.now(), state.tx);
   },
+  // tune runs EXPLAIN ANALYZE inside BEGIN ... ROLLBACK: nothing is written
+  explain: (state, params) => [
+    { statement: FOLLOW, params: [randomUUID(), ...params, state.clock.now()] },
+  ],
 };
 
 export default scenario;

@@ -91,6 +91,13 @@ const scenario: Scenario<ReviewState, ReviewParams> = {
   async operation(state, params) {
     await writeReview(state.pg, params, state.clock.now(), state.tx);
   },
+  // tune runs EXPLAIN ANALYZE inside BEGIN ... ROLLBACK: nothing is written
+  explain: (state, [userId, dishId]) => [
+    {
+      statement: INSERT_REVIEW,
+      params: [randomUUID(), userId, dishId, TEXTS[0], null, state.clock.now()],
+    },
+  ],
 };
 
 export default scenario;

@@ -60,6 +60,8 @@ const scenario: Scenario<UnfollowState, UnfollowParams> = {
   async operation(state, params) {
     await unfollow(state.pg, params, state.tx);
   },
+  // tune runs EXPLAIN ANALYZE inside BEGIN ... ROLLBACK: nothing is deleted
+  explain: (_state, params) => [{ statement: UNFOLLOW, params: [...params] }],
 };
 
 export default scenario;

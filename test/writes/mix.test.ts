@@ -77,3 +77,14 @@ describe("--mix parser", () => {
     expect(r.stderr).toContain("read-committed, repeatable-read or serializable");
   });
 });
+
+describe("run all", () => {
+  it("leaves the write scenarios out: they change the data (name them, or use --mix)", async () => {
+    const { loadRegistry, selectScenarios } = await import("../../engine/registry.ts");
+    const registry = await loadRegistry();
+    const all = selectScenarios(registry, ["all"]).map((e) => e.name);
+    for (const w of WRITE_SCENARIOS) expect(all).not.toContain(w);
+    expect(all).toContain("best-dishes");
+    expect(selectScenarios(registry, ["rank-dish"]).map((e) => e.name)).toEqual(["rank-dish"]);
+  });
+});
