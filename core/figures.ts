@@ -82,6 +82,7 @@ export function sumCapacity(
  *   of those waiting at once: the peaks may fall in different seconds);
  * - "sequential": one pool used again (repeated runs): the largest size and
  *   the largest number waiting.
+ * Transaction retries (by cause) add in both.
  */
 export function mergePools(
   parts: ReadonlyArray<{ pool?: PoolFigures; operations: number }>,
@@ -97,11 +98,23 @@ export function mergePools(
       : Math.max(...present.map((p) => f(p.pool)));
   const weight = (p: { operations: number }) => Math.max(1, p.operations);
   const totalWeight = present.reduce((a, p) => a + weight(p), 0);
-  return {
+  const merged: PoolFigures = {
     size: combine((p) => p.size),
     maxWaiting: combine((p) => p.maxWaiting),
     meanAcquireMs: present.reduce((a, p) => a + p.pool.meanAcquireMs * weight(p), 0) / totalWeight,
   };
+  // retries are events: they add whether the parts ran side by side or one after another
+  const withRetries = present.filter((p) => p.pool.retries !== undefined);
+  if (withRetries.length > 0) {
+    const sum = (f: (r: NonNullable<PoolFigures["retries"]>) => number) =>
+      withRetries.reduce((a, p) => a + f(p.pool.retries!), 0);
+    merged.retries = {
+      serialization: sum((r) => r.serialization),
+      deadlock: sum((r) => r.deadlock),
+      uniqueViolation: sum((r) => r.uniqueViolation),
+    };
+  }
+  return merged;
 }
 
 /**

@@ -103,6 +103,11 @@ export interface PoolFigures {
   size: number;
   maxWaiting: number;
   meanAcquireMs: number;
+  /**
+   * transactions run again after a conflict, by cause (PgStore.transaction's
+   * retries; warm-up excluded); absent when the scenario ran no transaction retries
+   */
+  retries?: { serialization: number; deadlock: number; uniqueViolation: number };
 }
 
 export interface ScenarioResult {
@@ -179,7 +184,15 @@ export interface RunResult {
     postgres?: { source: string; serverVersion: string };
     dynamodb?: { source: string; endpoint?: string };
   };
-  data: { scale: string; seed: number; indexSet: string };
+  data: {
+    scale: string;
+    seed: number;
+    indexSet: string;
+    /** the data differed from the load when the run began: write scenarios ran since (`load --reload` restores it) */
+    changedSinceLoad?: { at: string; by: string };
+    /** this run's write scenarios changed the data */
+    written?: boolean;
+  };
   /** the options the run was started with (flags and targets), secrets removed */
   config: Record<string, unknown>;
   scenarios: ScenarioResult[];

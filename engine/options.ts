@@ -26,6 +26,12 @@ export interface RunOptions {
   targetsFile?: string;
   out?: string;
   quiet: boolean;
+  /** `--mix`: a preset or NAME=WEIGHT,...; the scenarios run at the same time (engine/mix.ts) */
+  mix?: string;
+  /** `--isolation`: the write scenarios' isolation level flag (scenarios/lib/writes.ts) */
+  isolation?: string;
+  /** `--allow-writes`: write scenarios may run against a target marked production */
+  allowWrites?: boolean;
 }
 
 export type { LoadFlags };

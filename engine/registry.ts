@@ -11,6 +11,8 @@ export interface ScenarioEntry {
   description: string;
   /** the load a run uses when no --rate/--vus/--stages is given (flags, completed by the model) */
   load?: LoadFlags;
+  /** a write scenario: it changes the data, so `all` leaves it out (name it, or use --mix) */
+  writes?: boolean;
 }
 
 /**
@@ -49,12 +51,13 @@ export async function loadRegistry(
       url: url instanceof URL ? url.href : String(url),
       description: typeof v.description === "string" ? v.description : "",
       load: v.load as LoadFlags | undefined,
+      ...(v.writes === true ? { writes: true } : {}),
     });
   }
   return out;
 }
 
-/** The entries for the requested names (`all` means every one); unknown names are a UsageError. */
+/** The entries for the requested names (`all` means every read scenario); unknown names are a UsageError. */
 export function selectScenarios(
   registry: Map<string, ScenarioEntry>,
   names: string[],
@@ -68,7 +71,7 @@ export function selectScenarios(
   const picked: ScenarioEntry[] = [];
   for (const n of names) {
     if (n === "all") {
-      for (const e of registry.values()) if (!picked.includes(e)) picked.push(e);
+      for (const e of registry.values()) if (!e.writes && !picked.includes(e)) picked.push(e);
       continue;
     }
     const e = registry.get(n);

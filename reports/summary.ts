@@ -16,7 +16,29 @@ export function formatSummary(run: RunResult): string {
       ? `✓ all thresholds passed (${run.scenarios.length} scenario${run.scenarios.length === 1 ? "" : "s"})`
       : `✗ thresholds failed in: ${failed.join(", ")}`,
   );
+  const changed = run.data.changedSinceLoad;
+  if (changed)
+    lines.push(
+      `! the data had changed since the load (${changed.by}, ${changed.at}): figures are not those of the loaded ${run.data.scale} data; 'bellyfed-bench load --reload' restores it`,
+    );
+  if (run.data.written)
+    lines.push(
+      "! this run wrote: 'bellyfed-bench check' verifies the invariants, 'bellyfed-bench load --reload' restores the loaded data",
+    );
   return lines.join("\n");
+}
+
+/** Transactions run again after a conflict, beside the errors (only when there were transactions that could retry). */
+function retryLines(s: ScenarioResult): string[] {
+  const r = s.pool?.retries;
+  if (!r) return [];
+  const total = r.serialization + r.deadlock + r.uniqueViolation;
+  return [
+    row(
+      "retries",
+      `${count(total)} (serialization ${count(r.serialization)}, deadlock ${count(r.deadlock)}, unique violation ${count(r.uniqueViolation)})`,
+    ),
+  ];
 }
 
 function scenarioLines(s: ScenarioResult): string[] {
@@ -41,6 +63,7 @@ function scenarioLines(s: ScenarioResult): string[] {
     ),
     row("throughput", `${num(s.throughput)}/s`),
     row("error rate", pct(s.errorRate)),
+    ...retryLines(s),
     row("latency", lat(s.latency)),
     row("service_time", lat(s.serviceTime)),
   );

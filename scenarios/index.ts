@@ -20,6 +20,8 @@ export interface ScenarioRegistryEntry {
    * open model's in-flight cap follows the one rule: rate x timeout, 64..10,000)
    */
   load: LoadFlags;
+  /** a write scenario (changes the data): `run all` leaves it out */
+  writes?: boolean;
 }
 
 /** Open model at `rate` operations per second. */
@@ -72,3 +74,58 @@ export const SCENARIOS: Record<string, ScenarioRegistryEntry> = {
     load: open(50),
   },
 };
+
+/**
+ * The writes the design implies (issue 15): each one PostgreSQL transaction of
+ * named, prepared statements, at the isolation level of `run --isolation`
+ * (default serializable), retried on conflicts (counted in the result).
+ */
+const WRITES: Record<string, ScenarioRegistryEntry> = {
+  "rank-dish": {
+    module: at("rank-dish.ts"),
+    description:
+      "place a dish at rank k in a user's list for its type: shift, re-rank, points (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(50),
+    writes: true,
+  },
+  follow: {
+    module: at("follow.ts"),
+    description: "a user follows another: no self-follow, no duplicate (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(50),
+    writes: true,
+  },
+  unfollow: {
+    module: at("unfollow.ts"),
+    description: "a user stops following another (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(20),
+    writes: true,
+  },
+  review: {
+    module: at("review.ts"),
+    description: "a user reviews a dish and earns 25 points (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(20),
+    writes: true,
+  },
+  comment: {
+    module: at("comment.ts"),
+    description: "a user comments on a review and earns 5 points (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(30),
+    writes: true,
+  },
+  "award-badge": {
+    module: at("award-badge.ts"),
+    description: "a user earns a badge they do not hold, and 50 points (PostgreSQL transaction)",
+    stores: ["postgres"],
+    load: open(10),
+    writes: true,
+  },
+};
+Object.assign(SCENARIOS, WRITES);
+
+/** The write scenarios' names (writes refuse a store that is not the harness's). */
+export const WRITE_SCENARIOS: readonly string[] = Object.keys(WRITES);

@@ -27,6 +27,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Combine the results of several load generators of one run into one result",
     load: async () => (await import("./commands/merge.ts")).default,
   },
+  check: {
+    summary: "Verify the ranking invariants of the loaded data (run after writes)",
+    load: async () => (await import("./commands/check.ts")).default,
+  },
   tune: {
     summary: "Index tuning: plans, findings, what-if indexes and an A/B benchmark of index sets",
     load: async () => (await import("./commands/tune.ts")).default,

@@ -44,6 +44,8 @@ export interface LoadState {
   startedAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;
+  /** set when write scenarios ran after the load (`load --reload` clears it) */
+  changed?: { at: Date; by: string } | null;
 }
 
 export interface PgMarker {
@@ -54,6 +56,8 @@ export interface PgMarker {
   indexSet: string | null;
   /** null until a loader records a load */
   load: LoadState | null;
+  /** what the target is, e.g. 'production' (write scenarios refuse it without --allow-writes); null: a test target */
+  environment?: string | null;
 }
 
 const MARKER_DDL = `CREATE TABLE IF NOT EXISTS ${PG_MARKER_TABLE} (
@@ -70,10 +74,16 @@ const MARKER_DDL = `CREATE TABLE IF NOT EXISTS ${PG_MARKER_TABLE} (
     load_finished_at TIMESTAMPTZ,
     load_duration_ms BIGINT
 )`;
+/** Columns added after the first marker: writes since the load, and the target's environment. */
+const MARKER_COLUMNS = `ALTER TABLE ${PG_MARKER_TABLE}
+  ADD COLUMN IF NOT EXISTS load_changed_at TIMESTAMPTZ,
+  ADD COLUMN IF NOT EXISTS load_changed_by TEXT,
+  ADD COLUMN IF NOT EXISTS environment TEXT`;
 
 /** Creates the marker (table and row) if absent. Returns true when it created the row. */
 export async function ensurePgMarker(q: Queryable, schemaVersion: number): Promise<boolean> {
   await q.query(MARKER_DDL);
+  await q.query(MARKER_COLUMNS);
   const res = await q.query(
     `INSERT INTO ${PG_MARKER_TABLE} (id, created_by, schema_version) VALUES (1, $1, $2)
      ON CONFLICT (id) DO NOTHING`,
@@ -98,6 +108,7 @@ export async function readPgMarker(q: Queryable): Promise<PgMarker | null> {
     createdAt: r.created_at,
     schemaVersion: r.schema_version,
     indexSet: r.index_set,
+    environment: r.environment ?? null,
     load:
       r.load_status === null
         ? null
@@ -109,6 +120,10 @@ export async function readPgMarker(q: Queryable): Promise<PgMarker | null> {
             startedAt: r.load_started_at,
             finishedAt: r.load_finished_at,
             durationMs: r.load_duration_ms === null ? null : Number(r.load_duration_ms),
+            changed:
+              r.load_changed_at == null
+                ? null
+                : { at: r.load_changed_at, by: r.load_changed_by ?? "" },
           },
   };
 }
@@ -129,6 +144,39 @@ export async function markLoadStarted(
       WHERE id = 1`,
     [load.scale, load.seed, load.startedAt ?? new Date()],
   );
+  // a load (or --reload) restores the data: it no longer differs from the load
+  await q.query(MARKER_COLUMNS);
+  await q.query(
+    `UPDATE ${PG_MARKER_TABLE} SET load_changed_at = NULL, load_changed_by = NULL WHERE id = 1`,
+  );
+}
+
+/** Write scenarios call this before they write: the data differs from the load until the next load. */
+export async function markDataChanged(q: Queryable, by: string, at = new Date()): Promise<void> {
+  await q.query(MARKER_COLUMNS);
+  await q.query(
+    `UPDATE ${PG_MARKER_TABLE} SET load_changed_at = $1, load_changed_by = $2 WHERE id = 1`,
+    [at, by],
+  );
+}
+
+/**
+ * The guard of every write run: the target carries the harness's marker with
+ * a load, and a target marked production is written only with --allow-writes.
+ */
+export function assertWritable(
+  marker: PgMarker | null,
+  opts: { allowWrites: boolean; target: string; scenarios: readonly string[] },
+): void {
+  const what = `write scenarios (${opts.scenarios.join(", ")})`;
+  if (!marker || marker.createdBy !== CREATED_BY || !marker.load)
+    throw new UsageError(
+      `${what} write only to data bellyfed-bench loaded, and ${opts.target} carries no bellyfed-bench load; load data first: bellyfed-bench load --scale small`,
+    );
+  if (marker.environment === "production" && !opts.allowWrites)
+    throw new UsageError(
+      `${opts.target} is marked production: ${what} would change it; pass --allow-writes to write anyway`,
+    );
 }
 
 /** The loader calls this once every table, index and foreign key is in place. */

@@ -168,6 +168,9 @@ export function createPgStore(
   let maxWaiting = 0;
   let waitedMs = 0;
   let acquisitions = 0;
+  /** transaction retries by cause (warm-up excluded), in figures() once a transaction could retry */
+  const retried: TxRetries = txRetries();
+  let retrying = false;
 
   async function open(): Promise<Conn> {
     opening++;
@@ -288,6 +291,7 @@ export function createPgStore(
       const measured = counts(t);
       const begin = BEGIN[opts?.isolation ?? "default"];
       const retries = opts?.retries ?? 0;
+      if (retries > 0) retrying = true;
       for (let n = 0; ; n++) {
         const c = await acquire(measured);
         // the operation's send is its first BEGIN (a retry's acquire wait is service time)
@@ -298,7 +302,10 @@ export function createPgStore(
           const conflict =
             n < retries ? conflictOf(e, opts?.retryOn ?? DEFAULT_RETRY_ON) : undefined;
           if (conflict === undefined) throw e;
-          if (measured && opts?.counts) opts.counts[conflict]++;
+          if (measured) {
+            retried[conflict]++;
+            if (opts?.counts) opts.counts[conflict]++;
+          }
           await sleep(backoffMs(n, opts?.baseMs ?? 2, opts?.capMs ?? 100));
         }
       }
@@ -319,11 +326,15 @@ export function createPgStore(
         throw e;
       }
     },
-    figures: () => ({
-      size: connections,
-      maxWaiting,
-      meanAcquireMs: acquisitions > 0 ? waitedMs / acquisitions : 0,
-    }),
+    figures: () => {
+      const f: PoolFigures = {
+        size: connections,
+        maxWaiting,
+        meanAcquireMs: acquisitions > 0 ? waitedMs / acquisitions : 0,
+      };
+      if (retrying) f.retries = { ...retried };
+      return f;
+    },
     async close() {
       closed = true;
       const gone = new Error("PgStore is closed");

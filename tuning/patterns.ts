@@ -22,12 +22,13 @@ export interface SampledStatement {
   params: unknown[];
 }
 
-/** Every registered scenario that touches PostgreSQL and defines explain(). */
+/** Every registered scenario that touches PostgreSQL and defines explain() (write scenarios only when named: they change the data). */
 export async function postgresPatterns(names: string[] = []): Promise<PatternSource[]> {
   const { SCENARIOS } = (await import("../scenarios/index.ts")) as {
-    SCENARIOS: Record<string, { module: URL; stores: string[] }>;
+    SCENARIOS: Record<string, { module: URL; stores: string[]; writes?: boolean }>;
   };
-  const picked = names.length > 0 ? names : Object.keys(SCENARIOS);
+  const picked =
+    names.length > 0 ? names : Object.keys(SCENARIOS).filter((n) => !SCENARIOS[n].writes);
   const out: PatternSource[] = [];
   for (const n of picked) {
     const e = SCENARIOS[n];

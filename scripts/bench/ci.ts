@@ -1,8 +1,10 @@
 /**
  * The CI profile (`npm run bench:ci`): small data, two short runs of every
  * access pattern (repeated runs give the gate its confidence), then the gate
- * against the loose CI targets and, when one exists, a baseline. Writes
- * results/ci-junit.xml, results/ci-report.html and results/ci-summary.md.
+ * against the loose CI targets and, when one exists, a baseline; then a short
+ * mixed profile (the balanced mix at 100/s) and the integrity check. Writes
+ * results/ci-junit.xml, results/ci-report.html, results/ci-summary.md,
+ * results/ci-mixed.json and results/ci-check.json.
  *
  *   npm run bench:ci [-- --scale tiny] [-- --baseline FILE]
  */
@@ -77,6 +79,27 @@ runMain(async (argv) => {
     "--markdown",
     "results/ci-summary.md",
   ]);
+  // a short mixed profile (reads and writes at once, last: it changes the data), then the integrity check
+  const mixed = await main([
+    "run",
+    "--mix",
+    "balanced",
+    "--rate",
+    "100",
+    "--scale",
+    scale,
+    "--duration",
+    duration,
+    "--warmup",
+    "1s",
+    "--targets",
+    "scenarios/targets.ci.json",
+    "--quiet",
+    "--out",
+    "results/ci-mixed.json",
+  ]);
+  const check =
+    mixed === 2 ? 2 : await main(["check", "--quiet", "--out", "results/ci-check.json"]);
   process.stderr.write(`bench:ci finished in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-  return code;
+  return Math.max(code, mixed, check);
 });

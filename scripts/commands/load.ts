@@ -217,6 +217,10 @@ export function statusLines(r: LoadStatusReport, only: "pg" | "dynamo" | undefin
       lines.push(
         `  ${l.scale} seed ${l.seed}: complete, loaded ${l.finishedAt?.toISOString() ?? "?"}, took ${secs(l.durationMs)}, index set ${r.pg.indexSet ?? "none"}`,
       );
+      if (l.changed)
+        lines.push(
+          `  CHANGED since the load: ${l.changed.by} wrote at ${l.changed.at.toISOString()}; 'bellyfed-bench load --reload' restores the loaded data`,
+        );
       const total = Object.values(l.rowCounts).reduce((a, b) => a + b, 0);
       lines.push(`  rows: ${n(total)} in ${Object.keys(l.rowCounts).length} tables`);
       const w = Math.max(...Object.keys(l.rowCounts).map((k) => k.length));

@@ -3,6 +3,7 @@ import { UsageError } from "../../core/errors.ts";
 import { checkOutputPath } from "../../core/output.ts";
 import { parseThresholdFlag } from "../../core/thresholds.ts";
 import { loadScenario } from "../../engine/load-scenario.ts";
+import { DEFAULT_MIX_RATE, mixRates, parseMix } from "../../engine/mix.ts";
 import { chooseWorkers, resolveLoad } from "../../engine/models/index.ts";
 import { type LoadFlags, parseStages, type RunOptions } from "../../engine/options.ts";
 import { loadRegistry, selectScenarios } from "../../engine/registry.ts";
@@ -10,8 +11,11 @@ import { readTargets, thresholdsFor } from "../../engine/targets.ts";
 import { SCALE_NAMES } from "../../generators/scale.ts";
 import { formatSummary } from "../../reports/summary.ts";
 import { writeResult } from "../../results/write.ts";
+import { WRITE_SCENARIOS } from "../../scenarios/index.ts";
+import { DEFAULT_ISOLATION, resolveIsolation } from "../../scenarios/lib/writes.ts";
 import { loadIndexSet } from "../../schema/index-sets/index-sets.ts";
-import { pgClientKind } from "../../stores/postgres.ts";
+import { assertWritable, markDataChanged, readPgMarker } from "../../stores/markers.ts";
+import { pgClientConfig, pgClientKind } from "../../stores/postgres.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { Command } from "../command.ts";
 import {
@@ -103,9 +107,24 @@ const SPEC: FlagSpec = {
     description: "result file (default: results/<timestamp>-<scenarios>.json)",
   },
   quiet: { type: "boolean", short: "q", description: "no live progress" },
+  mix: {
+    type: "string",
+    description:
+      "run scenarios at the same time, each at its weight's share of --rate (default 200/s): NAME=WEIGHT,... or a preset (read-heavy, balanced)",
+  },
+  isolation: {
+    type: "string",
+    description: "write scenarios' isolation level: read-committed, repeatable-read, serializable",
+    default: "serializable",
+  },
+  "allow-writes": {
+    type: "boolean",
+    description: "let write scenarios run against a target marked production",
+  },
 };
 
-const USAGE = "bellyfed-bench run SCENARIO... [options]   (SCENARIO may be 'all')";
+const USAGE =
+  "bellyfed-bench run SCENARIO... [options]   (SCENARIO may be 'all')\n       bellyfed-bench run --mix 'best-dishes=60,profile=20,rank-dish=15,follow=5' [--rate 200] [options]";
 const SUMMARY =
   "Runs access-pattern scenarios under load, prints a summary with each threshold, writes a JSON result; exit 0 when all thresholds hold, 1 when one fails, 2 on bad input.";
 
@@ -166,8 +185,28 @@ export function optionsFromFlags(
     );
   if (str("index-set") !== undefined) loadIndexSet(str("index-set")!);
   pgClientKind(); // BELLYFED_PG_CLIENT, checked before any service starts
+  const mix = str("mix");
+  if (mix !== undefined) {
+    if (positionals.length > 0)
+      throw new UsageError(
+        `run: --mix names the scenarios; drop ${positionals.join(" ")} or drop --mix`,
+      );
+    if (
+      load.vus !== undefined ||
+      load.stages !== undefined ||
+      (load.model && load.model !== "open")
+    )
+      throw new UsageError(
+        "run --mix runs each scenario at its share of --rate (an open model); drop --vus, --stages and --model",
+      );
+  }
+  const isolation = str("isolation") ?? DEFAULT_ISOLATION;
+  resolveIsolation(isolation);
   return {
     scenarios: positionals,
+    mix,
+    isolation,
+    allowWrites: values["allow-writes"] === true,
     load,
     warmupMs,
     durationMs,
@@ -189,6 +228,12 @@ export async function planRun(
   registrySpecifier?: string,
 ): Promise<PlannedScenario[]> {
   const registry = await loadRegistry(registrySpecifier);
+  let mixRate: Map<string, number> | undefined;
+  if (options.mix !== undefined) {
+    const parts = parseMix(options.mix, [...registry.keys()]);
+    mixRate = mixRates(parts, options.load.rate ?? DEFAULT_MIX_RATE);
+    options.scenarios = parts.map((p) => p.name);
+  }
   const entries = selectScenarios(registry, options.scenarios);
   const targets = readTargets(options.targetsFile);
   for (const f of options.thresholds) {
@@ -200,11 +245,13 @@ export async function planRun(
   }
   const planned: PlannedScenario[] = [];
   const l = options.load;
-  const userLoad = l.rate !== undefined || l.vus !== undefined || l.stages !== undefined;
+  const userLoad =
+    mixRate !== undefined || l.rate !== undefined || l.vus !== undefined || l.stages !== undefined;
   for (const entry of entries) {
     const scenario = await loadScenario(entry.url);
     // every check of the load options happens here (engine/models/index.ts), before any service starts
-    const model = resolveLoad(options.load, entry.load, {
+    const load = mixRate ? { ...options.load, rate: mixRate.get(entry.name)! } : options.load;
+    const model = resolveLoad(load, entry.load, {
       timeoutMs: options.timeoutMs,
       connections: options.connections,
     });
@@ -241,6 +288,7 @@ const run: Command = {
     const planned = await planRun(options);
     const needsStores = planned.some((p) => p.stores.length > 0);
     let endpoints: Endpoints | undefined;
+    let dataState: DataState = {};
     if (needsStores) {
       const { resolveEndpoints } = await import("../../stores/services.ts");
       const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -248,6 +296,7 @@ const run: Command = {
       if (!options.quiet)
         say(`postgres: ${endpoints.pg.description}\ndynamodb: ${endpoints.dynamo.description}`);
       await ensureData(options, endpoints);
+      dataState = await guardData(options, planned, endpoints);
     }
     // Ctrl-C stops the run like an abortOnFail threshold: the partial result is written,
     // marked aborted, and the exit code is 130; a second Ctrl-C exits at once
@@ -264,6 +313,8 @@ const run: Command = {
     } finally {
       process.off("SIGINT", onSigint);
     }
+    if (dataState.changedSinceLoad) result.data.changedSinceLoad = dataState.changedSinceLoad;
+    if (dataState.written) result.data.written = true;
     process.stdout.write(`\n${formatSummary(result)}\n`);
     const path = writeResult(result, options.out);
     // relative when under the working folder (results/...), else the absolute path
@@ -281,6 +332,45 @@ const run: Command = {
 async function ensureData(options: RunOptions, endpoints: Endpoints): Promise<void> {
   const { ensureLoaded } = await import("../../load/index.ts");
   await ensureLoaded({ ...options.data, endpoints, showProgress: !options.quiet });
+}
+
+interface DataState {
+  changedSinceLoad?: { at: string; by: string };
+  written?: boolean;
+}
+
+/**
+ * Before a run: write scenarios need the harness's marker (and --allow-writes
+ * on a target marked production) and mark the data changed before they write;
+ * any run learns whether the data changed since the load, for its result.
+ */
+async function guardData(
+  options: RunOptions,
+  planned: PlannedScenario[],
+  endpoints: Endpoints,
+): Promise<DataState> {
+  const writes = planned.map((p) => p.entry.name).filter((n) => WRITE_SCENARIOS.includes(n));
+  const pgm = await import("pg");
+  const client = new pgm.default.Client(pgClientConfig(endpoints.pg));
+  await client.connect();
+  try {
+    const marker = await readPgMarker(client);
+    const state: DataState = {};
+    const c = marker?.load?.changed;
+    if (c) state.changedSinceLoad = { at: c.at.toISOString(), by: c.by };
+    if (writes.length > 0) {
+      assertWritable(marker, {
+        allowWrites: options.allowWrites === true,
+        target: endpoints.pg.description,
+        scenarios: writes,
+      });
+      await markDataChanged(client, `run ${writes.join(", ")}`);
+      state.written = true;
+    }
+    return state;
+  } finally {
+    await client.end();
+  }
 }
 
 export default run;

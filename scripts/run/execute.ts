@@ -13,7 +13,14 @@ import type { RunOptions } from "../../engine/options.ts";
 import type { ScenarioEntry } from "../../engine/registry.ts";
 import { runStep } from "../../engine/run-step.ts";
 import type { Scenario } from "../../engine/scenario.ts";
+import { DEFAULT_EPOCH } from "../../generators/scale.ts";
 import { Progress } from "../../reports/progress.ts";
+import {
+  DATA_EPOCH_ENV,
+  DEFAULT_ISOLATION,
+  ISOLATION_ENV,
+  RUN_STARTED_ENV,
+} from "../../scenarios/lib/writes.ts";
 import type { Endpoints } from "../../stores/types.ts";
 
 /** One scenario of a run, fully resolved before anything starts. */
@@ -52,19 +59,23 @@ export async function executeRun(
   signal?: AbortSignal,
 ): Promise<RunResult> {
   const startedAt = new Date().toISOString();
+  // the write scenarios' isolation level and the data's clock, read by each worker thread
+  // (scenarios/lib/writes.ts); worker threads copy the environment when they start
+  const clock = dataClockOf(Date.parse(startedAt), options.isolation);
   const scenarios: ScenarioResult[] = [];
-  for (const p of planned) {
-    if (signal?.aborted) break;
+  const step = async (p: PlannedScenario, quiet: boolean): Promise<ScenarioResult> => {
     const total = Number.isFinite(p.bounds.durationMs)
       ? p.bounds.warmupMs + p.bounds.durationMs
       : undefined;
-    const progress = new Progress(p.entry.name, total, process.stderr, options.quiet, {
+    const progress = new Progress(p.entry.name, total, process.stderr, quiet, {
       warmupMs: p.bounds.warmupMs,
     });
     try {
-      const result = await runStep({ url: p.entry.url, scenario: p.scenario }, p.model, p.bounds, {
+      return await runStep({ url: p.entry.url, scenario: p.scenario }, p.model, p.bounds, {
         workers: p.workers,
-        connections: options.connections,
+        connections: options.mix
+          ? Math.max(2, Math.round(options.connections / planned.length))
+          : options.connections,
         data: { scale: options.data.scale, seed: options.data.seed },
         endpoints,
         thresholds: p.thresholds,
@@ -73,10 +84,19 @@ export async function executeRun(
         name: p.entry.name,
         description: p.entry.description,
       });
-      scenarios.push(result);
-      if (result.aborted) break;
     } finally {
       progress.stop();
+    }
+  };
+  if (options.mix !== undefined) {
+    // a mixed workload: every scenario at once, each its own result (live progress: the first)
+    scenarios.push(...(await Promise.all(planned.map((p, i) => step(p, options.quiet || i > 0)))));
+  } else {
+    for (const p of planned) {
+      if (signal?.aborted) break;
+      const result = await step(p, options.quiet);
+      scenarios.push(result);
+      if (result.aborted) break;
     }
   }
   const uses = {
@@ -91,7 +111,7 @@ export async function executeRun(
     endedAt: new Date().toISOString(),
     environment: await describeEnvironment(endpoints, uses),
     data: { ...options.data },
-    config: runConfig(options, planned),
+    config: { ...runConfig(options, planned), dataClock: clock },
     scenarios,
     passed: scenarios.length === planned.length && scenarios.every((s) => s.passed),
   };
@@ -119,5 +139,25 @@ function runConfig(options: RunOptions, planned: PlannedScenario[]): Record<stri
       planned.map((p) => [p.entry.name, p.thresholds.map((t) => `${t.metric}:${t.expression}`)]),
     ),
     models: Object.fromEntries(planned.map((p) => [p.entry.name, p.model])),
+    ...(options.mix !== undefined ? { mix: options.mix } : {}),
+    isolation: options.isolation ?? DEFAULT_ISOLATION,
+  };
+}
+
+/**
+ * The data's clock of this run: the epoch of the loaded data (its "now") and
+ * the instant the run began; write scenarios stamp rows with
+ * epoch + (wall clock - runStartedAt). Passed to worker threads in the environment.
+ */
+function dataClockOf(
+  runStartedMs: number,
+  isolation: string | undefined,
+): { epoch: string; runStartedAt: string } {
+  const epoch = process.env[DATA_EPOCH_ENV] || DEFAULT_EPOCH;
+  process.env[RUN_STARTED_ENV] = String(runStartedMs);
+  process.env[ISOLATION_ENV] = isolation ?? DEFAULT_ISOLATION;
+  return {
+    epoch: new Date(epoch).toISOString(),
+    runStartedAt: new Date(runStartedMs).toISOString(),
   };
 }

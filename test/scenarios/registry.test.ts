@@ -6,15 +6,21 @@ import { SCENARIOS } from "../../scenarios/index.ts";
 
 /** The registry, the modules it names and the default targets agree with each other. */
 describe("scenario registry", () => {
-  it("names the six access patterns and the PostgreSQL leaderboard comparison", () => {
+  it("names the six access patterns, the PostgreSQL leaderboard comparison and the six writes", () => {
     expect(Object.keys(SCENARIOS).sort()).toEqual([
+      "award-badge",
       "best-dishes",
+      "comment",
       "experts",
       "feed",
+      "follow",
       "leaderboards",
       "leaderboards-pg",
       "profile",
+      "rank-dish",
+      "review",
       "trending",
+      "unfollow",
     ]);
   });
 
