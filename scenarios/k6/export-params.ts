@@ -29,6 +29,11 @@ const EXPORTS: Record<string, { pool: string; key: (v: never, i: number) => unkn
   feed: { pool: "viewers", key: (v: string) => v },
   experts: { pool: "pages", key: (_v: unknown, i: number) => i + 1 },
   leaderboards: { pool: "queries", key: (v: QueryCommandInput) => value(v, ":type") },
+  "dishes-by-tag": { pool: "pairs", key: (v: [string, string]) => v },
+  "dishes-by-type": { pool: "pages", key: (v: [string, string, string]) => v },
+  nearby: { pool: "searches", key: (v: number[]) => v.slice(0, 3) },
+  "users-by-level": { pool: "pages", key: (v: [number, string]) => v },
+  "user-by-username": { pool: "users", key: (v: [string]) => v[0] },
 };
 
 runMain(async (argv) => {
