@@ -1,4 +1,6 @@
 import { expect, it } from "vitest";
+import { GROUPS } from "../../scenarios/index.ts";
+import { postgresPatterns } from "../../tuning/patterns.ts";
 import { indexUsers } from "../../tuning/report-tables.ts";
 import type { PatternReport } from "../../tuning/session.ts";
 
@@ -38,4 +40,10 @@ it("lists, for each index, the scenarios whose plans or benchmark window used it
     idx_users_career_level: ["users-by-level"],
   });
   expect(users.has("idx_restaurants_geo")).toBe(false);
+});
+
+it("tune's PostgreSQL patterns include the five index probes, so an index is 'unused' only when no probe scans it either", async () => {
+  const names = (await postgresPatterns()).map((p) => p.name);
+  for (const probe of GROUPS["index-probes"].scenarios) expect(names).toContain(probe);
+  expect(names).toContain("best-dishes");
 });
