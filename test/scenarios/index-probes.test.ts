@@ -266,7 +266,8 @@ describe("run index-probes", () => {
           out,
           "--quiet",
         ],
-        { DATABASE_URL: url },
+        // the scratch database and DynamoDB prefix: run loads what is missing into both
+        { DATABASE_URL: url, BELLYFED_TABLE_PREFIX: scratch.dynamo.tablePrefix },
         180_000,
       );
       expect(r.stderr).not.toMatch(/Error/);
