@@ -168,6 +168,8 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
     if (!pss.ok) notes.push(pss.why!);
     const patternReports: PatternReport[] = [];
     patterns = patterns.filter((p) => !skipped.has(p.name));
+    // the sampled plans' scans land in the views up to a second late: not in the first window
+    await settleStats(client);
     const totalUsage = await snapshotIndexUsage(client);
     for (const p of patterns) {
       say(`usage: ${p.name} for ${opts.usageDurationMs / 1000}s`);
