@@ -16,6 +16,14 @@ export interface ScenarioEntry {
 }
 
 /**
+ * The registry: scenarios by name, and named groups of them (`GROUPS` in
+ * scenarios/index.ts: `run index-probes` runs the group's members).
+ */
+export class Registry extends Map<string, ScenarioEntry> {
+  readonly groups = new Map<string, string[]>();
+}
+
+/**
  * `BELLYFED_REGISTRY=FILE`: a module exporting `SCENARIOS` in the same shape
  * as scenarios/index.ts, used instead of it (your own scenarios; the tests'
  * synthetic ones).
@@ -31,8 +39,8 @@ function registryFromEnv(): string | undefined {
  */
 export async function loadRegistry(
   specifier = registryFromEnv() ?? "../scenarios/index.ts",
-): Promise<Map<string, ScenarioEntry>> {
-  let mod: { SCENARIOS?: Record<string, unknown> };
+): Promise<Registry> {
+  let mod: { SCENARIOS?: Record<string, unknown>; GROUPS?: Record<string, unknown> };
   try {
     mod = await import(specifier);
   } catch (e) {
@@ -41,7 +49,7 @@ export async function loadRegistry(
     );
   }
   const raw = mod.SCENARIOS ?? {};
-  const out = new Map<string, ScenarioEntry>();
+  const out = new Registry();
   for (const [name, value] of Object.entries(raw)) {
     const v = value as Record<string, unknown>;
     const url = v.module;
@@ -54,15 +62,32 @@ export async function loadRegistry(
       ...(v.writes === true ? { writes: true } : {}),
     });
   }
+  for (const [name, value] of Object.entries(mod.GROUPS ?? {})) {
+    const members = (value as { scenarios?: unknown }).scenarios;
+    if (!Array.isArray(members)) continue;
+    if (out.has(name) || name === "all")
+      throw new UsageError(`scenario registry: group '${name}' has a scenario's name; rename it`);
+    const unknown = members.filter((m) => !out.has(String(m)));
+    if (unknown.length > 0)
+      throw new UsageError(
+        `scenario registry: group '${name}' names unknown scenarios ${unknown.join(", ")}; fix GROUPS`,
+      );
+    out.groups.set(name, members.map(String));
+  }
   return out;
 }
 
-/** The entries for the requested names (`all` means every read scenario); unknown names are a UsageError. */
+/**
+ * The entries for the requested names (`all` means every read scenario: writes
+ * change the data and are named one by one; a group's name, its members), each
+ * once, in the order asked; unknown names are a UsageError.
+ */
 export function selectScenarios(
-  registry: Map<string, ScenarioEntry>,
+  registry: Map<string, ScenarioEntry> | Registry,
   names: string[],
 ): ScenarioEntry[] {
-  const known = [...registry.keys()];
+  const groups = registry instanceof Registry ? registry.groups : new Map<string, string[]>();
+  const known = [...registry.keys(), ...groups.keys()];
   if (names.length === 0) {
     throw new UsageError(
       `run: name at least one scenario (or 'all'); known: ${known.join(", ") || "none"}`,
@@ -72,6 +97,14 @@ export function selectScenarios(
   for (const n of names) {
     if (n === "all") {
       for (const e of registry.values()) if (!e.writes && !picked.includes(e)) picked.push(e);
+      continue;
+    }
+    const group = groups.get(n);
+    if (group) {
+      for (const m of group) {
+        const e = registry.get(m)!;
+        if (!picked.includes(e)) picked.push(e);
+      }
       continue;
     }
     const e = registry.get(n);

@@ -71,10 +71,38 @@ export function patternsTable(r: TuneReport): Table {
   };
 }
 
+/**
+ * For each index, the scenarios (access patterns and index probes) that use
+ * it: in a sampled plan, or by a scan during the scenario's own benchmark
+ * window; in the order they were tuned.
+ */
+export function indexUsers(r: Pick<TuneReport, "patterns">): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (ix: string, pattern: string) => {
+    const users = out.get(ix) ?? [];
+    if (!users.includes(pattern)) users.push(pattern);
+    out.set(ix, users);
+  };
+  for (const p of r.patterns) {
+    for (const s of p.statements) for (const ix of s.indexesUsed) add(ix, p.pattern);
+    for (const x of p.indexScans) if (x.scans > 0) add(x.index, p.pattern);
+  }
+  return out;
+}
+
 export function usageTable(r: TuneReport): Table {
   const size = new Map(r.catalog.indexes.map((i) => [i.name, i]));
+  const users = indexUsers(r);
   return {
-    head: ["table", "index", "idx_scan (window)", "tuples read", "size", "kind"],
+    head: [
+      "table",
+      "index",
+      "idx_scan (window)",
+      "tuples read",
+      "used by (plans or window scans)",
+      "size",
+      "kind",
+    ],
     rows: r.indexUsage.rows.map((u) => {
       const i = size.get(u.index);
       return [
@@ -82,6 +110,7 @@ export function usageTable(r: TuneReport): Table {
         u.index,
         String(u.idxScan),
         String(u.idxTupRead),
+        users.get(u.index)?.join(", ") || "none",
         i ? formatBytes(i.sizeBytes) : "-",
         i?.constraint
           ? i.constraint.type === "p"

@@ -73,6 +73,51 @@ export const SCENARIOS: Record<string, ScenarioRegistryEntry> = {
     stores: ["postgres"],
     load: open(50),
   },
+  // index probes: one question per index of the design that no pattern above asks
+  "dishes-by-tag": {
+    module: at("dishes-by-tag.ts"),
+    description:
+      "dishes carrying a tag in a city, best ranked first (PostgreSQL: GIN on dishes.tags)",
+    stores: ["postgres"],
+    load: open(100),
+  },
+  "dishes-by-type": {
+    module: at("dishes-by-type.ts"),
+    description: "a page of the dishes of a type, keyset-paginated (PostgreSQL: dishes.dish_type)",
+    stores: ["postgres"],
+    load: open(200),
+  },
+  nearby: {
+    module: at("nearby.ts"),
+    description:
+      "restaurants within 1-10 km of a point, nearest first (PostgreSQL: restaurant location)",
+    stores: ["postgres"],
+    load: open(200),
+  },
+  "users-by-level": {
+    module: at("users-by-level.ts"),
+    description: "a page of the users at a career level (PostgreSQL: users.career_level_id)",
+    stores: ["postgres"],
+    load: open(200),
+  },
+  "user-by-username": {
+    module: at("user-by-username.ts"),
+    description: "a profile looked up by username (PostgreSQL: users.username)",
+    stores: ["postgres"],
+    load: open(500),
+  },
+};
+
+/**
+ * Named groups of scenarios: `bellyfed-bench run index-probes` runs the
+ * group's members (`all` is every scenario, the probes included).
+ */
+export const GROUPS: Record<string, { description: string; scenarios: string[] }> = {
+  "index-probes": {
+    description:
+      "one probe per index of the design that no access pattern uses (issue 14): tags, dish type, location, career level, username",
+    scenarios: ["dishes-by-tag", "dishes-by-type", "nearby", "users-by-level", "user-by-username"],
+  },
 };
 
 /**

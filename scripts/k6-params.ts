@@ -7,7 +7,7 @@
  *   npm run k6:params -- [--scale small] [--seed 1] [--out-dir scenarios/k6/params]
  *
  * Every file is computed before any is written, and they are written
- * together (temporary files, then renamed): all six or none.
+ * together (temporary files, then renamed): every file or none.
  */
 import {
   accessSync,
@@ -43,6 +43,11 @@ const EXPORTS: Record<string, { pool: string; key: (v: never, i: number) => unkn
   feed: { pool: "viewers", key: (v: string) => v },
   experts: { pool: "pages", key: (_v: unknown, i: number) => i + 1 },
   leaderboards: { pool: "queries", key: (v: QueryCommandInput) => value(v, ":type") },
+  "dishes-by-tag": { pool: "pairs", key: (v: [string, string]) => v },
+  "dishes-by-type": { pool: "pages", key: (v: [string, string, string]) => v },
+  nearby: { pool: "searches", key: (v: number[]) => v.slice(0, 3) },
+  "users-by-level": { pool: "pages", key: (v: [number, string]) => v },
+  "user-by-username": { pool: "users", key: (v: [string]) => v[0] },
 };
 
 const DEFAULT_DIR = fileURLToPath(new URL("./params", import.meta.url));
@@ -56,14 +61,14 @@ const FLAGS: FlagSpec = {
   seed: { type: "string", description: "Data seed (loaded first when missing)", default: "1" },
   "out-dir": {
     type: "string",
-    description: "Folder for the six files (one per k6 script)",
+    description: "Folder for the parameter files (one per k6 script)",
     default: relative(process.cwd(), DEFAULT_DIR) || ".",
   },
   quiet: { type: "boolean", short: "q", description: "No progress or log lines" },
 };
 
 const USAGE = "npm run k6:params -- [--scale S] [--seed N] [--out-dir DIR]";
-const SUMMARY = `Writes the parameter files the k6 scripts in scenarios/k6/ read (${Object.keys(EXPORTS).join(", ")}): each pattern's keys and weights, drawn by the harness scenario's setup() from the loaded data. Loads the scale and seed first when the stores do not hold them (as 'bellyfed-bench run' does). All six files are written, or none.`;
+const SUMMARY = `Writes the parameter files the k6 scripts in scenarios/k6/ read (${Object.keys(EXPORTS).join(", ")}): each pattern's keys and weights, drawn by the harness scenario's setup() from the loaded data. Loads the scale and seed first when the stores do not hold them (as 'bellyfed-bench run' does). Every file is written, or none.`;
 
 /** The folder must be one (or creatable) and writable; checked before any service starts. */
 function checkOutDir(dir: string): string {

@@ -13,6 +13,7 @@ export type FindingKind =
   | "sort-without-index"
   | "index-type-mismatch"
   | "row-misestimate"
+  | "planner-skips-index"
   | "dynamo-hot-partition";
 
 export type Severity = "high" | "medium" | "low";

@@ -11,9 +11,11 @@ import { analyzeDynamoKeys, type DynamoKeyReport } from "./dynamo-keys.ts";
 import { explainStatement, foldPlans, type StatementPlans } from "./explain.ts";
 import { type Finding, sortFindings } from "./findings.ts";
 import { connect, type PatternSource, postgresPatterns, sampleStatements } from "./patterns.ts";
+import { PROBE_INDEXES } from "./probe-ab.ts";
 import { type ProposedSet, proposeSet, saveSet } from "./propose.ts";
 import { catalogFindings } from "./rules/index.ts";
 import { coordinateFindings, planFindings } from "./rules/plans.ts";
+import { probeShareFindings, readValueShares, type ValueShare } from "./rules/probe-share.ts";
 import { unusedFindings } from "./rules/unused.ts";
 import {
   diffIndexUsage,
@@ -172,6 +174,8 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
     if (!pss.ok) notes.push(pss.why!);
     const patternReports: PatternReport[] = [];
     patterns = patterns.filter((p) => !skipped.has(p.name));
+    // the sampled plans' scans land in the views up to a second late: not in the first window
+    await settleStats(client);
     const totalUsage = await snapshotIndexUsage(client);
     for (const p of patterns) {
       say(`usage: ${p.name} for ${opts.usageDurationMs / 1000}s`);
@@ -218,10 +222,18 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
     // 3. findings
     const usedInPlans = new Set(plans.flatMap((p) => p.indexesUsed));
     const fromPlans = planFindings(plans, catalog);
+    // the index probes' leading columns: which values match a large share of rows
+    const shares = new Map<string, ValueShare[]>();
+    for (const p of PROBE_INDEXES) {
+      const column = catalog.indexes.find((i) => i.name === p.index)?.keys[0];
+      if (column)
+        shares.set(`${p.table}.${column}`, await readValueShares(client, p.table, column));
+    }
     const findings = [
       ...catalogFindings(catalog),
       ...coordinateFindings(catalog),
       ...fromPlans.findings,
+      ...probeShareFindings(plans, catalog, (t, c) => shares.get(`${t}.${c}`) ?? []),
       ...unusedFindings(
         catalog,
         usage,

@@ -1,10 +1,10 @@
 /**
  * The CI profile (`npm run bench:ci`): small data, two short runs of every
- * access pattern (repeated runs give the gate its confidence), then the gate
- * against the loose CI targets and, when one exists, a baseline; then a short
- * mixed profile (the balanced mix at 100/s) and the integrity check. Writes
- * results/ci-junit.xml, results/ci-report.html, results/ci-summary.md,
- * results/ci-mixed.json and results/ci-check.json.
+ * access pattern and index probe (ci-profile.ts) (repeated runs give the gate
+ * its confidence), then the gate against the loose CI targets and, when one
+ * exists, a baseline; then a short mixed profile (the balanced mix at 100/s)
+ * and the integrity check. Writes results/ci-junit.xml, results/ci-report.html,
+ * results/ci-summary.md, results/ci-mixed.json and results/ci-check.json.
  *
  *   npm run bench:ci [-- --scale tiny] [-- --baseline FILE]
  */
@@ -12,6 +12,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { main } from "../cli.ts";
 import { helpText, parseFlags } from "../lib/args.ts";
 import { runMain } from "../lib/main.ts";
+import { ciRunArgs } from "./ci-profile.ts";
 
 const spec = {
   scale: { type: "string" as const, description: "data scale", default: "small" },
@@ -43,21 +44,7 @@ runMain(async (argv) => {
   const t0 = Date.now();
   for (let i = 1; i <= runs; i++) {
     const out = `results/ci-run-${i}.json`;
-    const code = await main([
-      "run",
-      "all",
-      "--scale",
-      scale,
-      "--duration",
-      duration,
-      "--warmup",
-      "1s",
-      "--targets",
-      "scenarios/targets.ci.json",
-      "--quiet",
-      "--out",
-      out,
-    ]);
+    const code = await main(ciRunArgs({ scale, duration, out }));
     if (code === 2) return 2; // bad input; a failed target (1) still goes to the gate
     outs.push(out);
   }

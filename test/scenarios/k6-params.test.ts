@@ -14,10 +14,22 @@ import { TINY, tinyStores } from "./helpers/tiny-data.ts";
 /**
  * Issue 12, item 7: `npm run k6:params` loads what it needs (a DynamoDB table
  * gone, as after `services down` and `up`, is rebuilt like `run` does) and
- * writes all six files or none.
+ * writes every file or none.
  */
 const K6 = fileURLToPath(new URL("../../scripts/k6-params.ts", import.meta.url));
-const NAMES = ["best-dishes", "experts", "feed", "leaderboards", "profile", "trending"];
+const NAMES = [
+  "best-dishes",
+  "dishes-by-tag",
+  "dishes-by-type",
+  "experts",
+  "feed",
+  "leaderboards",
+  "nearby",
+  "profile",
+  "trending",
+  "user-by-username",
+  "users-by-level",
+];
 let stores: Scratch;
 
 beforeAll(async () => {
@@ -53,7 +65,7 @@ function k6(args: string[]): Promise<CliResult> {
   });
 }
 
-it("rebuilds a DynamoDB table that is gone, then writes all six files", async () => {
+it("rebuilds a DynamoDB table that is gone, then writes every file", async () => {
   const dyn = createDynamoClient(stores.dynamo, 2);
   try {
     await dyn.send(
@@ -74,10 +86,10 @@ it("rebuilds a DynamoDB table that is gone, then writes all six files", async ()
     expect(f.keys.length).toBeGreaterThan(0);
     expect(f.weights).toHaveLength(f.keys.length);
   }
-  expect(r.stdout.trim().split("\n")).toHaveLength(6);
+  expect(r.stdout.trim().split("\n")).toHaveLength(NAMES.length);
 }, 180_000);
 
-it("writes none when one of the six cannot be written", async () => {
+it("writes none when one of them cannot be written", async () => {
   const dir = mkdtempSync(join(tmpdir(), "bb-k6-"));
   mkdirSync(join(dir, "leaderboards.json"));
   const r = await k6(["--scale", TINY.scale, "--seed", String(TINY.seed), "--out-dir", dir]);

@@ -1,27 +1,58 @@
 import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../engine/load-scenario.ts";
-import { loadRegistry } from "../../engine/registry.ts";
+import { loadRegistry, selectScenarios } from "../../engine/registry.ts";
 import { readTargets, thresholdsFor } from "../../engine/targets.ts";
-import { SCENARIOS } from "../../scenarios/index.ts";
+import { GROUPS, SCENARIOS } from "../../scenarios/index.ts";
 
 /** The registry, the modules it names and the default targets agree with each other. */
 describe("scenario registry", () => {
-  it("names the six access patterns, the PostgreSQL leaderboard comparison and the six writes", () => {
+  it("names the six access patterns, the PostgreSQL leaderboard comparison, the five index probes and the six writes", () => {
     expect(Object.keys(SCENARIOS).sort()).toEqual([
       "award-badge",
       "best-dishes",
       "comment",
+      "dishes-by-tag",
+      "dishes-by-type",
       "experts",
       "feed",
       "follow",
       "leaderboards",
       "leaderboards-pg",
+      "nearby",
       "profile",
       "rank-dish",
       "review",
       "trending",
       "unfollow",
+      "user-by-username",
+      "users-by-level",
     ]);
+  });
+
+  it("'index-probes' is a group: run index-probes selects the five probes, 'all' includes them", async () => {
+    const registry = await loadRegistry();
+    const probes = [
+      "dishes-by-tag",
+      "dishes-by-type",
+      "nearby",
+      "users-by-level",
+      "user-by-username",
+    ];
+    expect(GROUPS["index-probes"].scenarios).toEqual(probes);
+    expect(selectScenarios(registry, ["index-probes"]).map((e) => e.name)).toEqual(probes);
+    // a group and one of its members: each scenario once, in the order asked
+    expect(selectScenarios(registry, ["nearby", "index-probes"]).map((e) => e.name)).toEqual([
+      "nearby",
+      "dishes-by-tag",
+      "dishes-by-type",
+      "users-by-level",
+      "user-by-username",
+    ]);
+    const all = selectScenarios(registry, ["all"]).map((e) => e.name);
+    for (const p of probes) expect(all).toContain(p);
+    expect(() => selectScenarios(registry, ["index-probe"])).toThrow(
+      /unknown scenario 'index-probe'; known: .*index-probes/,
+    );
   });
 
   for (const [name, entry] of Object.entries(SCENARIOS)) {
