@@ -16,8 +16,10 @@ export class Slot implements OpTiming {
   startUs = 0;
   /** the store's first send (core/op-clock.ts); 0 until then */
   sentUs = 0;
-  /** false during the warm-up: stores leave the operation out of their figures */
-  measured = false;
+  /** false during the warm-up: stores leave the operation out of their figures (read by stores only, so computed on demand) */
+  get measured(): boolean {
+    return this.intendedUs >= this.host.recorder.measureStartUs;
+  }
   busy = false;
   /** set when the sweep declared the operation timed out; its late completion is ignored */
   abandoned = false;
@@ -66,7 +68,6 @@ export function startOp(op: Op, slot: Slot, intendedUs: number, startUs: number)
   slot.busy = true;
   slot.startUs = startUs;
   slot.sentUs = 0;
-  slot.measured = intendedUs >= slot.host.recorder.measureStartUs;
   running.op = slot;
   let p: Promise<unknown>;
   try {
