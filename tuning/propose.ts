@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { INDEX_SETS_DIR, type IndexSet, parseIndexSet } from "../schema/index.ts";
+import { INDEX_SETS_DIR, type IndexDef, type IndexSet, parseIndexSet } from "../schema/index.ts";
 import { candidateSql } from "./candidates.ts";
 import type { Catalog } from "./catalog.ts";
 import type { Finding } from "./findings.ts";
+import type { GeoVerdict, ProbeIndexVerdict } from "./probe-ab.ts";
 import type { WhatIfResult } from "./whatif.ts";
 
 /**
@@ -26,6 +27,8 @@ export interface ProposedSet {
   missingFile: boolean;
   /** the file exists and holds the same statements */
   matchesFile: boolean;
+  /** what the index probes' A/B changed or confirmed (tune --ab; see followProbeVerdicts) */
+  followed?: string[];
 }
 
 const DROP_KINDS = new Set(["duplicate-index", "redundant-index", "unused-index"]);
@@ -78,6 +81,23 @@ export function proposeSet(
         .join("; "),
     });
   }
+  return renderProposal(name, base, kept, dropped, added, dir, context);
+}
+
+/**
+ * The proposal's file text and its comparison with the file on disk, from the
+ * indexes kept, dropped and added.
+ */
+function renderProposal(
+  name: string,
+  base: IndexSet,
+  kept: IndexDef[],
+  dropped: ProposedSet["dropped"],
+  added: ProposedSet["added"],
+  dir: string,
+  context: string | undefined,
+  followed: string[] = [],
+): ProposedSet {
   const lines = [
     `-- Index set "${name}": proposed by 'bellyfed-bench tune' from the set "${base.name}"${context ? ` (${context})` : ""}.`,
     "-- Each drop and addition below names its evidence; the A/B table of 'tune --ab' measures it.",
@@ -129,7 +149,59 @@ export function proposeSet(
     file,
     missingFile,
     matchesFile,
+    ...(followed.length > 0 ? { followed } : {}),
   };
+}
+
+/**
+ * The proposal made to follow the index probes' A/B (issue 14): an index whose
+ * probe improves p95 or throughput by more than the tolerance stays (put back
+ * when a finding dropped it); one whose probe shows no such gain is dropped,
+ * its verdict saying what it cost; when the geo fix wins against the btree by
+ * the same rule, its GiST replaces the btree. Verdicts on indexes the base set
+ * does not hold change nothing.
+ */
+export function followProbeVerdicts(
+  p: ProposedSet,
+  base: IndexSet,
+  verdicts: ProbeIndexVerdict[],
+  geo: GeoVerdict | null,
+  dir = INDEX_SETS_DIR,
+  context?: string,
+): ProposedSet {
+  const keptNames = new Set(p.kept);
+  let dropped = [...p.dropped];
+  const added = [...p.added];
+  const followed: string[] = [];
+  const inBase = (n: string) => base.indexes.some((i) => i.name === n);
+  const drop = (name: string, kind: string, why: string) => {
+    keptNames.delete(name);
+    dropped = dropped.filter((d) => d.name !== name);
+    dropped.push({ name, kind, why });
+  };
+  for (const v of verdicts) {
+    if (!inBase(v.index)) continue;
+    if (v.verdict.keep) {
+      if (!keptNames.has(v.index)) {
+        keptNames.add(v.index);
+        dropped = dropped.filter((d) => d.name !== v.index);
+        followed.push(`${v.index} kept (${v.probe}): ${v.verdict.reason}`);
+      } else followed.push(`${v.index} stays (${v.probe}): ${v.verdict.reason}`);
+    } else {
+      drop(v.index, "probe-no-gain", `${v.probe}: ${v.verdict.reason}`);
+      followed.push(`${v.index} dropped (${v.probe}): ${v.verdict.reason}`);
+    }
+  }
+  if (geo && inBase(geo.replaces) && !inBase(geo.index)) {
+    if (geo.verdict.keep) {
+      drop(geo.replaces, "geo-fix", `nearby: replaced by ${geo.index}: ${geo.verdict.reason}`);
+      if (!added.some((a) => a.name === geo.index))
+        added.push({ name: geo.index, sql: geo.sql, why: `nearby: ${geo.verdict.reason}` });
+      followed.push(`${geo.index} replaces ${geo.replaces} (nearby): ${geo.verdict.reason}`);
+    } else followed.push(`${geo.index} not adopted (nearby): ${geo.verdict.reason}`);
+  }
+  const kept = base.indexes.filter((i) => keptNames.has(i.name));
+  return renderProposal(p.name, base, kept, dropped, added, dir, context, followed);
 }
 
 export function saveSet(p: ProposedSet): void {
