@@ -5,6 +5,7 @@ import {
   abTable,
   dynamoTable,
   patternsTable,
+  probeAbTable,
   type Table,
   usageTable,
   whatIfTable,
@@ -84,7 +85,11 @@ function proposed(r: TuneReport): string {
   return `<dl class="meta">
 <dt>dropped</dt><dd>${e(p.dropped.map((d) => `${d.name} (${d.kind})`).join(", ") || "none")}</dd>
 <dt>added</dt><dd>${e(p.added.map((a) => a.name).join(", ") || "none")}</dd>
-<dt>file</dt><dd><code>${e(p.file)}</code>: ${e(file)}</dd>
+<dt>file</dt><dd><code>${e(p.file)}</code>: ${e(file)}</dd>${
+    p.followed && p.followed.length > 0
+      ? `\n<dt>probe A/B</dt><dd>${p.followed.map((f) => e(f)).join("<br>")}</dd>`
+      : ""
+  }
 </dl>
 <details><summary>The set's file (${e(p.text.trimEnd().split("\n").length)} lines)</summary><pre class="sql">${e(p.text.trimEnd())}</pre></details>`;
 }
@@ -116,6 +121,15 @@ ${r.notes.map((n) => `<dt>note</dt><dd>${e(n)}</dd>`).join("\n")}
     ),
   );
   if (r.whatIf.length > 0) body.push(card("what-if", "What-if", table(whatIfTable(r))));
+  const probes = probeAbTable(r);
+  if (probes && r.probeAb)
+    body.push(
+      card(
+        "probe-ab",
+        `Index probes' A/B on <code>${e(r.probeAb.set)}</code>`,
+        `<p class="muted">${e(r.probeAb.durationMs / 1000)} s per variant, ${e(r.probeAb.vus)} VUs, closed model; ${e(r.probeAb.insertRows)} rows copied per insert probe, rolled back. Each probe with the index it exercises and without it, and nearby on the geo fix; the proposal follows the verdicts.</p>${table(probes, [2, 3, 4, 5])}`,
+      ),
+    );
   body.push(
     card(
       "proposed",

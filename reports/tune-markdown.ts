@@ -6,6 +6,7 @@ import {
   dynamoTable,
   findingsTable,
   patternsTable,
+  probeAbTable,
   type Table,
   usageTable,
   whatIfTable,
@@ -77,11 +78,22 @@ export function renderTuneMarkdown(r: TuneReport): string {
     }
   out.push(`## Index usage (${text(r.indexUsage.window)})`, "", table(usageTable(r)), "");
   if (r.whatIf.length > 0) out.push("## What-if", "", table(whatIfTable(r)), "");
+  const probes = probeAbTable(r);
+  if (probes && r.probeAb)
+    out.push(
+      `## Index probes' A/B on \`${r.probeAb.set}\` (${r.probeAb.durationMs / 1000}s per variant, ${r.probeAb.vus} VUs, closed model; ${r.probeAb.insertRows} rows copied per insert probe, rolled back)`,
+      "",
+      "Each probe with the index it exercises and without it, and nearby on the geo fix. The proposal below follows the verdicts.",
+      "",
+      table(probes),
+      "",
+    );
   out.push(`## Proposed index set \`${r.proposed.name}\` (from \`${r.proposed.base}\`)`, "");
   out.push(
     `- dropped: ${text(r.proposed.dropped.map((d) => `${d.name} (${d.kind})`).join(", ") || "none")}`,
   );
   out.push(`- added: ${text(r.proposed.added.map((a) => a.name).join(", ") || "none")}`);
+  for (const f of r.proposed.followed ?? []) out.push(`- probe A/B: ${text(f)}`);
   out.push(
     `- file ${text(r.proposed.file)}: ${r.proposed.missingFile ? "not written yet (tune --save-set)" : r.proposed.matchesFile ? "up to date" : "differs from this proposal (tune --save-set to rewrite)"}`,
   );

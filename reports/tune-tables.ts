@@ -1,4 +1,5 @@
 import { num } from "../core/format.ts";
+import { PROBE_TOLERANCE } from "../tuning/probe-ab.ts";
 import { formatBytes } from "../tuning/rules/overlap.ts";
 import type { TuneReport } from "../tuning/session.ts";
 import type { BlockFigures } from "../tuning/stats.ts";
@@ -161,6 +162,33 @@ function blocksRead(b: BlockFigures | null): string {
   const all = b.hit + b.read;
   const perCall = b.read / b.calls;
   return `${perCall < 10 ? perCall.toFixed(2) : perCall.toFixed(0)} (${all > 0 ? ((100 * b.hit) / all).toFixed(0) : "-"}%)`;
+}
+
+/** The index probes' A/B (tune --ab): each probe with its index and without it, and the geo fix. */
+export function probeAbTable(r: TuneReport): Table | null {
+  if (!r.probeAb || r.probeAb.rows.length === 0) return null;
+  return {
+    head: [
+      "probe",
+      "variant",
+      "p50 ms",
+      "p95 ms",
+      "ops/s",
+      "insert rows/s (table)",
+      "index size",
+      `verdict (${PROBE_TOLERANCE * 100}% rule)`,
+    ],
+    rows: r.probeAb.rows.map((x) => [
+      x.probe,
+      x.variant,
+      ms(x.figures.p50),
+      ms(x.figures.p95),
+      rate(x.figures.throughput),
+      x.insertRowsPerSecond === null ? "-" : rate(x.insertRowsPerSecond),
+      x.indexBytes ? formatBytes(x.indexBytes) : "-",
+      x.verdict ?? "",
+    ]),
+  };
 }
 
 export function abTable(r: TuneReport): Table | null {

@@ -11,8 +11,8 @@ import { analyzeDynamoKeys, type DynamoKeyReport } from "./dynamo-keys.ts";
 import { explainStatement, foldPlans, type StatementPlans } from "./explain.ts";
 import { type Finding, sortFindings } from "./findings.ts";
 import { connect, type PatternSource, postgresPatterns, sampleStatements } from "./patterns.ts";
-import { PROBE_INDEXES } from "./probe-ab.ts";
-import { type ProposedSet, proposeSet, saveSet } from "./propose.ts";
+import { PROBE_INDEXES, type ProbeAbResult, runProbeAb } from "./probe-ab.ts";
+import { followProbeVerdicts, type ProposedSet, proposeSet, saveSet } from "./propose.ts";
 import { catalogFindings } from "./rules/index.ts";
 import { coordinateFindings, planFindings } from "./rules/plans.ts";
 import { probeShareFindings, readValueShares, type ValueShare } from "./rules/probe-share.ts";
@@ -89,6 +89,8 @@ export interface TuneReport {
   candidates: Candidate[];
   whatIf: WhatIfResult[];
   proposed: ProposedSet;
+  /** the index probes' A/B (with --ab): each probe with its index and without it, and the geo fix */
+  probeAb?: ProbeAbResult | null;
   ab: AbResult | null;
   dynamo: DynamoKeyReport | null;
   notes: string[];
@@ -276,15 +278,38 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
     } else if (candidates.length === 0) whatIfMode = "no candidate index to evaluate";
 
     // 5. the proposed set
-    const proposed = proposeSet(
+    const context = `measured on ${opts.data.scale} seed ${opts.data.seed}, PostgreSQL ${version}`;
+    let proposed = proposeSet(
       opts.proposedName,
       baseSet,
       catalog,
       findings,
       whatIf,
       undefined,
-      `measured on ${opts.data.scale} seed ${opts.data.seed}, PostgreSQL ${version}`,
+      context,
     );
+    // with --ab, the index probes' A/B first: the proposal follows its verdicts (issue 14)
+    let probeAb: ProbeAbResult | null = null;
+    if (opts.ab) {
+      probeAb = await runProbeAb(pool, endpoints, {
+        set: opts.indexSet,
+        durationMs: opts.abDurationMs,
+        warmupMs: 1000,
+        vus: opts.vus,
+        insertRows: 2000,
+        data: opts.data,
+        onStep: say,
+      });
+      for (const s of probeAb.skipped) notes.push(`probe A/B: skipped ${s}`);
+      proposed = followProbeVerdicts(
+        proposed,
+        baseSet,
+        probeAb.verdicts,
+        probeAb.geo,
+        undefined,
+        context,
+      );
+    }
     if (opts.save) {
       saveSet(proposed);
       say(`saved the proposed set to ${proposed.file}`);
@@ -370,6 +395,7 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
       candidates,
       whatIf,
       proposed,
+      probeAb,
       ab,
       dynamo,
       notes,

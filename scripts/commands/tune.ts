@@ -51,11 +51,11 @@ const FLAGS: FlagSpec = {
   ab: {
     type: "boolean",
     description:
-      "A/B benchmark: the tuned set against the proposal printed (or the saved set --proposed names)",
+      "A/B benchmark: each index probe with its index and without it (the proposal follows the verdicts), then the tuned set against the proposal printed (or the saved set --proposed names)",
   },
   duration: {
     type: "string",
-    description: "A/B measured duration per pattern and set (with --ab)",
+    description: "A/B measured duration per pattern and set, and per probe variant (with --ab)",
     default: "10s",
   },
   vus: { type: "string", description: "Virtual users (closed model) for the runs", default: "4" },
@@ -116,9 +116,20 @@ export function terminal(r: TuneReport): string {
     lines.push(
       "  (unused-index: only some access patterns were measured; tune them all, without --scenario, before dropping an index)",
     );
+  if (r.probeAb && r.probeAb.rows.length > 0) {
+    const pa = r.probeAb;
+    lines.push(
+      `probe A/B on ${pa.set} (${pa.durationMs / 1000}s per variant, ${pa.vus} VUs): p50 / p95 ms, ops/s, insert rows/s, index size`,
+    );
+    for (const x of pa.rows)
+      lines.push(
+        `  ${x.probe.padEnd(16)} ${x.variant.padEnd(42)} ${x.figures.p50.toFixed(2)} / ${x.figures.p95.toFixed(2)} ms ${num(x.figures.throughput)} ops/s ${x.insertRowsPerSecond === null ? "-" : num(x.insertRowsPerSecond)} rows/s${x.indexBytes ? ` ${Math.round(x.indexBytes / 1024)} kB` : ""}${x.verdict ? `  ${x.verdict}` : ""}`,
+      );
+  }
   lines.push(
     `proposed set ${r.proposed.name}: dropped ${r.proposed.dropped.map((d) => d.name).join(", ") || "none"}; added ${r.proposed.added.map((a) => a.name).join(", ") || "none"}`,
   );
+  for (const f of r.proposed.followed ?? []) lines.push(`  probe A/B: ${f}`);
   if (r.ab) {
     const [a, b] = r.ab.sets;
     lines.push(

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { renderTuneHtml } from "../../reports/tune-html.ts";
+import { renderTuneMarkdown } from "../../reports/tune-markdown.ts";
 import { listIndexes, loadIndexSet, readPgMarker } from "../../schema/index.ts";
+import { terminal } from "../../scripts/commands/tune.ts";
+import { GEO_FIX, PROBE_INDEXES } from "../../tuning/probe-ab.ts";
 import { runTuning } from "../../tuning/session.ts";
 import type { Scratch } from "../helpers/stores.ts";
 import { withPg } from "../load/support.ts";
@@ -56,6 +60,38 @@ it("without a named set, the A/B's second set is the proposal printed, not the f
   expect(b.dropped).toEqual(r.proposed.dropped.map((d) => d.name).sort());
   expect(b.created).toEqual(r.proposed.added.map((a) => a.name).sort());
   expect(r.notes.join("\n")).toMatch(/the A\/B measured the proposal printed above, not saved/);
+  // issue 14: the probes' A/B ran first, each probe with its index and without it, and the geo fix
+  const pa = r.probeAb!;
+  expect(pa.rows.map((x) => `${x.probe}: ${x.variant}`)).toEqual([
+    ...PROBE_INDEXES.flatMap((p) => [`${p.probe}: with ${p.index}`, `${p.probe}: without it`]),
+    `nearby: geo fix: ${GEO_FIX.index} instead`,
+  ]);
+  for (const x of pa.rows) expect(x.figures.throughput, x.variant).toBeGreaterThan(0);
+  // the proposal follows the verdicts: kept exactly when the probe gained more than 10%
+  expect(pa.verdicts.map((v) => v.index)).toEqual(PROBE_INDEXES.map((p) => p.index));
+  for (const v of pa.verdicts) {
+    expect(r.proposed.kept.includes(v.index), `${v.index}: ${v.verdict.reason}`).toBe(
+      v.verdict.keep && !(v.index === GEO_FIX.replaces && pa.geo?.verdict.keep),
+    );
+    if (!v.verdict.keep)
+      expect(r.proposed.dropped.find((d) => d.name === v.index)?.why).toMatch(/it costs \d+ kB/);
+  }
+  expect(r.proposed.added.some((a) => a.name === GEO_FIX.index)).toBe(pa.geo!.verdict.keep);
+  expect(r.proposed.followed).toHaveLength(PROBE_INDEXES.length + 1);
+  // and the three reports show it
+  const term = terminal(r);
+  expect(term).toMatch(/^probe A\/B on seed \(0\.3s per variant, 2 VUs\)/m);
+  for (const x of pa.rows) expect(term).toContain(x.variant);
+  expect(term).toMatch(
+    /^ {2}probe A\/B: idx_dishes_tags (kept|stays|dropped) \(dishes-by-tag\): /m,
+  );
+  const md = renderTuneMarkdown(r).replaceAll("\\_", "_"); // Markdown escapes '_'
+  expect(md).toMatch(/^## Index probes' A\/B on `seed`/m);
+  expect(md).toContain(`| nearby | geo fix: ${GEO_FIX.index} instead |`);
+  expect(md).toMatch(/^- probe A\/B: idx_users_username /m);
+  const html = renderTuneHtml(r);
+  expect(html).toContain('id="probe-ab"');
+  expect(html).toContain(`geo fix: ${GEO_FIX.index} instead`);
   // the tuned set is restored after
   expect((await withPg(stores.pg, (c) => readPgMarker(c)))?.indexSet).toBe("seed");
 }, 300_000);
