@@ -174,10 +174,12 @@ export function followProbeVerdicts(
   const added = [...p.added];
   const followed: string[] = [];
   const inBase = (n: string) => base.indexes.some((i) => i.name === n);
+  // a drop a finding already made keeps its kind and evidence; the verdict is added to it
   const drop = (name: string, kind: string, why: string) => {
     keptNames.delete(name);
+    const before = dropped.find((d) => d.name === name);
     dropped = dropped.filter((d) => d.name !== name);
-    dropped.push({ name, kind, why });
+    dropped.push(before ? { ...before, why: `${before.why}; ${why}` } : { name, kind, why });
   };
   for (const v of verdicts) {
     if (!inBase(v.index)) continue;

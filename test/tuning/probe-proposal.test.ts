@@ -93,6 +93,25 @@ it("keeps the indexes whose probe gains, drops those whose probe does not, with 
   ]);
 });
 
+it("adds the probe's verdict to a drop a finding already made", () => {
+  const before = proposeSet("t", seed, catalog, [unusedUsername], [], dir);
+  const p = followProbeVerdicts(
+    before,
+    seed,
+    [verdict("user-by-username", "idx_users_username", "users", none)],
+    null,
+    dir,
+  );
+  expect(p.dropped).toEqual([
+    {
+      name: "idx_users_username",
+      kind: "unused-index",
+      why: `0 scans in the window; user-by-username: ${none.reason}`,
+    },
+  ]);
+  expect(p.kept).not.toContain("idx_users_username");
+});
+
 it("replaces the btree by the geo fix's GiST when nearby on it wins by the rule, not otherwise", () => {
   const before = proposeSet("t", seed, catalog, [], [], dir);
   const wins = followProbeVerdicts(before, seed, [], geo(gain), dir);
