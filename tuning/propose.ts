@@ -5,6 +5,7 @@ import { candidateSql } from "./candidates.ts";
 import type { Catalog } from "./catalog.ts";
 import type { Finding } from "./findings.ts";
 import type { GeoVerdict, ProbeIndexVerdict } from "./probe-ab.ts";
+import { supports } from "./rules/foreign-keys.ts";
 import type { WhatIfResult } from "./whatif.ts";
 
 /**
@@ -168,6 +169,8 @@ export function followProbeVerdicts(
   geo: GeoVerdict | null,
   dir = INDEX_SETS_DIR,
   context?: string,
+  /** with it, an index that is its foreign key's only support is never dropped for no gain */
+  catalog?: Catalog,
 ): ProposedSet {
   const keptNames = new Set(p.kept);
   let dropped = [...p.dropped];
@@ -181,8 +184,36 @@ export function followProbeVerdicts(
     dropped = dropped.filter((d) => d.name !== name);
     dropped.push(before ? { ...before, why: `${before.why}; ${why}` } : { name, kind, why });
   };
+  // an index another one duplicates or makes redundant served nothing that index does not
+  // serve in both rounds, so a gain its probe shows is noise: it stays dropped
+  const covered = (n: string) =>
+    p.dropped.some(
+      (d) => d.name === n && (d.kind === "duplicate-index" || d.kind === "redundant-index"),
+    );
+  const fkOnly = (n: string) => {
+    const ix = catalog?.indexes.find((i) => i.name === n);
+    if (!ix || !catalog) return undefined;
+    return catalog.foreignKeys.find(
+      (f) =>
+        supports(f, ix) &&
+        catalog.indexes.filter((o) => o.name !== ix.name && supports(f, o)).length === 0,
+    );
+  };
   for (const v of verdicts) {
     if (!inBase(v.index)) continue;
+    if (v.verdict.keep && covered(v.index)) {
+      followed.push(
+        `${v.index} stays dropped (${v.probe}): another index serves the same lookups, so its probe's ${v.verdict.reason} is noise`,
+      );
+      continue;
+    }
+    const fk = v.verdict.keep ? undefined : fkOnly(v.index);
+    if (fk) {
+      followed.push(
+        `${v.index} kept (${v.probe}): no gain (${v.verdict.reason}), but it is the only index supporting foreign key ${fk.name} (deletes and key changes on ${fk.refTable})`,
+      );
+      continue;
+    }
     if (v.verdict.keep) {
       if (!keptNames.has(v.index)) {
         keptNames.add(v.index);

@@ -308,6 +308,7 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
         probeAb.geo,
         undefined,
         context,
+        catalog,
       );
     }
     if (opts.save) {

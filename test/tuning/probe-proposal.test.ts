@@ -143,3 +143,52 @@ it("ignores verdicts on indexes the tuned set does not hold", () => {
   expect(p.dropped).toEqual([]);
   expect(p.added).toEqual([]);
 });
+
+it("a probe's gain does not bring back an index another one duplicates; no gain does not drop a foreign key's only index", () => {
+  const dupUsername: Finding = { ...unusedUsername, kind: "duplicate-index" };
+  const before = proposeSet("t", seed, catalog, [dupUsername], [], dir);
+  const level = {
+    schema: "public",
+    table: "users",
+    name: "idx_users_career_level",
+    method: "btree",
+    keys: ["career_level_id"],
+    keyIsExpression: [false],
+    include: [],
+    opclasses: [],
+    options: [],
+    valid: true,
+    predicate: null,
+  } as unknown as Catalog["indexes"][number];
+  const withFk: Catalog = {
+    ...catalog,
+    indexes: [level],
+    foreignKeys: [
+      {
+        name: "users_career_level_id_fkey",
+        table: "users",
+        columns: ["career_level_id"],
+        refTable: "career_levels",
+        refColumns: ["career_level_id"],
+      },
+    ],
+  };
+  const p = followProbeVerdicts(
+    before,
+    seed,
+    [
+      verdict("user-by-username", "idx_users_username", "users"), // +80%, but a duplicate
+      verdict("users-by-level", "idx_users_career_level", "users", none),
+    ],
+    null,
+    dir,
+    undefined,
+    withFk,
+  );
+  expect(p.kept).not.toContain("idx_users_username");
+  expect(p.kept).toContain("idx_users_career_level");
+  expect(p.followed?.join("\n")).toMatch(/idx_users_username stays dropped .*noise/);
+  expect(p.followed?.join("\n")).toMatch(
+    /idx_users_career_level kept .*only index supporting foreign key users_career_level_id_fkey/,
+  );
+});
