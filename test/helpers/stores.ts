@@ -43,6 +43,16 @@ export async function scratchStores(name: string): Promise<Scratch> {
       const c = new pg.Client(pgClientConfig(base.pg));
       await c.connect();
       try {
+        // connections still closing (pg-pool's end() resolves before its clients' sockets close)
+        // would get the FATAL of a forced drop as an unhandled error: give them 2 s to go
+        for (let i = 0; i < 40; i++) {
+          const r = await c.query(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1",
+            [database],
+          );
+          if (r.rows[0].n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       } finally {
         await c.end();
