@@ -3,8 +3,9 @@
  * import from the layers before it, never from those after it (so no cycle
  * between folders). Checked in CI: `npm run deps`.
  *
- *   core -> stores -> schema -> generators -> load -> engine -> scenarios
- *        -> integrity -> results -> gate -> tuning -> reports -> scripts -> bin
+ *   core -> stores -> schema -> generators -> load -> sync -> engine
+ *        -> scenarios -> integrity -> results -> gate -> tuning -> capacity
+ *        -> reports -> scripts -> bin
  *
  * A new capability (capacity, the sync, the HTTP layer) is a new folder: add
  * it to LAYERS where it belongs (the README's Layout table follows this list).
@@ -15,12 +16,14 @@ const LAYERS = [
   "schema",
   "generators",
   "load",
+  "sync",
   "engine",
   "scenarios",
   "integrity",
   "results",
   "gate",
   "tuning",
+  "capacity",
   "reports",
   "scripts",
   "bin",
