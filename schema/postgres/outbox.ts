@@ -6,8 +6,9 @@ import { inTransaction } from "./transaction.ts";
  * changes when the server has no logical decoding (Aurora without
  * `rds.logical_replication=1`, a PostgreSQL with `wal_level=replica`).
  *
- * Objects, all in the harness's own schema (the one its tables live in) and
- * all named `bellyfed_outbox*`, so uninstalling drops only them:
+ * Objects, all in the harness's own schema (the one its tables live in), with
+ * these names (the functions also carry the comment `bellyfed-bench outbox`),
+ * so uninstalling drops only them:
  * - on each source table, the row trigger `bellyfed_outbox_capture` (AFTER
  *   INSERT OR UPDATE OR DELETE) and its function
  *   `bellyfed_outbox_capture_<table>`: appends the row (the new row, or the
@@ -42,13 +43,13 @@ export const OUTBOX_STATE_TABLE = "bellyfed_outbox_state";
 export const OUTBOX_SEQUENCE = "bellyfed_outbox_seq";
 export const OUTBOX_TRIGGER = "bellyfed_outbox_capture";
 export const OUTBOX_SEAL = "bellyfed_outbox_seal";
-/** Every object of the outbox starts with this; uninstalling drops only such names. */
-export const OUTBOX_PREFIX = "bellyfed_outbox";
 /** pg_advisory_xact_lock(OUTBOX_LOCK_CLASS, OUTBOX_LOCK_ID): commits of outbox transactions, in turn. */
 export const OUTBOX_LOCK_CLASS = 0x62656c6c; // "bell"
 export const OUTBOX_LOCK_ID = 0x6f757462; // "outb"
 /** Serializes install and uninstall. */
 const INSTALL_LOCK = 0x6f626f78; // "obox"
+/** The comment on the outbox's functions: how uninstalling tells them from a user's. */
+const FUNCTION_COMMENT = "bellyfed-bench outbox";
 /** Transaction-local flag: this transaction already has its commit number. */
 const SEALED_FLAG = "bellyfed_outbox.sealed";
 
@@ -107,18 +108,18 @@ export interface OutboxObjects {
 }
 
 export async function outboxObjects(q: Queryable): Promise<OutboxObjects> {
-  const like = `${OUTBOX_PREFIX.replace(/_/g, "\\_")}%`;
   const rel = await q.query(
     `SELECT relname, relkind FROM pg_class
-      WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'S') AND relname LIKE $1
+      WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'S') AND relname = ANY($1)
       ORDER BY relname`,
-    [like],
+    [[OUTBOX_TABLE, OUTBOX_COMMIT_TABLE, OUTBOX_STATE_TABLE, OUTBOX_SEQUENCE]],
   );
   const fn = await q.query(
     `SELECT proname FROM pg_proc
-      WHERE pronamespace = current_schema()::regnamespace AND proname LIKE $1
-        AND pronargs = 0 AND prorettype = 'trigger'::regtype ORDER BY proname`,
-    [like],
+      WHERE pronamespace = current_schema()::regnamespace AND pronargs = 0
+        AND prorettype = 'trigger'::regtype AND obj_description(oid, 'pg_proc') = $1
+      ORDER BY proname`,
+    [FUNCTION_COMMENT],
   );
   const trg = await q.query(
     `SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
@@ -127,7 +128,7 @@ export async function outboxObjects(q: Queryable): Promise<OutboxObjects> {
   );
   return {
     tables: rel.rows.filter((r) => r.relkind === "r").map((r) => r.relname as string),
-    sequence: rel.rows.some((r) => r.relkind === "S" && r.relname === OUTBOX_SEQUENCE),
+    sequence: rel.rows.some((r) => r.relname === OUTBOX_SEQUENCE),
     functions: fn.rows.map((r) => r.proname as string),
     triggers: trg.rows.map((r) => r.relname as string),
   };
@@ -205,6 +206,7 @@ export async function installOutbox(q: Queryable, tables: readonly string[]): Pr
     }
     if (!have.functions.includes(OUTBOX_SEAL)) {
       await tx.query(sealFunctionSql(schema));
+      await tx.query(`COMMENT ON FUNCTION ${s}${OUTBOX_SEAL}() IS '${FUNCTION_COMMENT}'`);
       await tx.query(
         `CREATE CONSTRAINT TRIGGER ${OUTBOX_SEAL} AFTER INSERT ON ${s}${OUTBOX_TABLE}
            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ${s}${OUTBOX_SEAL}()`,
@@ -227,6 +229,7 @@ export async function installOutbox(q: Queryable, tables: readonly string[]): Pr
             cols.rows.map((r) => r.attname as string),
           ),
         );
+        await tx.query(`COMMENT ON FUNCTION ${s}${ident(fn)}() IS '${FUNCTION_COMMENT}'`);
       }
       await tx.query(
         `CREATE TRIGGER ${OUTBOX_TRIGGER} AFTER INSERT OR UPDATE OR DELETE ON ${s}${ident(table)}
