@@ -27,6 +27,8 @@ export interface OutboxServer {
   client: pg.Client;
   /** a new connected client on `bench` (ended by stop()) */
   connect(): Promise<pg.Client>;
+  /** the same, as another role (trust authentication) */
+  connectAs(user: string): Promise<pg.Client>;
   stop(): Promise<void>;
 }
 
@@ -46,13 +48,14 @@ export async function startOutboxServer(
     description: `${server.target.description}/bench`,
   };
   const clients: pg.Client[] = [];
-  const connect = async () => {
-    const c = new pg.Client(pgClientConfig(target));
+  const connectAs = async (user: string) => {
+    const c = new pg.Client(pgClientConfig({ ...target, user }));
     c.on("error", () => {});
     await c.connect();
     clients.push(c);
     return c;
   };
+  const connect = () => connectAs(target.user);
   const client = await connect();
   await applyPgSchema(client, { withForeignKeys: false, withIndexes: false });
   await markLoadStarted(client, { scale: "outbox-test", seed: 1 });
@@ -65,6 +68,7 @@ export async function startOutboxServer(
     target,
     client,
     connect,
+    connectAs,
     async stop() {
       for (const c of clients) await c.end().catch(() => {});
       await server.stop();

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
@@ -25,6 +25,8 @@ export interface Pg15Options {
 
 export interface Pg15 {
   target: PgTarget;
+  /** a fast shutdown and a start on the same data and port (connections are cut) */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,24 +63,28 @@ export async function startPg15(opts: Pg15Options = {}): Promise<Pg15> {
     { ...who, encoding: "utf8" },
   );
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  // settings go to postgresql.conf (not -c), so ALTER SYSTEM and a restart can change them
+  const conf = Object.entries(opts.settings ?? {}).map(([k, v]) => `${k} = '${v}'\n`);
+  appendFileSync(join(data, "postgresql.conf"), conf.join(""));
   const port = await freePort();
-  const child = spawn(
-    `${PG15_BIN}/postgres`,
-    [
-      "-D",
-      data,
-      "-p",
-      String(port),
-      "-k",
-      dir,
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      "fsync=off",
-      ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ["-c", `${k}=${v}`]),
-    ],
-    { ...who, stdio: "ignore" },
-  );
+  const launch = () =>
+    spawn(
+      `${PG15_BIN}/postgres`,
+      [
+        "-D",
+        data,
+        "-p",
+        String(port),
+        "-k",
+        dir,
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "fsync=off",
+      ],
+      { ...who, stdio: "ignore" },
+    );
+  let child = launch();
   const target: PgTarget = {
     source: "env",
     host: "127.0.0.1",
@@ -87,23 +93,35 @@ export async function startPg15(opts: Pg15Options = {}): Promise<Pg15> {
     database: "postgres",
     description: `Debian PostgreSQL 15 at 127.0.0.1:${port}`,
   };
-  for (let i = 0; i < 100; i++) {
-    const c = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres" });
-    c.on("error", () => {});
-    try {
-      await c.connect();
-      await c.end();
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
+  const ready = async () => {
+    for (let i = 0; i < 100; i++) {
+      const c = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres" });
+      c.on("error", () => {});
+      try {
+        await c.connect();
+        await c.end();
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
-    if (i === 99) throw new Error("PostgreSQL 15 did not start");
-  }
+    throw new Error("PostgreSQL 15 did not start");
+  };
+  const shutdown = async () => {
+    if (child.exitCode !== null) return;
+    child.kill("SIGINT");
+    await new Promise((r) => child.once("exit", r));
+  };
+  await ready();
   return {
     target,
+    async restart() {
+      await shutdown();
+      child = launch();
+      await ready();
+    },
     async stop() {
-      child.kill("SIGINT");
-      await new Promise((r) => child.once("exit", r));
+      await shutdown();
       rmSync(dir, { recursive: true, force: true });
     },
   };
