@@ -23,7 +23,7 @@ import {
   FEED_FUNCTION_SQL,
 } from "./feed-function.ts";
 import { FOREIGN_KEYS } from "./foreign-keys.ts";
-import { dropOutbox } from "./outbox.ts";
+import { dropOutbox, OUTBOX_TABLES } from "./outbox.ts";
 import { SCHEMA_VERSION, TABLES, TABLES_IN_LOAD_ORDER } from "./tables.ts";
 import { inTransaction } from "./transaction.ts";
 
@@ -312,7 +312,8 @@ export async function pgSchemaStatus(q: Queryable): Promise<PgSchemaStatus> {
     `SELECT 1 FROM pg_proc WHERE proname = $1 AND pronamespace = current_schema()::regnamespace`,
     [FEED_FUNCTION_NAME],
   );
-  const design = new Set<string>([...TABLES_IN_LOAD_ORDER, PG_MARKER_TABLE]);
+  // the sync's outbox is the harness's too (schema reset drops it)
+  const design = new Set<string>([...TABLES_IN_LOAD_ORDER, PG_MARKER_TABLE, ...OUTBOX_TABLES]);
   return {
     database: db.rows[0].db,
     marker,

@@ -41,6 +41,11 @@ export const OUTBOX_TABLE = "bellyfed_outbox";
 export const OUTBOX_COMMIT_TABLE = "bellyfed_outbox_commit";
 export const OUTBOX_STATE_TABLE = "bellyfed_outbox_state";
 export const OUTBOX_SEQUENCE = "bellyfed_outbox_seq";
+export const OUTBOX_TABLES: readonly string[] = [
+  OUTBOX_TABLE,
+  OUTBOX_COMMIT_TABLE,
+  OUTBOX_STATE_TABLE,
+];
 export const OUTBOX_TRIGGER = "bellyfed_outbox_capture";
 export const OUTBOX_SEAL = "bellyfed_outbox_seal";
 /** pg_advisory_xact_lock(OUTBOX_LOCK_CLASS, OUTBOX_LOCK_ID): commits of outbox transactions, in turn. */
@@ -112,7 +117,7 @@ export async function outboxObjects(q: Queryable): Promise<OutboxObjects> {
     `SELECT relname, relkind FROM pg_class
       WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'S') AND relname = ANY($1)
       ORDER BY relname`,
-    [[OUTBOX_TABLE, OUTBOX_COMMIT_TABLE, OUTBOX_STATE_TABLE, OUTBOX_SEQUENCE]],
+    [[...OUTBOX_TABLES, OUTBOX_SEQUENCE]],
   );
   const fn = await q.query(
     `SELECT proname FROM pg_proc
@@ -259,7 +264,7 @@ export async function dropOutbox(tx: Queryable): Promise<string[]> {
     await tx.query(`DROP TRIGGER ${OUTBOX_TRIGGER} ON ${ident(table)}`);
     changes.push(`dropped trigger ${OUTBOX_TRIGGER} on ${table}`);
   }
-  for (const name of [OUTBOX_TABLE, OUTBOX_COMMIT_TABLE, OUTBOX_STATE_TABLE]) {
+  for (const name of OUTBOX_TABLES) {
     if (!have.tables.includes(name)) continue;
     await tx.query(`DROP TABLE ${ident(name)}`);
     changes.push(`dropped table ${name}`);
