@@ -11,9 +11,12 @@ import { inTransaction } from "./transaction.ts";
  * so uninstalling drops only them:
  * - on each source table, the row trigger `bellyfed_outbox_capture` (AFTER
  *   INSERT OR UPDATE OR DELETE) and its function
- *   `bellyfed_outbox_capture_<table>`: appends the row (the new row, or the
- *   old one for a delete; every column as PostgreSQL's text) to
- *   `bellyfed_outbox`, tagged with the writer's transaction id;
+ *   `bellyfed_outbox_capture_<table>`: appends the row, every column as
+ *   PostgreSQL's text, to `bellyfed_outbox`, tagged with the writer's
+ *   transaction id: an insert its new row, a delete its old row, an update
+ *   its old row as a `delete` and then its new row as an `update` (as the
+ *   pgoutput source hands over an update under REPLICA IDENTITY FULL: the
+ *   keys the old row leaves are affected too);
  * - `bellyfed_outbox_seal`: a deferred constraint trigger on the outbox that
  *   runs at COMMIT, once per transaction: it takes a transaction-level
  *   advisory lock and gives the transaction the next number of
@@ -76,15 +79,22 @@ export function captureFunctionName(table: string): string {
 
 function captureFunctionSql(schema: string, table: string, columns: string[]): string {
   const q = `${ident(schema)}.`;
-  const fields = columns.map((c) => `${literal(c)}, r.${ident(c)}::text`).join(", ");
   // jsonb_build_object takes at most 100 arguments: 50 columns; the design's widest table has 16
+  const row = (v: string) =>
+    `jsonb_build_object(${columns.map((c) => `${literal(c)}, ${v}.${ident(c)}::text`).join(", ")})`;
+  const into = `INSERT INTO ${q}${OUTBOX_TABLE} (xid, tbl, op, row) VALUES`;
+  const t = literal(table);
   return `CREATE FUNCTION ${q}${ident(captureFunctionName(table))}() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER ${FUNCTION_SETTINGS} AS $f$
-DECLARE r ${q}${ident(table)};
 BEGIN
-  IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF;
-  INSERT INTO ${q}${OUTBOX_TABLE} (xid, tbl, op, row)
-  VALUES (pg_current_xact_id(), ${literal(table)}, lower(TG_OP), jsonb_build_object(${fields}));
+  IF TG_OP = 'INSERT' THEN
+    ${into} (pg_current_xact_id(), ${t}, 'insert', ${row("NEW")});
+  ELSIF TG_OP = 'UPDATE' THEN
+    ${into} (pg_current_xact_id(), ${t}, 'delete', ${row("OLD")}),
+            (pg_current_xact_id(), ${t}, 'update', ${row("NEW")});
+  ELSE
+    ${into} (pg_current_xact_id(), ${t}, 'delete', ${row("OLD")});
+  END IF;
   RETURN NULL;
 END $f$`;
 }
