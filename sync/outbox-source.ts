@@ -4,6 +4,9 @@ import { READ_MODEL_SOURCE_TABLES } from "../load/read-models.ts";
 import {
   installOutbox,
   OUTBOX_COMMIT_TABLE,
+  OUTBOX_LOCK_CLASS,
+  OUTBOX_LOCK_ID,
+  OUTBOX_SEQUENCE,
   OUTBOX_STATE_TABLE,
   OUTBOX_TABLE,
   type Queryable,
@@ -114,6 +117,9 @@ export class OutboxSource implements ChangeSource {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
+  /** the highest mark handed out, and the highest the loop has caught up with */
+  private marked = 0n;
+  private seenMark = 0n;
 
   constructor(opts: OutboxSourceOptions) {
     this.pollMs = opts.pollMs ?? 50;
@@ -134,6 +140,8 @@ export class OutboxSource implements ChangeSource {
   private async run(apply: (tx: CommittedTx) => Promise<void>): Promise<void> {
     let cursor = await acknowledgedPosition(this.pool);
     while (!this.stopping) {
+      // every number up to a mark taken before this fetch is final: a short batch covers it
+      const horizon = this.marked;
       const res = await this.pool.query(FETCH_SQL, [cursor.toString(), this.batch]);
       const txs = groupTransactions(res.rows);
       for (const tx of txs) {
@@ -146,7 +154,12 @@ export class OutboxSource implements ChangeSource {
         }
         cursor = tx.position;
       }
-      if (txs.length < this.batch && !this.stopping) await this.sleep();
+      if (txs.length < this.batch) {
+        // bigints: no Math.max
+        if (cursor > this.seenMark) this.seenMark = cursor;
+        if (horizon > this.seenMark) this.seenMark = horizon;
+        if (!this.stopping) await this.sleep();
+      }
     }
   }
 
@@ -158,6 +171,35 @@ export class OutboxSource implements ChangeSource {
         resolve();
       };
     });
+  }
+
+  /**
+   * A mark: the highest commit number handed out, read under the commit lock
+   * (so every transaction with a number up to it has ended). `seen()` reaching
+   * it means every transaction committed before the call has been handed over.
+   * The lock waits for the commits in flight, a moment for the writers.
+   */
+  async mark(): Promise<bigint> {
+    const c = await this.pool.connect();
+    try {
+      await c.query("BEGIN");
+      await c.query("SELECT pg_advisory_xact_lock($1, $2)", [OUTBOX_LOCK_CLASS, OUTBOX_LOCK_ID]);
+      const r = await c.query(`SELECT last_value::text AS v, is_called FROM ${OUTBOX_SEQUENCE}`);
+      await c.query("COMMIT");
+      const v = BigInt(r.rows[0].v) - (r.rows[0].is_called ? 0n : 1n);
+      if (v > this.marked) this.marked = v;
+      return v;
+    } catch (e) {
+      await c.query("ROLLBACK").catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  /** The highest mark (or position) the source has caught up with. */
+  seen(): bigint {
+    return this.seenMark;
   }
 
   async acknowledge(position: bigint): Promise<void> {
