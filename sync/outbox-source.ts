@@ -142,7 +142,14 @@ export class OutboxSource implements ChangeSource {
     while (!this.stopping) {
       // every number up to a mark taken before this fetch is final: a short batch covers it
       const horizon = this.marked;
-      const res = await this.pool.query(FETCH_SQL, [cursor.toString(), this.batch]);
+      const res = await this.pool.query(FETCH_SQL, [cursor.toString(), this.batch]).catch((e) => {
+        // 42P01 undefined_table: a reload or `sync reset` dropped the outbox under the sync
+        if ((e as { code?: string }).code === "42P01")
+          throw new UsageError(
+            "the outbox was dropped while the sync read it (a reload or sync reset); start the sync again: bellyfed-bench sync",
+          );
+        throw e;
+      });
       const txs = groupTransactions(res.rows);
       for (const tx of txs) {
         if (this.stopping) return;

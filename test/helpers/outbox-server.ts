@@ -96,6 +96,8 @@ export function follow(
     await opts.apply?.(tx);
     txs.push(tx);
   });
+  // stop() reports how the loop ended; until then a failure is not unhandled
+  run.catch(() => {});
   return {
     source,
     txs,

@@ -14,7 +14,8 @@ import { follow, outboxServerPerFile, USER_ROW } from "../helpers/outbox-server.
 /**
  * The outbox's life: installed only on a complete load (idempotently),
  * dropped by the bulk loader before it truncates and copies (so the COPY
- * never fills it) and by `schema reset`, each time exactly its own objects
+ * never fills it; a sync still reading it stops with one line) and by
+ * `schema reset`, each time exactly its own objects
  * (a user's functions named like them stay); positions keep growing across an
  * uninstall and a reinstall.
  */
@@ -50,11 +51,15 @@ it("installs on a complete load, is dropped before a reload and by a reset, posi
   const one = follow(s.target);
   await one.waitFor(1);
   await one.source.acknowledge(one.txs[0].position);
-  await one.stop();
 
   // a reload: the loader's prepare step drops the outbox, then rows go in as the COPY would
   await markLoadStarted(c, { scale: "outbox-test", seed: 2 });
   await prepareForBulkLoad(c);
+  // a sync still reading it stops with one line
+  await new Promise((r) => setTimeout(r, 100));
+  await expect(one.stop()).rejects.toThrow(
+    "the outbox was dropped while the sync read it (a reload or sync reset); start the sync again: bellyfed-bench sync",
+  );
   const gone = await outboxObjects(c);
   expect(gone.triggers).toEqual([]);
   expect(gone.tables).toEqual([]);
