@@ -88,7 +88,8 @@ export function pgClientKind(env: NodeJS.ProcessEnv = process.env): PgClientKind
   );
 }
 
-const BEGIN: Record<IsolationLevel | "default", Statement> = {
+/** the transaction statements PgStore.transaction sends (pg_stat_statements counts them too) */
+export const BEGIN: Record<IsolationLevel | "default", Statement> = {
   default: { name: "bellyfed_begin", text: "BEGIN" },
   "read committed": {
     name: "bellyfed_begin_rc",
@@ -100,8 +101,8 @@ const BEGIN: Record<IsolationLevel | "default", Statement> = {
   },
   serializable: { name: "bellyfed_begin_s", text: "BEGIN ISOLATION LEVEL SERIALIZABLE" },
 };
-const COMMIT: Statement = { name: "bellyfed_commit", text: "COMMIT" };
-const ROLLBACK: Statement = { name: "bellyfed_rollback", text: "ROLLBACK" };
+export const COMMIT: Statement = { name: "bellyfed_commit", text: "COMMIT" };
+export const ROLLBACK: Statement = { name: "bellyfed_rollback", text: "ROLLBACK" };
 const NO_PARAMS: unknown[] = [];
 const DEFAULT_RETRY_ON: readonly Conflict[] = ["serialization", "deadlock"];
 
