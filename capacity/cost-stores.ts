@@ -23,16 +23,17 @@ import {
   writeCost,
 } from "../stores/dynamo-units.ts";
 import { createStores, type StoreFactory } from "../stores/factory.ts";
-import type { IsolationLevel, PgStore } from "../stores/postgres.ts";
+import type { PgStore } from "../stores/postgres.ts";
 
 /**
  * The store factory measureCost runs a scenario with (stores/factory.ts's
  * seam): the harness's own stores, wrapped to note what the operations do,
  * while `recording` is on (the measured step's load, after its setup):
  *
- * - PostgreSQL: the text of every statement, and the isolation levels of the
- *   transactions (their BEGIN and COMMIT are statements too), to pick the
- *   operations' rows out of pg_stat_statements;
+ * - PostgreSQL: the text of every statement, to pick the operations' rows
+ *   out of pg_stat_statements, and how many statements they sent (BEGIN and
+ *   COMMIT of each transaction attempt included: pg_stat_statements counts a
+ *   prepared utility statement only on its first run on a connection);
  * - DynamoDB: the capacity units the item-size rules give (stores/dynamo-
  *   units.ts) per table and GSI. A Query's are from the items it read (when
  *   it projects or filters, the same Query again without them, uncounted, so
@@ -51,8 +52,12 @@ export interface Units {
 
 export interface CostNotes {
   recording: boolean;
+  /** the texts of the statements the operations ran */
   pgTexts: Set<string>;
-  isolations: Set<IsolationLevel | "default">;
+  /** statements the operations sent: each query, and BEGIN and COMMIT (or ROLLBACK) of each transaction attempt */
+  pgStatements: number;
+  /** transaction attempts (BEGIN ... COMMIT or ROLLBACK), retries included */
+  pgTransactions: number;
   /** per resource ("Table" or "Table/Index", full names), the rules' units */
   computed: Map<string, Units>;
   /** per resource, the partition key value the operations hit, or null once two differ */
@@ -71,7 +76,8 @@ export function costNotes(): CostNotes {
   g[KEY] ??= {
     recording: false,
     pgTexts: new Set(),
-    isolations: new Set(),
+    pgStatements: 0,
+    pgTransactions: 0,
     computed: new Map(),
     keys: new Map(),
     extraCalls: 0,
@@ -85,7 +91,8 @@ export function resetCostNotes(): CostNotes {
   const n = costNotes();
   n.recording = false;
   n.pgTexts.clear();
-  n.isolations.clear();
+  n.pgStatements = 0;
+  n.pgTransactions = 0;
   n.computed.clear();
   n.keys.clear();
   n.extraCalls = 0;
@@ -118,22 +125,26 @@ function wrapPg(inner: PgStore, notes: CostNotes): PgStore {
   return {
     ...inner,
     query(statement, params) {
-      if (noting(notes, running.op)) notes.pgTexts.add(statement.text);
+      if (noting(notes, running.op)) {
+        notes.pgTexts.add(statement.text);
+        notes.pgStatements++;
+      }
       return inner.query(statement, params);
     },
     transaction(fn, opts) {
       if (!noting(notes, running.op)) return inner.transaction(fn, opts);
-      notes.isolations.add(opts?.isolation ?? "default");
-      return inner.transaction(
-        (tx) =>
-          fn({
-            query(statement, params) {
-              notes.pgTexts.add(statement.text);
-              return tx.query(statement, params);
-            },
-          }),
-        opts,
-      );
+      return inner.transaction((tx) => {
+        // one attempt: its BEGIN, its statements, its COMMIT or ROLLBACK
+        notes.pgTransactions++;
+        notes.pgStatements += 2;
+        return fn({
+          query(statement, params) {
+            notes.pgTexts.add(statement.text);
+            notes.pgStatements++;
+            return tx.query(statement, params);
+          },
+        });
+      }, opts);
     },
   };
 }

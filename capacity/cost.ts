@@ -5,7 +5,7 @@ import type { CapacityUsage, LoadModel, ScenarioResult } from "../core/result.ts
 import { defaultMaxInFlight } from "../engine/models/model.ts";
 import { loadRegistry } from "../engine/registry.ts";
 import { runStep, type StepOptions } from "../engine/run-step.ts";
-import { BEGIN, COMMIT, pgClientConfig, ROLLBACK } from "../stores/postgres.ts";
+import { pgClientConfig } from "../stores/postgres.ts";
 import type { Endpoints } from "../stores/types.ts";
 import {
   diffStatements,
@@ -26,13 +26,17 @@ import type { DynamoCost, OperationCost, PgCost, PgStatementCost } from "./types
  * - PostgreSQL: pg_stat_statements, diffed (not reset) between the end of the
  *   measured step's setup (runStep's `ready`) and its end, in the harness's
  *   database and role, only the statements the operations ran (their texts,
- *   noted by the store wrapper capacity/cost-stores.ts, plus BEGIN/COMMIT of
- *   their transactions): execution time, shared blocks hit and read, rows,
- *   WAL bytes and statements, per operation;
+ *   noted by the store wrapper capacity/cost-stores.ts): execution time,
+ *   shared blocks hit and read, rows and WAL bytes per operation and per
+ *   statement; the statements and transactions the operations sent, as the
+ *   wrapper counted them (pg_stat_statements counts a prepared BEGIN or
+ *   COMMIT only on its first run on a connection, so it misses most, and the
+ *   commit records' WAL with them); the WAL the whole server wrote over the
+ *   step (pg_current_wal_lsn), commit records and background work included;
  * - server CPU: user + system time of the postmaster and its children from
  *   /proc over the same span when the server is on this machine ("proc");
- *   otherwise the statements' execution time stands for it ("derived", an
- *   upper bound: it includes waits);
+ *   otherwise the statements' execution time stands for it ("derived": it
+ *   counts waits, and leaves out the protocol, commits and background work);
  * - DynamoDB: the ConsumedCapacity the engine collected (per table and GSI,
  *   setup's calls subtracted) next to the units the item-size rules give for
  *   the same calls (stores/dynamo-units.ts); dynalite reports no GSI units, so
@@ -88,18 +92,19 @@ async function scenarioUrl(opts: CostOptions): Promise<string> {
   return entry.url;
 }
 
-/** The operations' rows of a pg_stat_statements diff: texts the wrapper noted, and their transactions' BEGIN/COMMIT. */
+/** The operations' rows of a pg_stat_statements diff: the texts the wrapper noted. */
 function operationStatements(deltas: StatementDelta[], notes: CostNotes): StatementDelta[] {
   const texts = new Set([...notes.pgTexts].map(normalizeQuery));
-  if (notes.isolations.size > 0) {
-    for (const iso of notes.isolations) texts.add(normalizeQuery(BEGIN[iso].text));
-    texts.add(COMMIT.text);
-    texts.add(ROLLBACK.text);
-  }
   return deltas.filter((d) => texts.has(normalizeQuery(d.query)));
 }
 
-function pgCost(rows: StatementDelta[], ops: number, cpuMs: number | null): PgCost {
+function pgCost(
+  rows: StatementDelta[],
+  notes: CostNotes,
+  ops: number,
+  cpuMs: number | null,
+  serverWal: number | null,
+): PgCost {
   const sum = (f: (d: StatementDelta) => number) => rows.reduce((a, d) => a + f(d), 0) / ops;
   const execMsPerOp = sum((d) => d.totalMs);
   const statements: PgStatementCost[] = rows.map((d) => ({
@@ -111,8 +116,9 @@ function pgCost(rows: StatementDelta[], ops: number, cpuMs: number | null): PgCo
     rows: d.rows / d.calls,
     walBytes: d.walBytes / d.calls,
   }));
-  return {
-    statementsPerOp: sum((d) => d.calls),
+  const cost: PgCost = {
+    statementsPerOp: notes.pgStatements / ops,
+    transactionsPerOp: notes.pgTransactions / ops,
     execMsPerOp,
     sharedBlksHitPerOp: sum((d) => d.sharedHit),
     sharedBlksReadPerOp: sum((d) => d.sharedRead),
@@ -122,6 +128,23 @@ function pgCost(rows: StatementDelta[], ops: number, cpuMs: number | null): PgCo
     cpuSource: cpuMs === null ? "derived" : "proc",
     statements,
   };
+  if (serverWal !== null) cost.serverWalBytesPerOp = serverWal / ops;
+  return cost;
+}
+
+/** The server's WAL position (any role may read it); null where it cannot be read. */
+async function walLsn(q: pg.Client): Promise<string | null> {
+  return q
+    .query("SELECT pg_current_wal_lsn()::text AS lsn")
+    .then((r) => String(r.rows[0].lsn))
+    .catch(() => null);
+}
+
+async function walBetween(q: pg.Client, from: string | null): Promise<number | null> {
+  const to = await walLsn(q);
+  if (from === null || to === null) return null;
+  const r = await q.query("SELECT pg_wal_lsn_diff($1::pg_lsn, $2::pg_lsn) AS d", [to, from]);
+  return Number(r.rows[0].d);
 }
 
 function minus(a: CapacityUsage | undefined, b: CapacityUsage | undefined) {
@@ -215,11 +238,13 @@ export async function measureCost(opts: CostOptions): Promise<OperationCost> {
     let before: Awaited<ReturnType<typeof snapshotStatements>> | null = null;
     let baseline: CapacityUsage | undefined;
     let cpu0 = 0;
+    let lsn0: string | null = null;
     say(`cost ${opts.scenario}: ${opts.durationS} s at ${opts.rate}/s`);
     const result = await runStep({ url }, model, bounds(opts.durationS), {
       ...step,
       ready: async () => {
         if (pss.ok) before = await snapshotStatements(admin);
+        lsn0 = await walLsn(admin);
         baseline = sumCapacity(notes.dynamoStores.map((s) => structuredClone(s.capacity())));
         if (server) cpu0 = serverCpuMs(server);
         notes.recording = true;
@@ -227,6 +252,7 @@ export async function measureCost(opts: CostOptions): Promise<OperationCost> {
     });
     notes.recording = false;
     const cpuMs = server ? serverCpuMs(server) - cpu0 : null;
+    const serverWal = await walBetween(admin, lsn0);
     const after = pss.ok ? await snapshotStatements(admin) : null;
 
     const ops = result.operations.ok + errorTotal(result.operations.errors);
@@ -243,7 +269,7 @@ export async function measureCost(opts: CostOptions): Promise<OperationCost> {
     };
     if (result.stores.includes("postgres") && before && after) {
       const rows = operationStatements(diffStatements(before, after), notes);
-      cost.postgres = pgCost(rows, ops, cpuMs);
+      cost.postgres = pgCost(rows, notes, ops, cpuMs, serverWal);
     }
     if (result.stores.includes("dynamodb"))
       cost.dynamo = dynamoCosts(result, baseline, notes, ops, opts.endpoints);

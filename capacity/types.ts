@@ -141,7 +141,7 @@ export interface OperationCost {
 }
 
 export interface PgCost {
-  /** per operation, from pg_stat_statements */
+  /** per operation, from pg_stat_statements (statementsPerOp: as the operations sent them, BEGIN and COMMIT included) */
   statementsPerOp: number;
   execMsPerOp: number;
   sharedBlksHitPerOp: number;
@@ -154,6 +154,14 @@ export interface PgCost {
   cpuSource: "proc" | "derived";
   /** the same figures per statement, most execution time first (added by the cost helper) */
   statements?: PgStatementCost[];
+  /** transaction attempts per operation, retries included (added by the cost helper) */
+  transactionsPerOp?: number;
+  /**
+   * WAL the whole server wrote over the measured step per operation
+   * (pg_current_wal_lsn): commit records, which pg_stat_statements leaves
+   * out for prepared COMMITs, and background work included (added by the cost helper)
+   */
+  serverWalBytesPerOp?: number;
 }
 
 /** One statement of an operation, from pg_stat_statements (per call unless named per op). */

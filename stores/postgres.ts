@@ -88,8 +88,7 @@ export function pgClientKind(env: NodeJS.ProcessEnv = process.env): PgClientKind
   );
 }
 
-/** the transaction statements PgStore.transaction sends (pg_stat_statements counts them too) */
-export const BEGIN: Record<IsolationLevel | "default", Statement> = {
+const BEGIN: Record<IsolationLevel | "default", Statement> = {
   default: { name: "bellyfed_begin", text: "BEGIN" },
   "read committed": {
     name: "bellyfed_begin_rc",
@@ -101,8 +100,8 @@ export const BEGIN: Record<IsolationLevel | "default", Statement> = {
   },
   serializable: { name: "bellyfed_begin_s", text: "BEGIN ISOLATION LEVEL SERIALIZABLE" },
 };
-export const COMMIT: Statement = { name: "bellyfed_commit", text: "COMMIT" };
-export const ROLLBACK: Statement = { name: "bellyfed_rollback", text: "ROLLBACK" };
+const COMMIT: Statement = { name: "bellyfed_commit", text: "COMMIT" };
+const ROLLBACK: Statement = { name: "bellyfed_rollback", text: "ROLLBACK" };
 const NO_PARAMS: unknown[] = [];
 const DEFAULT_RETRY_ON: readonly Conflict[] = ["serialization", "deadlock"];
 

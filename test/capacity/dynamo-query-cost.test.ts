@@ -1,9 +1,9 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { measureCost } from "../../capacity/cost.ts";
 import { createDynamoStore } from "../../stores/dynamo.ts";
 import { type Scratch, scratchStores } from "../helpers/stores.ts";
 import { createItemsTable } from "./fixtures/items-table.ts";
+import { measureFixture } from "./fixtures/measure.ts";
 
 /**
  * Cost per operation of known DynamoDB Queries (issue 17, item 2): measured
@@ -32,14 +32,7 @@ afterAll(async () => {
 
 describe("cost per operation of known DynamoDB Queries", () => {
   it("equals the item-size rules, measured and computed, for the table and the GSI", async () => {
-    const cost = await measureCost({
-      scenario: "dynamo-known",
-      url: new URL("./fixtures/dynamo-known.ts", import.meta.url).href,
-      rate: 20,
-      durationS: 2,
-      warmupS: 0.5,
-      endpoints: s,
-    });
+    const cost = await measureFixture("dynamo-known", s, 20);
     expect(cost.operations).toBeGreaterThan(20);
     expect(cost.postgres).toBeUndefined();
     const table = cost.dynamo!.find((c) => c.table === "items" && c.index === undefined)!;

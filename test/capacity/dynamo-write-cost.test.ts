@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { measureCost } from "../../capacity/cost.ts";
 import { createDynamoStore } from "../../stores/dynamo.ts";
 import { type Scratch, scratchStores } from "../helpers/stores.ts";
 import { createItemsTable } from "./fixtures/items-table.ts";
+import { measureFixture } from "./fixtures/measure.ts";
 
 /**
  * Cost per operation of known DynamoDB writes (issue 17, item 2): a PutItem
@@ -30,14 +30,7 @@ afterAll(async () => {
 
 describe("cost per operation of known DynamoDB writes", () => {
   it("equals the item-size rules, measured and computed, for the table and its GSIs", async () => {
-    const cost = await measureCost({
-      scenario: "dynamo-write",
-      url: new URL("./fixtures/dynamo-write.ts", import.meta.url).href,
-      rate: 10,
-      durationS: 2,
-      warmupS: 0.5,
-      endpoints: s,
-    });
+    const cost = await measureFixture("dynamo-write", s, 10);
     expect(cost.operations).toBeGreaterThan(10);
     const of = (index?: string) => cost.dynamo!.find((c) => c.index === index)!;
     // the item: pk 2 + 36 (a UUID), sk 2 + 1, g 1 + 1, pad 3 + 900 = 946 bytes: 1 unit
