@@ -1,10 +1,10 @@
 /**
- * Cost per operation of some scenarios (`npx tsx scripts/bench/cost.ts`):
+ * Cost per operation of some scenarios (`npm run bench:cost`):
  * each run at a modest arrival rate after a warm-up (capacity/cost.ts,
  * measureCost), printed as the capacity sweep prints it (formatCost), after
  * the machine and the data it ran on (describeMachine, measureDataset).
  *
- *   npx tsx scripts/bench/cost.ts [SCENARIO...] [--scale small] [--rate 20] [--duration 10s] [--warmup 2s] [--out FILE]
+ *   npm run bench:cost [-- SCENARIO... --scale small --rate 20 --duration 10s --warmup 2s --out FILE]
  */
 import { writeFileSync } from "node:fs";
 import { measureCost } from "../../capacity/cost.ts";
@@ -31,10 +31,10 @@ const spec = {
 };
 
 runMain(async (argv) => {
-  const { values, positionals } = parseFlags("bench/cost", argv, spec);
+  const { values, positionals } = parseFlags("bench:cost", argv, spec, true);
   if (values.help) {
     process.stdout.write(
-      `${helpText("npx tsx scripts/bench/cost.ts [SCENARIO...] [options]", `Cost per operation of each scenario (default: ${DEFAULT_SCENARIOS.join(", ")}): PostgreSQL from pg_stat_statements and /proc, DynamoDB units measured and computed from item sizes.`, spec)}\n`,
+      `${helpText("npm run bench:cost -- [SCENARIO...] [options]", `Cost per operation of each scenario (default: ${DEFAULT_SCENARIOS.join(", ")}): PostgreSQL from pg_stat_statements and /proc, DynamoDB units measured and computed from item sizes.`, spec)}\n`,
     );
     return 0;
   }
