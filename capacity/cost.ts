@@ -2,6 +2,7 @@ import pg from "pg";
 import { UsageError } from "../core/errors.ts";
 import { errorTotal, sumCapacity } from "../core/figures.ts";
 import type { CapacityUsage, LoadModel, ScenarioResult } from "../core/result.ts";
+import { loadScenario } from "../engine/load-scenario.ts";
 import { defaultMaxInFlight } from "../engine/models/model.ts";
 import { loadRegistry } from "../engine/registry.ts";
 import { runStep, type StepOptions } from "../engine/run-step.ts";
@@ -219,15 +220,17 @@ export async function measureCost(opts: CostOptions): Promise<OperationCost> {
     timeoutMs,
   });
 
-  const admin = new pg.Client(pgClientConfig(opts.endpoints.pg));
-  await admin.connect();
+  // PostgreSQL's counters are read on a connection of their own, for scenarios that use it
+  const usesPg = (await loadScenario(url)).stores.includes("postgres");
+  const admin = usesPg ? new pg.Client(pgClientConfig(opts.endpoints.pg)) : null;
+  await admin?.connect();
   try {
     const notesOut: string[] = [];
-    const pss = await statementsAvailable(admin);
-    if (!pss.ok) notesOut.push(pss.why!);
-    const local = await findLocalServer(admin, opts.endpoints.pg);
-    const server: LocalServer | null = local.ok ? local.server : null;
-    if (!local.ok) notesOut.push(`server CPU derived from execution time: ${local.why}`);
+    const pss = admin ? await statementsAvailable(admin) : { ok: false };
+    if (admin && !pss.ok) notesOut.push(pss.why!);
+    const local = admin ? await findLocalServer(admin, opts.endpoints.pg) : null;
+    const server: LocalServer | null = local?.ok ? local.server : null;
+    if (local && !local.ok) notesOut.push(`server CPU derived from execution time: ${local.why}`);
 
     if (warmupS > 0) {
       say(`cost ${opts.scenario}: warm-up ${warmupS} s at ${opts.rate}/s`);
@@ -243,8 +246,10 @@ export async function measureCost(opts: CostOptions): Promise<OperationCost> {
     const result = await runStep({ url }, model, bounds(opts.durationS), {
       ...step,
       ready: async () => {
-        if (pss.ok) before = await snapshotStatements(admin);
-        lsn0 = await walLsn(admin);
+        if (admin) {
+          if (pss.ok) before = await snapshotStatements(admin);
+          lsn0 = await walLsn(admin);
+        }
         baseline = sumCapacity(notes.dynamoStores.map((s) => structuredClone(s.capacity())));
         if (server) cpu0 = serverCpuMs(server);
         notes.recording = true;
@@ -252,8 +257,8 @@ export async function measureCost(opts: CostOptions): Promise<OperationCost> {
     });
     notes.recording = false;
     const cpuMs = server ? serverCpuMs(server) - cpu0 : null;
-    const serverWal = await walBetween(admin, lsn0);
-    const after = pss.ok ? await snapshotStatements(admin) : null;
+    const serverWal = admin ? await walBetween(admin, lsn0) : null;
+    const after = admin && pss.ok ? await snapshotStatements(admin) : null;
 
     const ops = result.operations.ok + errorTotal(result.operations.errors);
     if (ops === 0)
@@ -285,6 +290,6 @@ export async function measureCost(opts: CostOptions): Promise<OperationCost> {
     if (notesOut.length > 0) cost.notes = notesOut;
     return cost;
   } finally {
-    await admin.end().catch(() => {});
+    await admin?.end().catch(() => {});
   }
 }
