@@ -133,8 +133,8 @@ async function dynamoTables(target: DynamoTarget): Promise<DynamoTable[]> {
 }
 
 /**
- * The data a sweep runs on: the loaded scale (the load marker; "unknown"
- * without one) and users, every PostgreSQL table of the schema with its rows
+ * The data a sweep runs on: the loaded scale (the load marker; else the
+ * scale the caller names, else "unknown") and users, every PostgreSQL table of the schema with its rows
  * and pg_total_relation_size split into table (heap, TOAST, maps) and
  * indexes, and every DynamoDB table of the run's prefix with its GSIs' items
  * and bytes: on AWS from DescribeTable (refreshed about every six hours),
@@ -143,10 +143,14 @@ async function dynamoTables(target: DynamoTarget): Promise<DynamoTable[]> {
  * the index projects). Bytes are the items' sizes; AWS's storage adds 100
  * bytes per item, in the table and in each GSI.
  */
-export async function measureDataset(endpoints: Endpoints): Promise<SweepDataset> {
+export async function measureDataset(
+  endpoints: Endpoints,
+  /** the data the caller loaded: its scale stands where the database carries no load marker */
+  data?: { scale: string; seed: number },
+): Promise<SweepDataset> {
   const c = new pg.Client(pgClientConfig(endpoints.pg));
   await c.connect();
-  let scale = "unknown";
+  let scale = data?.scale ?? "unknown";
   let tables: PgTable[];
   try {
     const marker = await readPgMarker(c);

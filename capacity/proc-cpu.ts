@@ -18,7 +18,9 @@ export interface LocalServer {
 /** Where the server's CPU can be read from /proc: the postmaster's pid, or why not (one line). */
 export type LocalCheck = { ok: true; server: LocalServer } | { ok: false; why: string };
 
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]"]);
+/** A loopback address, or a Unix socket's directory: the server is on this machine. */
+const onThisMachine = (host: string) =>
+  ["localhost", "::1", "[::1]"].includes(host) || host.startsWith("127.") || host.startsWith("/");
 
 /** Fields of /proc/PID/stat after the command name, from field 3 (state) on. */
 function statFields(pid: number | string): string[] | null {
@@ -46,7 +48,7 @@ const comm = (pid: number) => {
  * a container has pids of its own namespace: they do not match).
  */
 export async function findLocalServer(q: Queryable, target: PgTarget): Promise<LocalCheck> {
-  if (!LOOPBACK.has(target.host))
+  if (!onThisMachine(target.host))
     return { ok: false, why: `PostgreSQL at ${target.host} is not on this machine` };
   const r = await q.query("SELECT pg_backend_pid() AS pid");
   const backend = Number(r.rows[0].pid);
