@@ -162,10 +162,14 @@ export async function outboxInstalled(q: Queryable, tables: readonly string[]): 
 
 /** Where the sequence starts: the current WAL position in bytes (see the header), else microseconds since 1970. */
 async function startPosition(q: Queryable): Promise<bigint> {
+  // inside the install's transaction: a failure must not abort it
+  await q.query("SAVEPOINT bellyfed_outbox_start");
   try {
     const r = await q.query("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::text AS lsn");
+    await q.query("RELEASE SAVEPOINT bellyfed_outbox_start");
     return BigInt(r.rows[0].lsn) + 1n;
   } catch {
+    await q.query("ROLLBACK TO SAVEPOINT bellyfed_outbox_start");
     return BigInt(Date.now()) * 1000n;
   }
 }
