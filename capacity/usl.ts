@@ -1,0 +1,145 @@
+import { levenbergMarquardt } from "ml-levenberg-marquardt";
+import type { UslFit } from "./types.ts";
+
+/**
+ * The Universal Scalability Law (Gunther): throughput at concurrency N is
+ *
+ *   X(N) = lambda N / (1 + sigma (N - 1) + kappa N (N - 1))
+ *
+ * sigma is contention (queueing for a shared resource), kappa coherency
+ * (crosstalk: the cost of keeping shared state consistent, which makes
+ * throughput fall past a peak), lambda the throughput of one worker. The peak
+ * is at N* = sqrt((1 - sigma) / kappa).
+ *
+ * Fitted by least squares with ml-levenberg-marquardt (analytic Jacobian, on
+ * throughput scaled to its largest value so the residuals are of order one).
+ * That library stops when the squared error falls below a tolerance, which
+ * measured data never does: it runs to its iteration limit. So convergence is
+ * checked here: the fit runs in rounds, each from the previous round's
+ * parameters, and has converged when a round no longer moves the parameters
+ * or the error (relative change below 1e-9); it has not when the rounds run
+ * out first.
+ */
+export interface UslPoint {
+  concurrency: number;
+  throughput: number;
+}
+
+/** The fit is a fact only with this many points, this R^2, and convergence. */
+export const USL_MIN_POINTS = 5;
+export const USL_MIN_R2 = 0.9;
+
+const ROUND_ITERATIONS = 200;
+const MAX_ROUNDS = 50;
+const STILL = 1e-9;
+
+export function uslThroughput(fit: Pick<UslFit, "sigma" | "kappa" | "lambda">, n: number): number {
+  return (fit.lambda * n) / (1 + fit.sigma * (n - 1) + fit.kappa * n * (n - 1));
+}
+
+export function fitUsl(points: UslPoint[]): UslFit {
+  const usable = points.filter(
+    (p) => Number.isFinite(p.concurrency) && p.concurrency > 0 && Number.isFinite(p.throughput),
+  );
+  if (usable.length < 3)
+    return unfit(usable.length, `only ${usable.length} points: 3 parameters need at least 3`);
+  const x = usable.map((p) => p.concurrency);
+  const top = Math.max(...usable.map((p) => p.throughput));
+  if (!(top > 0)) return unfit(usable.length, "no throughput measured");
+  const y = usable.map((p) => p.throughput / top);
+  // usl4j's start: sigma 0.1, kappa 0.01, lambda the best throughput per worker
+  const lambda0 = Math.max(...usable.map((p) => p.throughput / p.concurrency)) / top;
+  const model =
+    ([s, k, l]: number[]) =>
+    (n: number) =>
+      (l * n) / (1 + s * (n - 1) + k * n * (n - 1));
+  const jacobian =
+    ([s, k, l]: number[]) =>
+    (n: number) => {
+      const d = 1 + s * (n - 1) + k * n * (n - 1);
+      const f = (l * n) / (d * d);
+      return [-f * (n - 1), -f * n * (n - 1), n / d];
+    };
+  let params = [0.1, 0.01, lambda0];
+  let error = sse(x, y, model(params));
+  let iterations = 0;
+  let converged = false;
+  for (let round = 0; round < MAX_ROUNDS && !converged; round++) {
+    const r = levenbergMarquardt({ x, y }, model, {
+      initialValues: params,
+      jacobianFunction: jacobian,
+      maxIterations: ROUND_ITERATIONS,
+      errorTolerance: 0,
+      minValues: [0, 0, 0],
+      maxValues: [1, 1, 1e6],
+    });
+    iterations += r.iterations;
+    const next = r.parameterValues;
+    const nextError = sse(x, y, model(next));
+    const moved = Math.max(
+      ...next.map((v, i) => Math.abs(v - params[i]) / Math.max(Math.abs(v), 1e-12)),
+    );
+    const better = Math.abs(error - nextError) / Math.max(error, 1e-300);
+    converged = round > 0 && moved < STILL && better < STILL;
+    if (nextError <= error) {
+      params = next;
+      error = nextError;
+    }
+  }
+  const [sigma, kappa, scaledLambda] = params;
+  const lambda = scaledLambda * top;
+  const mean = y.reduce((a, b) => a + b, 0) / y.length;
+  const sst = y.reduce((a, v) => a + (v - mean) ** 2, 0);
+  const r2 = sst > 0 ? 1 - error / sst : 0;
+  const nStar = kappa > 0 && sigma < 1 ? Math.sqrt((1 - sigma) / kappa) : null;
+  const fit: UslFit = {
+    sigma,
+    kappa,
+    lambda,
+    nStar,
+    xMax: nStar === null ? null : uslThroughput({ sigma, kappa, lambda }, nStar),
+    r2,
+    converged,
+    iterations,
+    good: true,
+  };
+  const reason = judge(fit, usable.length);
+  if (reason) {
+    fit.good = false;
+    fit.reason = reason;
+  }
+  return fit;
+}
+
+/** Why a fit's numbers are not facts, or undefined when they are. */
+function judge(fit: UslFit, points: number): string | undefined {
+  if (!fit.converged)
+    return `did not converge in ${fit.iterations} iterations: the parameters still moved`;
+  if (points < USL_MIN_POINTS)
+    return `only ${points} concurrency steps: at least ${USL_MIN_POINTS} are needed to trust 3 parameters`;
+  if (!(fit.r2 >= USL_MIN_R2))
+    return `poor fit: R^2 ${fit.r2.toFixed(3)} < ${USL_MIN_R2}, the throughput does not follow the USL's curve`;
+  if (fit.sigma >= 1) return "contention sigma reached 1: throughput does not grow with concurrency";
+  return undefined;
+}
+
+function sse(x: number[], y: number[], f: (n: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += (y[i] - f(x[i])) ** 2;
+  return s;
+}
+
+function unfit(points: number, reason: string): UslFit {
+  return {
+    sigma: 0,
+    kappa: 0,
+    lambda: 0,
+    nStar: null,
+    xMax: null,
+    r2: 0,
+    converged: false,
+    iterations: 0,
+    good: false,
+    reason: points === 0 ? "no concurrency steps measured" : reason,
+  };
+}
