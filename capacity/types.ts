@@ -14,6 +14,7 @@ export interface CapacitySweep {
   kind: typeof SWEEP_KIND;
   version: number;
   startedAt: string;
+  /** the sweep's own time: from the data being ready (loaded when missing) to the end, seconds */
   durationS: number;
   /** true for `--quick` (few scenarios, few steps) */
   quick: boolean;
