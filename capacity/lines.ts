@@ -19,7 +19,7 @@ export function fitLine(name: string, f: UslFit): string {
 
 export function rateLine(name: string, s: RateStep): string {
   const verdict = s.passed ? "ok" : `FAIL ${s.failed.join("; ")}`;
-  return `${name}  open ${n(s.rate).padStart(7)}/s${s.drill ? " (drill)" : "        "}  ${n(s.throughput).padStart(7)} ops/s  p99 ${ms(s.latencyMs.p99)}  dropped ${(s.droppedShare * 100).toFixed(1)}%  ${verdict}${s.aborted ? ` (stopped at ${s.durationS} s)` : ""}`;
+  return `${name}  open ${n(s.rate).padStart(7)}/s${s.retry ? " (again)" : s.drill ? " (drill)" : "        "}  ${n(s.throughput).padStart(7)} ops/s  p99 ${ms(s.latencyMs.p99)}  dropped ${(s.droppedShare * 100).toFixed(1)}%  ${verdict}${s.aborted ? ` (stopped at ${s.durationS} s)` : ""}`;
 }
 
 export function kneeLine(name: string, k: Knee | null): string {

@@ -20,6 +20,8 @@ export interface RatePlan extends StepTiming {
   thresholds: Threshold[];
   /** connections to each store for the open model's operations */
   connections: number;
+  /** run a failing rate a second time: it fails only when both runs do */
+  confirm?: boolean;
   /** said beside the knee (the generator and the server share cores) */
   caveat?: string;
 }
@@ -29,8 +31,9 @@ export interface RatePlan extends StepTiming {
  * `startRate`, each step stopped as soon as it breaks a target (the engine's
  * abortOnFail, evaluated every second), failing too when more than 1% of the
  * arrivals were dropped; then HammerDB's drill-in: bisection between the last
- * good and the first bad rate. The knee is the highest throughput of a step
- * that met every target.
+ * good and the first bad rate. With `confirm`, a failing rate is run again
+ * and fails only when that run fails too. The knee is the highest throughput
+ * of a step that met every target.
  */
 export async function rateSweep(
   target: SweepTarget,
@@ -39,7 +42,7 @@ export async function rateSweep(
 ): Promise<{ steps: RateStep[]; knee: Knee | null }> {
   const thresholds = plan.thresholds.map((t) => ({ ...t, abortOnFail: true }));
   const steps: RateStep[] = [];
-  const step = async (rate: number, drill: boolean): Promise<RateStep | undefined> => {
+  const once = async (rate: number, drill: boolean): Promise<RateStep | undefined> => {
     if (target.signal?.aborted) return undefined;
     const model = {
       type: "open" as const,
@@ -52,6 +55,15 @@ export async function rateSweep(
     steps.push(s);
     onStep(s);
     return s;
+  };
+  // a failure counts when a second run of the rate fails too (plan.confirm): one stall of a
+  // shared machine does not set the knee
+  const step = async (rate: number, drill: boolean): Promise<RateStep | undefined> => {
+    const s = await once(rate, drill);
+    if (!s || s.passed || !plan.confirm) return s;
+    const again = await once(rate, drill);
+    if (again) again.retry = true;
+    return again;
   };
   let good = 0;
   let bad: number | undefined;

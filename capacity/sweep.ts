@@ -95,6 +95,7 @@ export async function runSweep(opts: SweepOptions = {}): Promise<CapacitySweep> 
           startRate: peak > 0 ? Math.max(1, peak * profile.rate.startShare) : p.defaultRate,
           thresholds: p.thresholds,
           connections: Math.max(2, best?.connections ?? 8),
+          confirm: true,
           caveat,
         },
         (s) => say(rateLine(name, s)),

@@ -96,6 +96,8 @@ export interface RateStep extends StepFigures {
   failed: string[];
   /** a drill-in step between the last good and the first bad */
   drill: boolean;
+  /** the second run of a rate whose first run failed (the rate fails only when both do) */
+  retry?: boolean;
 }
 
 export interface UslFit {
