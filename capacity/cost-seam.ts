@@ -18,6 +18,7 @@ export interface CostCall {
   signal?: AbortSignal;
   endpoints: Endpoints;
   data: { scale: string; seed: number };
+  onProgress?: (line: string) => void;
 }
 
 type Note = (line: string) => void;

@@ -115,6 +115,7 @@ export async function runSweep(opts: SweepOptions = {}): Promise<CapacitySweep> 
         signal: opts.signal,
         endpoints,
         data,
+        onProgress: say,
       },
       say,
     );
