@@ -42,7 +42,11 @@ export async function rateSweep(
 ): Promise<{ steps: RateStep[]; knee: Knee | null }> {
   const thresholds = plan.thresholds.map((t) => ({ ...t, abortOnFail: true }));
   const steps: RateStep[] = [];
-  const once = async (rate: number, drill: boolean): Promise<RateStep | undefined> => {
+  const once = async (
+    rate: number,
+    drill: boolean,
+    retry = false,
+  ): Promise<RateStep | undefined> => {
     if (target.signal?.aborted) return undefined;
     const model = {
       type: "open" as const,
@@ -52,6 +56,7 @@ export async function rateSweep(
     const r = await measureStep(target, model, plan, plan.connections, thresholds);
     if (target.signal?.aborted) return undefined;
     const s = rateStepOf(r, rate, drill);
+    if (retry) s.retry = true;
     steps.push(s);
     onStep(s);
     return s;
@@ -61,9 +66,7 @@ export async function rateSweep(
   const step = async (rate: number, drill: boolean): Promise<RateStep | undefined> => {
     const s = await once(rate, drill);
     if (!s || s.passed || !plan.confirm) return s;
-    const again = await once(rate, drill);
-    if (again) again.retry = true;
-    return again;
+    return once(rate, drill, true);
   };
   let good = 0;
   let bad: number | undefined;
