@@ -132,9 +132,12 @@ export async function planSweep(opts: {
 /** The longest a sweep of these can take (every step to its end), seconds. */
 export function plannedSeconds(planned: PlannedSweep[], p: SweepProfile): number {
   const step = (t: StepTiming) => (t.warmupMs + t.durationMs) / 1000;
+  // the cost's warm-up (1 s) before its measured time; the rising steps, the first failure
+  // run again (confirm), and every drill-in step run twice at worst
+  const cost = p.costS + 1;
   const pg =
     p.connections.length * step(p.concurrency) +
-    (p.rate.maxSteps + p.rate.drillSteps) * step(p.rate) +
-    p.costS;
-  return planned.reduce((s, x) => s + (x.store === "postgres" ? pg : p.costS), 0);
+    (p.rate.maxSteps + 1 + 2 * p.rate.drillSteps) * step(p.rate) +
+    cost;
+  return planned.reduce((s, x) => s + (x.store === "postgres" ? pg : cost), 0);
 }

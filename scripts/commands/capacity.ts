@@ -82,8 +82,12 @@ const capacity: Command = {
     const planned = await planSweep({ scenarios: positionals, quick, targetsFile: str("targets") });
     const say = values.quiet ? () => {} : (line: string) => process.stdout.write(`${line}\n`);
     const full = await planSweep({ targetsFile: str("targets") });
+    const whole =
+      quick || positionals.length > 0
+        ? ` (the full sweep of ${full.length} scenarios: at most ${minutes(plannedSeconds(full, FULL))})`
+        : "";
     say(
-      `capacity sweep${quick ? " --quick" : ""}: ${planned.map((p) => `${p.entry.name}${p.store === "dynamodb" ? " (cost only)" : ""}`).join(", ")}; at most ${minutes(plannedSeconds(planned, quick ? QUICK : FULL))} (the full sweep of ${full.length} scenarios: at most ${minutes(plannedSeconds(full, FULL))})`,
+      `capacity sweep${quick ? " --quick" : ""}: ${planned.map((p) => `${p.entry.name}${p.store === "dynamodb" ? " (cost only)" : ""}`).join(", ")}; at most ${minutes(plannedSeconds(planned, quick ? QUICK : FULL))}${whole}`,
     );
     const { value: sweep, interrupted } = await untilInterrupted((signal) =>
       runSweep({
