@@ -10,7 +10,7 @@ export function concurrencyLine(name: string, s: ConcurrencyStep): string {
 }
 
 export function fitLine(name: string, f: UslFit): string {
-  const figures = `sigma ${f.sigma.toPrecision(3)}  kappa ${f.kappa.toPrecision(3)}  lambda ${n(f.lambda)} ops/s  N* ${f.nStar === null ? "none (kappa 0)" : n(f.nStar)}  X_max ${f.xMax === null ? "-" : `${n(f.xMax)} ops/s`}  R^2 ${f.r2.toFixed(3)}`;
+  const figures = `sigma ${f.sigma.toPrecision(3)}  kappa ${f.kappa.toPrecision(3)}  lambda ${n(f.lambda)} ops/s  N* ${f.nStar === null ? "none (kappa 0)" : n(f.nStar)}  X_max ${f.xMax === null ? "-" : `${n(f.xMax)} ops/s`}  R^2 ${(Math.floor(f.r2 * 1000) / 1000).toFixed(3)}`;
   const how = `${f.converged ? "converged" : "not converged"}, ${f.iterations} iterations`;
   return f.good
     ? `${name}  USL fit: ${figures} (${how})`

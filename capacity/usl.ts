@@ -118,7 +118,7 @@ function judge(fit: UslFit, points: number): string | undefined {
   if (points < USL_MIN_POINTS)
     return `only ${points} concurrency steps: at least ${USL_MIN_POINTS} are needed to trust 3 parameters`;
   if (!(fit.r2 >= USL_MIN_R2))
-    return `poor fit: R^2 ${fit.r2.toFixed(3)} < ${USL_MIN_R2}, the throughput does not follow the USL's curve`;
+    return `poor fit: R^2 ${(Math.floor(fit.r2 * 1000) / 1000).toFixed(3)} < ${USL_MIN_R2}, the throughput does not follow the USL's curve`;
   if (fit.sigma >= 1)
     return "contention sigma reached 1: throughput does not grow with concurrency";
   return undefined;
