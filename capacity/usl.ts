@@ -117,10 +117,10 @@ function judge(fit: UslFit, points: number): string | undefined {
     return `did not converge in ${fit.iterations} iterations: the parameters still moved`;
   if (points < USL_MIN_POINTS)
     return `only ${points} concurrency steps: at least ${USL_MIN_POINTS} are needed to trust 3 parameters`;
+  if (fit.sigma > 0.8)
+    return `contention sigma ${fit.sigma.toFixed(2)}: throughput barely grows with connections, a limit is reached at one (where client and server share cores, often the load generator's)`;
   if (!(fit.r2 >= USL_MIN_R2))
     return `poor fit: R^2 ${(Math.floor(fit.r2 * 1000) / 1000).toFixed(3)} < ${USL_MIN_R2}, the throughput does not follow the USL's curve`;
-  if (fit.sigma >= 1)
-    return "contention sigma reached 1: throughput does not grow with concurrency";
   return undefined;
 }
 
