@@ -5,7 +5,9 @@ import { writeOutputFile } from "../core/output.ts";
 import { RESULTS_DIR } from "../results/write.ts";
 import type { Endpoints } from "../stores/types.ts";
 import { concurrencySweep, doublings } from "./concurrency.ts";
-import { operationCost, sweepDataset, sweepMachine } from "./cost-seam.ts";
+import { measureCost } from "./cost.ts";
+import { formatCost } from "./cost-format.ts";
+import { describeMachine, measureDataset } from "./dataset.ts";
 import { concurrencyLine, fitLine, kneeLine, rateLine } from "./lines.ts";
 import { FULL, type PlannedSweep, planSweep, QUICK } from "./plan.ts";
 import { rateSweep } from "./rate.ts";
@@ -58,8 +60,8 @@ export async function runSweep(opts: SweepOptions = {}): Promise<CapacitySweep> 
   // the sweep's time: from here (the data is loaded) to the end
   const started = Date.now();
   const endpoints = stores.endpoints;
-  const machine = await sweepMachine(endpoints, say);
-  const dataset = await sweepDataset(endpoints, data, say);
+  const machine = await describeMachine(endpoints);
+  const dataset = await measureDataset(endpoints, data);
   const caveat = sharedCaveat(machine);
   const scenarios: SweepScenario[] = [];
   for (const p of planned) {
@@ -106,19 +108,18 @@ export async function runSweep(opts: SweepOptions = {}): Promise<CapacitySweep> 
       costRate = rate.knee ? rate.knee.rate * profile.costShare : firstRate * profile.costShare;
     }
     if (opts.signal?.aborted) break;
-    out.cost = await operationCost(
-      {
-        scenario: name,
-        rate: roundRate(costRate),
-        durationS: profile.costS,
-        warmupS: 1,
-        signal: opts.signal,
-        endpoints,
-        data,
-        onProgress: say,
-      },
-      say,
-    );
+    out.cost = await measureCost({
+      scenario: name,
+      url: p.entry.url,
+      rate: roundRate(costRate),
+      durationS: profile.costS,
+      warmupS: 1,
+      signal: opts.signal,
+      endpoints,
+      data,
+      onProgress: say,
+    });
+    for (const line of formatCost(out.cost)) say(`${name}  ${line}`);
     scenarios.push(out);
   }
   return {
