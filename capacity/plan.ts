@@ -24,17 +24,17 @@ export interface SweepProfile {
 
 export const QUICK: SweepProfile = {
   connections: doublings(16),
-  concurrency: { warmupMs: 500, durationMs: 1500, timeoutMs: 2000 },
+  concurrency: { warmupMs: 400, durationMs: 1200, timeoutMs: 2000 },
   rate: {
-    warmupMs: 500,
-    durationMs: 2000,
+    warmupMs: 400,
+    durationMs: 1600,
     timeoutMs: 2000,
     startShare: 0.3,
     factor: 1.6,
     maxSteps: 4,
     drillSteps: 2,
   },
-  costS: 3,
+  costS: 2,
   costShare: 0.5,
 };
 
@@ -129,12 +129,18 @@ export async function planSweep(opts: {
   return planned;
 }
 
-/** The longest a sweep of these can take (every step to its end), seconds. */
+/** Setting up a step (threads, connections, the scenario's setup): about this, seconds. */
+const STEP_SETUP_S = 1;
+
+/**
+ * About the longest a sweep of these takes (every step to its end, plus its
+ * setup), seconds: a plan, not a promise, on a busy machine.
+ */
 export function plannedSeconds(planned: PlannedSweep[], p: SweepProfile): number {
-  const step = (t: StepTiming) => (t.warmupMs + t.durationMs) / 1000;
+  const step = (t: StepTiming) => (t.warmupMs + t.durationMs) / 1000 + STEP_SETUP_S;
   // the cost's warm-up (1 s) before its measured time; the rising steps, the first failure
   // run again (confirm), and every drill-in step run twice at worst
-  const cost = p.costS + 1;
+  const cost = p.costS + 1 + 2 * STEP_SETUP_S;
   const pg =
     p.connections.length * step(p.concurrency) +
     (p.rate.maxSteps + 1 + 2 * p.rate.drillSteps) * step(p.rate) +

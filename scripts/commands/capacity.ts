@@ -84,7 +84,7 @@ const capacity: Command = {
     const full = await planSweep({ targetsFile: str("targets") });
     const whole =
       quick || positionals.length > 0
-        ? ` (the full sweep of ${full.length} scenarios: at most ${minutes(plannedSeconds(full, FULL))})`
+        ? ` (the full sweep of ${full.length} scenarios: up to about ${minutes(plannedSeconds(full, FULL))})`
         : "";
     say(
       `capacity sweep${quick ? " --quick" : ""}: ${planned.map((p) => `${p.entry.name}${p.store === "dynamodb" ? " (cost only)" : ""}`).join(", ")}; at most ${minutes(plannedSeconds(planned, quick ? QUICK : FULL))}${whole}`,
