@@ -87,7 +87,7 @@ const capacity: Command = {
         ? ` (the full sweep of ${full.length} scenarios: up to about ${minutes(plannedSeconds(full, FULL))})`
         : "";
     say(
-      `capacity sweep${quick ? " --quick" : ""}: ${planned.map((p) => `${p.entry.name}${p.store === "dynamodb" ? " (cost only)" : ""}`).join(", ")}; at most ${minutes(plannedSeconds(planned, quick ? QUICK : FULL))}${whole}`,
+      `capacity sweep${quick ? " --quick" : ""}: ${planned.map((p) => `${p.entry.name}${p.store === "dynamodb" ? " (cost only)" : ""}`).join(", ")}; planned: up to about ${minutes(plannedSeconds(planned, quick ? QUICK : FULL))}${whole}`,
     );
     const { value: sweep, interrupted } = await untilInterrupted((signal) =>
       runSweep({
