@@ -26,9 +26,10 @@ export interface ScenarioMeta {
  * per-second series (each second's histogram kept), and the thresholds
  * evaluated. The measured window is the configured duration, or, for a run
  * bounded only by iterations, from the end of the warm-up to the last
- * completion. Throughput counts what completed inside the window, over the
- * window: operations scheduled in it that finish after it are interrupted
- * (in every histogram, not in throughput).
+ * completion; for a run stopped early, up to its stop or its last
+ * completion, whichever is later. Throughput counts what completed inside
+ * the window, over the window: operations scheduled in it that finish after
+ * it are interrupted (in every histogram, not in throughput).
  */
 export function assembleScenario(
   meta: ScenarioMeta,
@@ -40,10 +41,15 @@ export function assembleScenario(
   const wait = decodeHistogram(outcome.wait);
   const errorCount = Object.values(outcome.errors).reduce((s, n) => s + n, 0);
   const bounded = Number.isFinite(meta.bounds.durationMs);
+  // a run stopped early (abortOnFail, Ctrl-C) ends when its last operation in flight
+  // completed: those completions are counted, so the window must hold them too
   const stoppedMs =
     meta.stoppedAtUs === undefined
       ? Number.POSITIVE_INFINITY
-      : Math.max(1, (meta.stoppedAtUs - outcome.measureStartUs) / 1000);
+      : Math.max(
+          1,
+          (Math.max(meta.stoppedAtUs, outcome.lastEndUs) - outcome.measureStartUs) / 1000,
+        );
   const durationMs = bounded
     ? Math.min(meta.bounds.durationMs, stoppedMs)
     : Math.max(1, (outcome.lastEndUs - outcome.measureStartUs) / 1000);
