@@ -148,7 +148,11 @@ export async function applyDynamoTables(
     const diffs = compareToDesign(def, live);
     if (diffs.length > 0) {
       throw new UsageError(
-        `DynamoDB table ${name} differs from the ${variant.name === "design" ? "design" : `variant ${variant.name}`} (${diffs.join(", ")}${recorded && recorded !== variant.name ? `; it was applied as ${recorded}` : ""}); drop the harness's DynamoDB tables (the next load or schema apply recreates them): bellyfed-bench schema reset --only dynamo${prefix ? ` --table-prefix ${prefix}` : ""}`,
+        `DynamoDB table ${name} differs from the ${variant.name === "design" ? "design" : `variant ${variant.name}`} (${diffs.join(", ")}${recorded && recorded !== variant.name ? `; it was applied as ${recorded}` : ""}); ${
+          variant.name === "design" && !opts.variant
+            ? `drop the harness's DynamoDB tables (the next load or schema apply recreates them): bellyfed-bench schema reset --only dynamo${prefix ? ` --table-prefix ${prefix}` : ""}`
+            : `drop the harness's DynamoDB tables and apply the variant (then load again): bellyfed-bench schema reset --only dynamo${prefix ? ` --table-prefix ${prefix}` : ""} --yes && bellyfed-bench schema apply --only dynamo${prefix ? ` --table-prefix ${prefix}` : ""} --dynamo-variant ${variant.name}`
+        }`,
       );
     }
     if (!unmanaged.includes(name) && !(await isManagedTable(client, name, prefix))) {
@@ -190,6 +194,8 @@ export interface DynamoTableStatus {
   billing?: string;
   keys?: string;
   gsis: { name: string; status: string; keys: string; projection: string }[];
+  /** local secondary indexes (a variant's; the design has none) */
+  lsis?: { name: string; keys: string; projection: string }[];
   /** differences from the design; empty when it matches */
   diffs: string[];
 }
@@ -220,6 +226,11 @@ export async function dynamoSchemaStatus(
         status: g.IndexStatus ?? "?",
         keys: keyText(g.KeySchema),
         projection: g.Projection?.ProjectionType ?? "?",
+      })),
+      lsis: (t.LocalSecondaryIndexes ?? []).map((l) => ({
+        name: l.IndexName ?? "?",
+        keys: keyText(l.KeySchema),
+        projection: l.Projection?.ProjectionType ?? "?",
       })),
       diffs: compareToDesign(def, t),
     });

@@ -353,6 +353,8 @@ async function status(v: Parsed["values"], io: SchemaIo): Promise<number> {
         );
         for (const g of t.gsis)
           out(`    GSI ${g.name}: ${g.keys}, projection ${g.projection}, ${g.status}`);
+        for (const l of t.lsis ?? [])
+          out(`    LSI ${l.name}: ${l.keys}, projection ${l.projection}`);
       }
     }
     return 0;

@@ -75,7 +75,7 @@ it("applies, records and keeps each variant; a key change needs a reset", async 
     await expect(
       schema(["apply", "--only", "dynamo", "--dynamo-variant", "design"]),
     ).rejects.toThrow(
-      /BellyfedLeaderboards differs from the design \(primary key.*it was applied as leaderboards-by-entity\); .*bellyfed-bench schema reset --only dynamo/,
+      /BellyfedLeaderboards differs from the design \(primary key.*it was applied as leaderboards-by-entity\); .*bellyfed-bench schema reset --only dynamo.* --yes && bellyfed-bench schema apply --only dynamo.* --dynamo-variant design$/,
     );
     expect((await schema(["status", "--only", "dynamo"])).lines.join("\n")).toContain(
       "schema variant leaderboards-by-entity",
