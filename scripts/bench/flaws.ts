@@ -357,6 +357,10 @@ runMain(async (argv) => {
   const scale = String(values.scale ?? "small");
   const ops = parsePositiveInt("ops", String(values.ops ?? "300"), 100_000);
   const shards = parsePositiveInt("shards", String(values.shards ?? "8"), 256);
+  if (shards < 2)
+    throw new UsageError(
+      `--shards ${shards}: the sharded variant needs 2 to 256 shards, e.g. --shards 8`,
+    );
   const reads = parsePositiveInt("reads", String(values.reads ?? "200"), 1_000_000);
   const database = String(values.database ?? "bellyfed_flaws");
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database))
@@ -370,7 +374,7 @@ runMain(async (argv) => {
   const unknown = names.filter((n) => !WRITE_SCENARIOS.includes(n));
   if (names.length === 0 || unknown.length > 0)
     throw new UsageError(
-      `--scenarios '${values.scenarios}': ${unknown.join(", ") || "none given"} not a write scenario; use some of ${WRITE_SCENARIOS.join(", ")}, e.g. --scenarios rank-dish,follow,review`,
+      `--scenarios '${values.scenarios}': ${unknown.length ? `${unknown.join(", ")} ${unknown.length === 1 ? "is not a write scenario" : "are not write scenarios"}` : "no scenario given"}; use some of ${WRITE_SCENARIOS.join(", ")}, e.g. --scenarios rank-dish,follow,review`,
     );
   const out = values.out === undefined ? undefined : checkOutputPath("out", String(values.out));
   const sharded = await resolveVariant(`influence-sharded:${shards}`);
