@@ -40,12 +40,11 @@ import type { Rng, Scenario, ScenarioContext } from "../../engine/scenario.ts";
 import { load } from "../../load/index.ts";
 import {
   itemKey,
-  LEADERBOARD_SQL,
   type LeaderboardRow,
   leaderboardItem,
   type PopularityRow,
   popularityItem,
-  USER_POPULARITY_SQL,
+  READ_MODELS,
 } from "../../load/read-models.ts";
 import { dataNowIso, resolveRequest } from "../../load/request.ts";
 import experts, { type ExpertsState, scatterGather } from "../../scenarios/experts.ts";
@@ -168,16 +167,21 @@ async function del(client: DynamoDBClient, table: string, key: Item, t: Tally): 
 
 // ------------------------------------------------------------ read models
 
+const model = (table: string) => READ_MODELS.find((m) => m.table === table)!;
+
 type Popularity = Map<string, PopularityRow>;
 type Boards = Map<string, LeaderboardRow[]>;
 
 async function readPopularity(c: pg.Client): Promise<Popularity> {
-  const rows = (await c.query<PopularityRow>(USER_POPULARITY_SQL)).rows;
+  // the loader's own query and parameters (every key), so the sync's keyed SQL fits too
+  const m = model(USER_POPULARITY_TABLE);
+  const rows = (await c.query<PopularityRow>(m.sql, m.params(""))).rows;
   return new Map(rows.map((r) => [r.user_id, r]));
 }
 
 async function readBoards(c: pg.Client): Promise<Boards> {
-  const rows = (await c.query<LeaderboardRow>(LEADERBOARD_SQL, [null, null])).rows;
+  const m = model(LEADERBOARDS_TABLE);
+  const rows = (await c.query<LeaderboardRow>(m.sql, m.params(""))).rows;
   const out: Boards = new Map();
   for (const r of rows) {
     const t = leaderboardType(r.city, r.cuisine);
