@@ -1,9 +1,11 @@
 import { DescribeTableCommand, type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import pg from "pg";
 import {
+  appliedVariant,
   applyDynamoTables,
   assertDynamoSafe,
   type Billing,
+  type DynamoVariant,
   dropDynamoTables,
   ON_DEMAND,
   tableNames,
@@ -79,11 +81,15 @@ async function isEmpty(client: DynamoDBClient, name: string): Promise<boolean> {
   return (out.Items ?? []).length === 0 && !out.LastEvaluatedKey;
 }
 
-/** Empties the prefix's three tables (recreating those that hold items) and makes sure they exist. */
+/**
+ * Empties the prefix's three tables (recreating those that hold items) and
+ * makes sure they exist, in the schema variant applied (kept across the drop).
+ */
 export async function resetDynamoTables(
   client: DynamoDBClient,
   prefix: string,
   force = false,
+  variant?: DynamoVariant,
 ): Promise<void> {
   const names = tableNames(prefix);
   const { existing, unmanaged } = await assertDynamoSafe(client, prefix, names, {
@@ -97,8 +103,9 @@ export async function resetDynamoTables(
     billing = (await billingOf(client, name)) ?? billing;
     if (!(await isEmpty(client, name))) dirty = true;
   }
+  const applied = variant ?? (await appliedVariant(client, prefix));
   if (dirty) await dropDynamoTables(client, { prefix, force });
-  await applyDynamoTables(client, { prefix, billing, force });
+  await applyDynamoTables(client, { prefix, billing, force, variant: applied });
 }
 
 export async function loadDynamo(opts: DynamoLoadOptions): Promise<DynamoLoadResult> {
@@ -115,11 +122,14 @@ export async function loadDynamo(opts: DynamoLoadOptions): Promise<DynamoLoadRes
     durationMs: null,
     tablesCreated: {},
   };
+  // the items take the shape of the schema variant applied (schema apply --dynamo-variant)
+  const variant = await appliedVariant(client, prefix);
+  state.variant = variant.name;
   await writeDynamoState(client, prefix, state);
 
   const q0 = performance.now();
   let readyAt = q0;
-  const ready = resetDynamoTables(client, prefix, opts.force).then(() => {
+  const ready = resetDynamoTables(client, prefix, opts.force, variant).then(() => {
     readyAt = performance.now();
   });
   // the models' progress ends when their last item is written, not when all are
@@ -164,7 +174,7 @@ export async function loadDynamo(opts: DynamoLoadOptions): Promise<DynamoLoadRes
           model.params(nowTs),
           async (rows) => {
             for (const r of rows) {
-              batch.push(model.toItem(r, opts.nowIso));
+              batch.push(model.toItem(r, opts.nowIso, variant));
               if (batch.length === 25) {
                 await writer.put(table, batch);
                 batch = [];

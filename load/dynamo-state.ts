@@ -18,6 +18,8 @@ export interface DynamoLoadState {
   scale: string;
   seed: number;
   modelVersion: number;
+  /** the DynamoDB schema variant the items were written in (absent: the design) */
+  variant?: string;
   status: "loading" | "complete";
   itemCounts: Record<string, number>;
   startedAt: string;

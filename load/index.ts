@@ -2,6 +2,7 @@ import { type DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb
 import type pg from "pg";
 import { UsageError } from "../core/errors.ts";
 import {
+  appliedVariant,
   applyForeignKeys,
   applyIndexSet,
   assertDynamoSafe,
@@ -150,13 +151,16 @@ function dynamoIsCurrent(
   created: Record<string, number | null>,
   label: string,
   seed: number,
+  variant: string,
 ): boolean {
   return (
     !!state &&
     stateStillHolds(state, created) &&
     state.scale === label &&
     state.seed === seed &&
-    state.modelVersion === READ_MODEL_VERSION
+    state.modelVersion === READ_MODEL_VERSION &&
+    // items written in another schema variant's shape (schema apply --dynamo-variant) are redone
+    (state.variant ?? "design") === variant
   );
 }
 
@@ -275,7 +279,13 @@ export async function load(req: LoadRequest): Promise<LoadSummary> {
     }
 
     if (dyn) {
-      const current = dynamoIsCurrent(dState, created, label, config.seed);
+      const current = dynamoIsCurrent(
+        dState,
+        created,
+        label,
+        config.seed,
+        (await appliedVariant(dyn, prefix)).name,
+      );
       if (current && !req.reload) {
         if (!underLoad) log(`DynamoDB: read models of ${label} seed ${config.seed} already loaded`);
         summary.dynamo.action = "skipped";

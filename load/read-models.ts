@@ -1,9 +1,10 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import {
   ATTR,
+  DESIGN_VARIANT,
+  type DynamoVariant,
   LEADERBOARDS_TABLE,
   leaderboardType,
-  POPULARITY_PARTITION_VALUE,
   TRENDING_DISHES_TABLE,
   trendingSortKey,
   USER_POPULARITY_TABLE,
@@ -137,10 +138,18 @@ export interface PopularityRow {
   last_updated: string;
 }
 
-export function popularityItem(r: PopularityRow): Record<string, AttributeValue> {
+/**
+ * The item builders take the DynamoDB schema variant the tables were applied
+ * with (schema/dynamodb/variants; the design's by default): the loader and
+ * the projector write each variant's shape from the same rows.
+ */
+export function popularityItem(
+  r: PopularityRow,
+  variant: DynamoVariant = DESIGN_VARIANT,
+): Record<string, AttributeValue> {
   return {
     [ATTR.userId]: S(r.user_id),
-    [ATTR.popularityPartition]: S(POPULARITY_PARTITION_VALUE),
+    [ATTR.popularityPartition]: S(variant.influencePartition(r.user_id)),
     [ATTR.followerCount]: N(r.follower_count),
     [ATTR.rankingCount]: N(r.ranking_count),
     [ATTR.reviewCount]: N(r.review_count),
@@ -167,7 +176,10 @@ export interface TrendingRow {
  * the design's dish_type#timestamp, with the dish id appended so two dishes
  * last ranked in the same millisecond cannot overwrite each other.
  */
-export function trendingItem(r: TrendingRow): Record<string, AttributeValue> {
+export function trendingItem(
+  r: TrendingRow,
+  _variant: DynamoVariant = DESIGN_VARIANT,
+): Record<string, AttributeValue> {
   const item: Record<string, AttributeValue> = {
     [ATTR.locationId]: S(r.city),
     [ATTR.dishTypeTimestamp]: S(trendingSortKey(r.dish_type, `${r.last_ranked}#${r.dish_id}`)),
@@ -193,13 +205,19 @@ export interface LeaderboardRow {
   ranking_count: number;
 }
 
+/**
+ * Keyed by rank (the design): the item at position `rank`. Keyed by entity:
+ * the restaurant's item, with no rank (it is the position in the order
+ * index) and the order key the index sorts by.
+ */
 export function leaderboardItem(
   r: LeaderboardRow,
   lastUpdated: string,
+  variant: DynamoVariant = DESIGN_VARIANT,
 ): Record<string, AttributeValue> {
-  return {
+  const lb = variant.leaderboards;
+  const item: Record<string, AttributeValue> = {
     [ATTR.leaderboardType]: S(leaderboardType(r.city, r.cuisine)),
-    [ATTR.rank]: N(r.rank),
     [ATTR.entityId]: S(r.entity_id),
     [ATTR.entityName]: S(r.entity_name),
     [ATTR.score]: N(r.score),
@@ -207,6 +225,22 @@ export function leaderboardItem(
     [ATTR.rankingCount]: N(r.ranking_count),
     [ATTR.lastUpdated]: S(lastUpdated),
   };
+  if (lb.keyedBy === "rank") item[ATTR.rank] = N(r.rank);
+  else item[lb.orderAttribute] = S(lb.orderKey(r.score, r.entity_id));
+  return item;
+}
+
+/** The primary key of an item of one of the three tables (design name), as the variant keys it. */
+export function itemKey(
+  table: string,
+  item: Record<string, AttributeValue>,
+  variant: DynamoVariant = DESIGN_VARIANT,
+): Record<string, AttributeValue> {
+  const def = variant.tables.find((t) => t.name === table);
+  if (!def) throw new Error(`itemKey: ${table} is not one of the read-model tables`);
+  const key: Record<string, AttributeValue> = {};
+  for (const k of def.keySchema) key[k.AttributeName!] = item[k.AttributeName!];
+  return key;
 }
 
 export interface ReadModel {
@@ -214,7 +248,7 @@ export interface ReadModel {
   table: string;
   sql: string;
   params: (nowIso: string) => unknown[];
-  toItem: (row: never, nowIso: string) => Record<string, AttributeValue>;
+  toItem: (row: never, nowIso: string, variant?: DynamoVariant) => Record<string, AttributeValue>;
   /** SQL counting the rows `sql` returns, for the progress bar */
   countSql: string;
 }
@@ -224,21 +258,21 @@ export const READ_MODELS: readonly ReadModel[] = [
     table: USER_POPULARITY_TABLE,
     sql: USER_POPULARITY_SQL,
     params: () => [],
-    toItem: (r: PopularityRow) => popularityItem(r),
+    toItem: (r: PopularityRow, _now, variant) => popularityItem(r, variant),
     countSql: "SELECT count(*)::bigint AS n FROM users",
   },
   {
     table: TRENDING_DISHES_TABLE,
     sql: TRENDING_SQL,
     params: (now) => [now, null],
-    toItem: (r: TrendingRow) => trendingItem(r),
+    toItem: (r: TrendingRow, _now, variant) => trendingItem(r, variant),
     countSql: "",
   },
   {
     table: LEADERBOARDS_TABLE,
     sql: LEADERBOARD_SQL,
     params: () => [null, null],
-    toItem: (r: LeaderboardRow, now: string) => leaderboardItem(r, now),
+    toItem: (r: LeaderboardRow, now: string, variant) => leaderboardItem(r, now, variant),
     countSql: "",
   },
 ];

@@ -8,12 +8,18 @@
  *
  * Sampled: which page of the expert list is read. Most people look at the
  * first page, some scroll on; the start keys of pages 2..5 are read in setup.
+ *
+ * Under the `influence-sharded` schema variant (schema apply --dynamo-variant
+ * influence-sharded) the index's key is ALL#0..N-1: a page is a
+ * scatter-gather, the N shards queried in parallel from each one's cursor and
+ * their items merged by score (the cursors of pages 2..5 come from setup).
  */
 import { QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { UsageError } from "../core/errors.ts";
 import type { Scenario } from "../engine/scenario.ts";
 import {
   ATTR,
+  appliedVariant,
   INFLUENCE_SCORE_INDEX,
   POPULARITY_PARTITION_VALUE,
   USER_POPULARITY_TABLE,
@@ -43,17 +49,86 @@ export const EXPERT_DETAILS: Statement = {
 export function expertsQuery(
   dynamo: DynamoStore,
   startKey?: Record<string, unknown>,
+  partition: string = POPULARITY_PARTITION_VALUE,
+  limit: number = EXPERTS_PER_PAGE,
 ): QueryCommandInput {
   return {
     TableName: dynamo.table(USER_POPULARITY_TABLE),
     IndexName: INFLUENCE_SCORE_INDEX,
     KeyConditionExpression: "#p = :all",
     ExpressionAttributeNames: { "#p": ATTR.popularityPartition },
-    ExpressionAttributeValues: { ":all": POPULARITY_PARTITION_VALUE },
+    ExpressionAttributeValues: { ":all": partition },
     ScanIndexForward: false,
-    Limit: EXPERTS_PER_PAGE,
+    Limit: limit,
     ExclusiveStartKey: startKey,
   };
+}
+
+type Item = Record<string, unknown>;
+
+/** Highest influence_score first (the index's order across shards). */
+const byScore = (a: Item, b: Item) =>
+  Number(b[ATTR.influenceScore]) - Number(a[ATTR.influenceScore]);
+
+/** The index key of an item: the ExclusiveStartKey that continues after it. */
+function startAfter(item: Item): Item {
+  return {
+    [ATTR.userId]: item[ATTR.userId],
+    [ATTR.popularityPartition]: item[ATTR.popularityPartition],
+    [ATTR.influenceScore]: item[ATTR.influenceScore],
+  };
+}
+
+/**
+ * Scatter-gather setup: the first `pages` pages of the expert list merged from
+ * the shards, and for each page the per-shard queries that read it (each
+ * shard from after its last item on the pages before).
+ */
+export async function shardedPages(
+  dynamo: DynamoStore,
+  partitions: readonly string[],
+  pages: number,
+): Promise<{ queries: QueryCommandInput[][]; ids: string[][] }> {
+  const depth = pages * EXPERTS_PER_PAGE;
+  const perShard = await Promise.all(
+    partitions.map(async (p) => {
+      const items: Item[] = [];
+      let start: Item | undefined;
+      do {
+        const out = await dynamo.doc.send(
+          new QueryCommand(expertsQuery(dynamo, start, p, depth - items.length)),
+        );
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start && items.length < depth);
+      return items;
+    }),
+  );
+  const merged = perShard
+    .flatMap((items, shard) => items.map((item) => ({ item, shard })))
+    .sort((a, b) => byScore(a.item, b.item));
+  const queries: QueryCommandInput[][] = [];
+  const ids: string[][] = [];
+  const last: (Item | undefined)[] = partitions.map(() => undefined);
+  for (let page = 0; page < pages; page++) {
+    const slice = merged.slice(page * EXPERTS_PER_PAGE, (page + 1) * EXPERTS_PER_PAGE);
+    if (slice.length === 0) break;
+    queries.push(partitions.map((p, s) => expertsQuery(dynamo, last[s] && startAfter(last[s]), p)));
+    ids.push(slice.map((x) => String(x.item[ATTR.userId])));
+    for (const x of slice) last[x.shard] = x.item;
+  }
+  return { queries, ids };
+}
+
+/** One scatter-gather page: the shards' queries in parallel, the top EXPERTS_PER_PAGE by score. */
+export async function scatterGather(
+  dynamo: DynamoStore,
+  queries: QueryCommandInput[],
+): Promise<Item[]> {
+  const outs = await Promise.all(queries.map((q) => dynamo.query(q)));
+  const all: Item[] = [];
+  for (const out of outs) for (const item of out.Items ?? []) all.push(item);
+  return all.sort(byScore).slice(0, EXPERTS_PER_PAGE);
 }
 
 export interface ExpertRow {
@@ -70,6 +145,8 @@ export interface ExpertsState {
   /** per page: its Query; the user ids it returned in setup (for explain) */
   pages: WeightedPool<QueryCommandInput>;
   setupIds: string[][];
+  /** influence-sharded: per page the shards' queries (a scatter-gather); null: one Query */
+  shardPages: QueryCommandInput[][] | null;
 }
 
 const scenario: Scenario<ExpertsState, number> = {
@@ -80,11 +157,31 @@ const scenario: Scenario<ExpertsState, number> = {
 
   async setup(ctx) {
     const dynamo = ctx.dynamo!;
+    const variant = await appliedVariant(dynamo.raw, ctx.endpoints.dynamo.tablePrefix);
+    if (variant.influencePartitions.length > 1) {
+      const sharded = await shardedPages(dynamo, variant.influencePartitions, PAGE_WEIGHTS.length);
+      if (sharded.queries.length === 0)
+        throw new UsageError(
+          `experts: DynamoDB table ${dynamo.table(USER_POPULARITY_TABLE)} is empty; ${LOAD_HINT}`,
+        );
+      return {
+        dynamo,
+        pg: ctx.pg!,
+        // the pool draws a page index; each page's first shard query stands for it
+        pages: new WeightedPool(
+          sharded.queries.map((q) => q[0]),
+          PAGE_WEIGHTS.slice(0, sharded.queries.length),
+        ),
+        setupIds: sharded.ids,
+        shardPages: sharded.queries,
+      };
+    }
+    const partition = variant.influencePartitions[0];
     const queries: QueryCommandInput[] = [];
     const setupIds: string[][] = [];
     let start: Record<string, unknown> | undefined;
     for (let p = 0; p < PAGE_WEIGHTS.length; p++) {
-      const query = expertsQuery(dynamo, start);
+      const query = expertsQuery(dynamo, start, partition);
       const out = await dynamo.doc.send(new QueryCommand(query));
       if (!out.Items?.length) break;
       queries.push(query);
@@ -101,14 +198,16 @@ const scenario: Scenario<ExpertsState, number> = {
       pg: ctx.pg!,
       pages: new WeightedPool(queries, PAGE_WEIGHTS.slice(0, queries.length)),
       setupIds,
+      shardPages: null,
     };
   },
 
   sample: (state, rng) => state.pages.index(rng),
 
   async operation(state, page) {
-    const out = await state.dynamo.query(state.pages.values[page]);
-    const items = out.Items ?? [];
+    const items = state.shardPages
+      ? await scatterGather(state.dynamo, state.shardPages[page])
+      : ((await state.dynamo.query(state.pages.values[page])).Items ?? []);
     const ids = new Array<string>(items.length);
     for (let i = 0; i < items.length; i++) ids[i] = items[i][ATTR.userId] as string;
     await state.pg.query<ExpertRow>(EXPERT_DETAILS, [ids]);

@@ -5,6 +5,7 @@
 export * from "../stores/markers.ts";
 export * from "./dynamodb/apply.ts";
 export * from "./dynamodb/tables.ts";
+export * from "./dynamodb/variants/index.ts";
 export * from "./index-sets/index-sets.ts";
 export * from "./postgres/apply.ts";
 export * from "./postgres/feed-function.ts";

@@ -349,8 +349,9 @@ export async function listMarkedDynamoTables(
         new ScanCommand({ TableName: dynamoMarkerTableName(prefix), ExclusiveStartKey: start }),
       );
       for (const item of out.Items ?? []) {
-        // the loader keeps its load state in this table too (kind "load-state"): not a table name
-        if (item.table_name?.S && item.kind?.S !== "load-state") names.push(item.table_name.S);
+        // the loader's load state and the applied schema variant live here too (items with a
+        // kind: "load-state", "dynamo-variant"): not table names
+        if (item.table_name?.S && item.kind?.S === undefined) names.push(item.table_name.S);
       }
       start = out.LastEvaluatedKey;
     } while (start);

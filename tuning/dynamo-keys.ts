@@ -3,7 +3,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createRng } from "../core/rng.ts";
 import { loadScenario } from "../engine/load-scenario.ts";
 import type { ScenarioContext } from "../engine/scenario.ts";
-import { DYNAMO_TABLES } from "../schema/dynamodb/tables.ts";
+import { appliedVariant } from "../schema/dynamodb/variants/index.ts";
 import { createDynamoStore, type DynamoStore } from "../stores/dynamo.ts";
 import { PARTITION_RCU, PARTITION_WCU, partitionPressure } from "../stores/dynamo-limits.ts";
 import { createPgStore } from "../stores/postgres.ts";
@@ -134,6 +134,8 @@ export async function analyzeDynamoKeys(
   opts: DynamoKeyOptions,
 ): Promise<DynamoKeyReport> {
   const dynamo = createDynamoStore(endpoints.dynamo, 8);
+  // the tables as the applied schema variant keys them (an LSI's queries count on its table)
+  const tables = (await appliedVariant(dynamo.raw, endpoints.dynamo.tablePrefix)).tables;
   const notes: string[] = [];
   const findings: Finding[] = [];
   const spreads: KeySpread[] = [];
@@ -149,7 +151,7 @@ export async function analyzeDynamoKeys(
     const recording: DynamoStore = {
       ...real,
       async query(input) {
-        const def = DYNAMO_TABLES.find((t) => real.table(t.name) === input.TableName);
+        const def = tables.find((t) => real.table(t.name) === input.TableName);
         if (def) {
           const gsi = def.gsis.find((g) => g.name === input.IndexName);
           const keyAttr = (gsi?.keySchema ?? def.keySchema).find((k) => k.KeyType === "HASH")!
@@ -193,7 +195,7 @@ export async function analyzeDynamoKeys(
     }
   }
   try {
-    for (const def of DYNAMO_TABLES) {
+    for (const def of tables) {
       const hashOf = (ks: typeof def.keySchema) =>
         ks.find((k) => k.KeyType === "HASH")!.AttributeName!;
       const attrs = [hashOf(def.keySchema), ...def.gsis.map((g) => hashOf(g.keySchema))];

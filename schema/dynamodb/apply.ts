@@ -26,6 +26,13 @@ import {
   type DynamoTableDef,
   ON_DEMAND,
 } from "./tables.ts";
+import {
+  appliedVariant,
+  type DynamoVariant,
+  forgetVariant,
+  readVariantName,
+  recordVariant,
+} from "./variants/index.ts";
 
 /** Applying, inspecting and dropping the three DynamoDB tables under a name prefix. */
 
@@ -34,6 +41,8 @@ export interface ApplyDynamoOptions {
   billing?: Billing;
   /** use tables of these names that the harness did not create */
   force?: boolean;
+  /** the schema variant to create (default: the one recorded for the prefix, else the design) */
+  variant?: DynamoVariant;
 }
 
 async function describe(client: DynamoDBClient, name: string): Promise<TableDescription | null> {
@@ -76,6 +85,16 @@ export function compareToDesign(def: DynamoTableDef, t: TableDescription): strin
   for (const name of live.keys()) {
     if (!def.gsis.some((g) => g.name === name)) diffs.push(`extra GSI ${name}`);
   }
+  const lsis = def.lsis ?? [];
+  const liveLsis = new Map((t.LocalSecondaryIndexes ?? []).map((l) => [l.IndexName, l]));
+  for (const l of lsis) {
+    const x = liveLsis.get(l.name);
+    if (!x) diffs.push(`missing LSI ${l.name}`);
+    else if (keyText(x.KeySchema) !== keyText(l.keySchema)) diffs.push(`keys of LSI ${l.name}`);
+  }
+  for (const name of liveLsis.keys()) {
+    if (!lsis.some((l) => l.name === name)) diffs.push(`extra LSI ${name}`);
+  }
   return diffs;
 }
 
@@ -112,8 +131,10 @@ export async function applyDynamoTables(
     force: opts.force,
     action: "use them anyway",
   });
+  const variant = opts.variant ?? (await appliedVariant(client, prefix));
+  const recorded = await readVariantName(client, prefix);
   const changes: string[] = [];
-  for (const def of DYNAMO_TABLES) {
+  for (const def of variant.tables) {
     const input = createTableInput(def, { prefix, billing });
     const name = input.TableName!;
     const live = await describe(client, name);
@@ -127,7 +148,11 @@ export async function applyDynamoTables(
     const diffs = compareToDesign(def, live);
     if (diffs.length > 0) {
       throw new UsageError(
-        `DynamoDB table ${name} differs from the design (${diffs.join(", ")}); drop the harness's DynamoDB tables (the next load or schema apply recreates them): bellyfed-bench schema reset --only dynamo${prefix ? ` --table-prefix ${prefix}` : ""}`,
+        `DynamoDB table ${name} differs from the ${variant.name === "design" ? "design" : `variant ${variant.name}`} (${diffs.join(", ")}${recorded && recorded !== variant.name ? `; it was applied as ${recorded}` : ""}); ${
+          variant.name === "design" && !opts.variant
+            ? `drop the harness's DynamoDB tables (the next load or schema apply recreates them): bellyfed-bench schema reset --only dynamo${prefix ? ` --table-prefix ${prefix}` : ""}`
+            : `drop the harness's DynamoDB tables and apply the variant (then load again): bellyfed-bench schema reset --only dynamo${prefix ? ` --table-prefix ${prefix}` : ""} --yes && bellyfed-bench schema apply --only dynamo${prefix ? ` --table-prefix ${prefix}` : ""} --dynamo-variant ${variant.name}`
+        }`,
       );
     }
     if (!unmanaged.includes(name) && !(await isManagedTable(client, name, prefix))) {
@@ -152,6 +177,11 @@ export async function applyDynamoTables(
       changes.push(`billing of ${name}: ${billingText(current)} -> ${billingText(billing)}`);
     }
   }
+  // nothing recorded reads as the design: record only a change
+  if ((recorded ?? "design") !== variant.name) {
+    await recordVariant(client, prefix, variant);
+    changes.push(`DynamoDB schema variant: ${variant.name}`);
+  }
   return changes;
 }
 
@@ -164,6 +194,8 @@ export interface DynamoTableStatus {
   billing?: string;
   keys?: string;
   gsis: { name: string; status: string; keys: string; projection: string }[];
+  /** local secondary indexes (a variant's; the design has none) */
+  lsis?: { name: string; keys: string; projection: string }[];
   /** differences from the design; empty when it matches */
   diffs: string[];
 }
@@ -173,7 +205,8 @@ export async function dynamoSchemaStatus(
   prefix = "",
 ): Promise<DynamoTableStatus[]> {
   const out: DynamoTableStatus[] = [];
-  for (const def of DYNAMO_TABLES) {
+  const variant = await appliedVariant(client, prefix);
+  for (const def of variant.tables) {
     const name = `${prefix}${def.name}`;
     const t = await describe(client, name);
     if (!t) {
@@ -193,6 +226,11 @@ export async function dynamoSchemaStatus(
         status: g.IndexStatus ?? "?",
         keys: keyText(g.KeySchema),
         projection: g.Projection?.ProjectionType ?? "?",
+      })),
+      lsis: (t.LocalSecondaryIndexes ?? []).map((l) => ({
+        name: l.IndexName ?? "?",
+        keys: keyText(l.KeySchema),
+        projection: l.Projection?.ProjectionType ?? "?",
       })),
       diffs: compareToDesign(def, t),
     });
@@ -221,6 +259,7 @@ export async function dropDynamoTables(
     await unmarkDynamoTable(client, prefix, name);
     changes.push(`deleted DynamoDB table ${name}`);
   }
+  await forgetVariant(client, prefix);
   const markerName = dynamoMarkerTableName(prefix);
   if (
     (await describe(client, markerName)) &&

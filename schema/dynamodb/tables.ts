@@ -73,6 +73,8 @@ export interface DynamoTableDef {
   attributes: AttributeDefinition[];
   keySchema: KeySchemaElement[];
   gsis: GsiDef[];
+  /** local secondary indexes (created with the table only); the design has none */
+  lsis?: GsiDef[];
 }
 
 export const DYNAMO_TABLES: readonly DynamoTableDef[] = [
@@ -168,6 +170,13 @@ export function createTableInput(
             Projection: g.projection,
             ProvisionedThroughput: throughput,
           })),
+    LocalSecondaryIndexes: def.lsis?.length
+      ? def.lsis.map((l) => ({
+          IndexName: l.name,
+          KeySchema: l.keySchema,
+          Projection: l.projection,
+        }))
+      : undefined,
     Tags: [{ ...MANAGED_TAG }],
   };
 }

@@ -39,6 +39,11 @@ const APPLY_FLAGS: FlagSpec = {
     description: "Write capacity units per table and GSI (provisioned only; no default)",
   },
   "table-prefix": PREFIX,
+  "dynamo-variant": {
+    type: "string",
+    description:
+      "DynamoDB schema variant: design, influence-sharded[:N], leaderboards-by-entity, or one of $BELLYFED_DYNAMO_VARIANTS (default: the one applied, else design)",
+  },
   force: {
     type: "boolean",
     description: "Create into a database or use DynamoDB tables bellyfed-bench did not create",
@@ -61,7 +66,7 @@ const RESET_FLAGS: FlagSpec = {
 const SUBCOMMANDS = {
   apply: {
     usage:
-      "bellyfed-bench schema apply [--index-set NAME] [--only pg|dynamo] [--billing on-demand|provisioned --rcu N --wcu N] [--table-prefix P] [--force]",
+      "bellyfed-bench schema apply [--index-set NAME] [--only pg|dynamo] [--billing on-demand|provisioned --rcu N --wcu N] [--table-prefix P] [--dynamo-variant NAME] [--force]",
     summary:
       "Create what is missing: the 11 PostgreSQL tables, foreign keys, the feed function and an index set (swapping indexes when the set changes), and the 3 DynamoDB tables with their GSIs. A second run changes nothing.",
     flags: APPLY_FLAGS,
@@ -100,15 +105,24 @@ function usage(): string {
  * so --help and bad input answer without loading the AWS SDK and pg.
  */
 async function runtime() {
-  const [dynamoApply, pgApply, dynamo, markers, postgres, services] = await Promise.all([
+  const [dynamoApply, pgApply, dynamo, markers, postgres, services, variants] = await Promise.all([
     import("../../schema/dynamodb/apply.ts"),
     import("../../schema/postgres/apply.ts"),
     import("../../stores/dynamo.ts"),
     import("../../stores/markers.ts"),
     import("../../stores/postgres.ts"),
     import("../../stores/services.ts"),
+    import("../../schema/dynamodb/variants/index.ts"),
   ]);
-  return { ...dynamoApply, ...pgApply, ...dynamo, ...markers, ...postgres, ...services };
+  return {
+    ...dynamoApply,
+    ...pgApply,
+    ...dynamo,
+    ...markers,
+    ...postgres,
+    ...services,
+    ...variants,
+  };
 }
 
 type Runtime = Awaited<ReturnType<typeof runtime>>;
@@ -182,7 +196,7 @@ function refuseOtherStoreFlags(v: Parsed["values"], targets: Targets): void {
     ? targets.pg
       ? []
       : ["index-set"]
-    : ["billing", "rcu", "wcu", "table-prefix"];
+    : ["billing", "rcu", "wcu", "table-prefix", "dynamo-variant"];
   for (const f of flags)
     if (v[f] !== undefined)
       throw new UsageError(
@@ -223,6 +237,12 @@ async function apply(v: Parsed["values"], io: SchemaIo): Promise<number> {
   const billing = parseBilling(v);
   const indexSet = v["index-set"] as string | undefined;
   if (indexSet !== undefined) loadIndexSet(indexSet); // unknown name: UsageError before anything runs
+  const variantName = v["dynamo-variant"] as string | undefined;
+  // an unknown variant: one line listing the known ones, before any service starts
+  const variant =
+    variantName === undefined
+      ? undefined
+      : await (await import("../../schema/dynamodb/variants/index.ts")).resolveVariant(variantName);
   const force = v.force === true;
   const rt = await runtime();
   const endpoints = await (io.endpoints ?? rt.resolveEndpoints)();
@@ -238,7 +258,8 @@ async function apply(v: Parsed["values"], io: SchemaIo): Promise<number> {
     }
     const changes: string[] = [];
     if (pg) changes.push(...(await rt.applyPgSchema(pg.pool, { indexSet, force })));
-    if (dynamo) changes.push(...(await rt.applyDynamoTables(dynamo, { prefix, billing, force })));
+    if (dynamo)
+      changes.push(...(await rt.applyDynamoTables(dynamo, { prefix, billing, force, variant })));
     const active = pg ? ((await rt.readPgMarker(pg.pool))?.indexSet ?? null) : null;
     const summary = summaryLine(targets, active, DYNAMO_TABLES.length);
     if (changes.length === 0) {
@@ -269,10 +290,14 @@ async function status(v: Parsed["values"], io: SchemaIo): Promise<number> {
   return withStores(rt, endpoints, targets, async (pg, dynamo) => {
     const pgStatus = pg ? await rt.pgSchemaStatus(pg.pool) : undefined;
     const dynStatus = dynamo ? await rt.dynamoSchemaStatus(dynamo, prefix) : undefined;
+    const variantName = dynamo ? ((await rt.readVariantName(dynamo, prefix)) ?? "design") : null;
     if (v.json === true) {
       out(
         JSON.stringify(
-          { postgres: pgStatus, dynamodb: dynStatus && { prefix, tables: dynStatus } },
+          {
+            postgres: pgStatus,
+            dynamodb: dynStatus && { prefix, variant: variantName, tables: dynStatus },
+          },
           null,
           2,
         ),
@@ -314,7 +339,9 @@ async function status(v: Parsed["values"], io: SchemaIo): Promise<number> {
         out(`  other tables (not touched): ${s.otherTables.join(", ")}`);
     }
     if (dynStatus) {
-      out(`DynamoDB: ${endpoints.dynamo.description}${prefix ? ` (prefix ${prefix})` : ""}`);
+      out(
+        `DynamoDB: ${endpoints.dynamo.description}${prefix ? ` (prefix ${prefix})` : ""}, schema variant ${variantName}`,
+      );
       const w = Math.max(...dynStatus.map((t) => t.name.length));
       for (const t of dynStatus) {
         if (!t.exists) {
@@ -326,6 +353,8 @@ async function status(v: Parsed["values"], io: SchemaIo): Promise<number> {
         );
         for (const g of t.gsis)
           out(`    GSI ${g.name}: ${g.keys}, projection ${g.projection}, ${g.status}`);
+        for (const l of t.lsis ?? [])
+          out(`    LSI ${l.name}: ${l.keys}, projection ${l.projection}`);
       }
     }
     return 0;
