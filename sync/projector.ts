@@ -1,0 +1,667 @@
+import {
+  DeleteItemCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import pg from "pg";
+import { createHistogram, type Histogram, recordUs } from "../core/histogram.ts";
+import { DEFAULT_EPOCH } from "../generators/scale.ts";
+import { slotName } from "../load/replication.ts";
+import {
+  ATTR,
+  LEADERBOARDS_TABLE,
+  TRENDING_DISHES_TABLE,
+  USER_POPULARITY_TABLE,
+} from "../schema/index.ts";
+import { createDynamoClient } from "../stores/dynamo.ts";
+import { pgClientConfig } from "../stores/postgres.ts";
+import type { Endpoints } from "../stores/types.ts";
+import {
+  type Group,
+  type Item,
+  keyText,
+  leaderboardGroup,
+  leaderboardItems,
+  popularityItems,
+  SRC_POS,
+  sameItem,
+  trendingGroup,
+  trendingGroupOf,
+  trendingItems,
+} from "./models.ts";
+import { parseTextArray } from "./pgoutput-source.ts";
+import type { ChangeSource, CommittedTx, RowChange } from "./source.ts";
+import {
+  ensureStateTable,
+  groupKey,
+  KEY,
+  type ProjectorState,
+  readState,
+  writeState,
+} from "./state.ts";
+
+/**
+ * The projector: committed PostgreSQL changes in, the three read models'
+ * items out. For each transaction it finds the keys the changes touched,
+ * recomputes each key's item with the loader's SQL (never an increment) and
+ * writes it with a condition on the source position:
+ *
+ *   put / delete  IF attribute_not_exists(src_pos) OR src_pos <= :pos
+ *
+ * Top-N lists (trending per city and dish type, leaderboards per city and
+ * cuisine) carry a version per group in the projector's table: the group's
+ * version is claimed (same condition) before its items are written, and a
+ * position older than the version writes nothing in the group, so a replay
+ * cannot bring back a member a newer position dropped. Only then is the
+ * transaction acknowledged to the source: a crash replays, and the replay is
+ * harmless (at-least-once delivery, exactly-once effect).
+ *
+ * Trending depends on "now": each group is computed as of an instant on the
+ * data's clock (the latest of: the instant before, the data clock, just past
+ * the newest ranking in the transaction), recorded on the group's version.
+ */
+
+export interface ProjectorOptions {
+  endpoints: Endpoints;
+  /** default: the pgoutput source on the database's harness slot */
+  source?: ChangeSource;
+  /** the data's clock now, in ms since 1970 (default: the data epoch plus the time since start) */
+  dataNowMs?: () => number;
+  /** how often the state item is written (ms, default 1000) */
+  persistMs?: number;
+  /** PostgreSQL connections for the recompute (default 4) */
+  pgConnections?: number;
+  onError?: (e: Error) => void;
+}
+
+export interface ProjectorStats {
+  source: string;
+  /** row changes applied (each counted once per delivery: a replay counts again) */
+  changes: number;
+  transactions: number;
+  errors: number;
+  /** writes skipped because a newer position had written the item or group */
+  stale: number;
+  itemsPut: number;
+  itemsDeleted: number;
+  /** unchanged items not written */
+  itemsUnchanged: number;
+  lastPosition: bigint | null;
+  lastCommitTime: Date | null;
+  asOf: string | null;
+  /** per change: DynamoDB's acknowledgement minus the commit time, microseconds */
+  lag: Histogram;
+  startedAt: Date;
+}
+
+export interface Projector {
+  stats(): ProjectorStats;
+  /** stops after the transaction in hand; the state item is written last */
+  stop(): Promise<ProjectorStats>;
+  /** settles when the projector stops; rejects when the source failed */
+  done: Promise<void>;
+}
+
+interface Tables {
+  popularity: string;
+  trending: string;
+  leaderboards: string;
+  state: string;
+  keys: Record<string, string[]>;
+}
+
+const CONDITION = "attribute_not_exists(#p) OR #p <= :pos";
+
+/** The error with what was asked of whom (the SDK's message alone does not say). */
+function context(e: unknown, what: string, detail: unknown): Error {
+  const err = e as Error;
+  err.message = `${what}: ${err.message} (${JSON.stringify(detail).slice(0, 300)})`;
+  return err;
+}
+
+function isConditionFailure(e: unknown): boolean {
+  return (e as { name?: string }).name === "ConditionalCheckFailedException";
+}
+
+/** "2026-01-01 00:00:10.000" from ms */
+function timestampLiteral(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 23).replace("T", " ");
+}
+
+function splitGroups(set: Set<string>): Group[] {
+  const out: Group[] = [];
+  for (const g of set) {
+    const i = g.indexOf("\u0000");
+    out.push([g.slice(0, i), g.slice(i + 1)]);
+  }
+  return out;
+}
+
+/** The work one transaction causes. */
+interface Affected {
+  users: Set<string>;
+  dishes: Set<string>;
+  restaurants: Set<string>;
+  /** trending groups named by the change's own old values: "city\0type" */
+  trending: Set<string>;
+  /** leaderboards named by the change's own values: "city\0cuisine" */
+  boards: Set<string>;
+  /** the newest ranking's created_at in the transaction (ms) */
+  newestMs: number;
+}
+
+export class ProjectorCore {
+  private readonly pool: pg.Pool;
+  private readonly dyn: DynamoDBClient;
+  private readonly prefix: string;
+  private tables!: Tables;
+  private readonly dishCache = new Map<string, { city: string | null; type: string }>();
+  private readonly restaurantCache = new Map<string, { city: string | null; cuisines: string[] }>();
+  private readonly dataNowMs: () => number;
+  private asOfMs = 0;
+  readonly s: ProjectorStats;
+
+  constructor(
+    endpoints: Endpoints,
+    opts: { dataNowMs?: () => number; pgConnections?: number; source: string },
+  ) {
+    this.pool = new pg.Pool({ ...pgClientConfig(endpoints.pg), max: opts.pgConnections ?? 4 });
+    this.pool.on("error", () => {});
+    this.dyn = createDynamoClient(endpoints.dynamo, 32);
+    this.prefix = endpoints.dynamo.tablePrefix;
+    const started = Date.now();
+    const epoch = Date.parse(DEFAULT_EPOCH);
+    this.dataNowMs = opts.dataNowMs ?? (() => epoch + (Date.now() - started));
+    this.s = {
+      source: opts.source,
+      changes: 0,
+      transactions: 0,
+      errors: 0,
+      stale: 0,
+      itemsPut: 0,
+      itemsDeleted: 0,
+      itemsUnchanged: 0,
+      lastPosition: null,
+      lastCommitTime: null,
+      asOf: null,
+      lag: createHistogram(3),
+      startedAt: new Date(started),
+    };
+  }
+
+  get dynamo(): DynamoDBClient {
+    return this.dyn;
+  }
+
+  async init(): Promise<ProjectorState | null> {
+    const p = this.prefix;
+    const keys: Record<string, string[]> = {};
+    for (const t of [USER_POPULARITY_TABLE, TRENDING_DISHES_TABLE, LEADERBOARDS_TABLE]) {
+      const d = await this.dyn.send(new DescribeTableCommand({ TableName: `${p}${t}` }));
+      const ks = d.Table?.KeySchema ?? [];
+      keys[t] = [
+        ...ks.filter((k) => k.KeyType === "HASH").map((k) => k.AttributeName as string),
+        ...ks.filter((k) => k.KeyType === "RANGE").map((k) => k.AttributeName as string),
+      ];
+    }
+    const state = await ensureStateTable(this.dyn, p);
+    this.tables = {
+      popularity: `${p}${USER_POPULARITY_TABLE}`,
+      trending: `${p}${TRENDING_DISHES_TABLE}`,
+      leaderboards: `${p}${LEADERBOARDS_TABLE}`,
+      state,
+      keys,
+    };
+    const prev = await readState(this.dyn, p);
+    if (prev?.asOf) this.asOfMs = Date.parse(`${prev.asOf.replace(" ", "T")}Z`);
+    return prev;
+  }
+
+  /** Applies one committed transaction; resolves when DynamoDB accepted every write. */
+  async apply(tx: CommittedTx): Promise<void> {
+    const a = await this.affected(tx.changes);
+    const pos = tx.position.toString();
+    const trending = new Set(a.trending);
+    const boards = new Set(a.boards);
+    await this.groupsOf(a, trending, boards);
+    const work: Promise<void>[] = [];
+    if (a.users.size > 0) work.push(this.applyUsers([...a.users], pos));
+    if (trending.size > 0) {
+      const now = Math.max(this.asOfMs, this.dataNowMs(), a.newestMs + 1);
+      this.asOfMs = now;
+      const asOf = timestampLiteral(now);
+      this.s.asOf = asOf;
+      work.push(this.applyTrending(splitGroups(trending), asOf, pos));
+    }
+    if (boards.size > 0) work.push(this.applyBoards(splitGroups(boards), pos));
+    await Promise.all(work);
+    const now = Date.now();
+    this.s.changes += tx.changes.length;
+    this.s.transactions++;
+    this.s.lastPosition = tx.position;
+    this.s.lastCommitTime = tx.commitTime;
+    const lagUs = (now - tx.commitTime.getTime()) * 1000;
+    const v = lagUs < 1 ? 1 : Math.round(lagUs);
+    if (tx.changes.length === 1) recordUs(this.s.lag, v);
+    else this.s.lag.recordValueWithCount(Math.min(v, 3_600_000_000), tx.changes.length);
+  }
+
+  private async affected(changes: RowChange[]): Promise<Affected> {
+    const a: Affected = {
+      users: new Set(),
+      dishes: new Set(),
+      restaurants: new Set(),
+      trending: new Set(),
+      boards: new Set(),
+      newestMs: 0,
+    };
+    for (const c of changes) {
+      const r = c.row;
+      switch (c.table) {
+        case "users":
+          if (r.user_id) a.users.add(r.user_id);
+          break;
+        case "follows":
+          if (r.followed_id) a.users.add(r.followed_id);
+          break;
+        case "reviews":
+          if (r.user_id) a.users.add(r.user_id);
+          break;
+        case "dish_rankings": {
+          if (r.user_id) a.users.add(r.user_id);
+          if (r.dish_id) a.dishes.add(r.dish_id);
+          if (r.restaurant_id) a.restaurants.add(r.restaurant_id);
+          if (r.created_at) {
+            const ms = Date.parse(`${r.created_at.replace(" ", "T")}Z`);
+            if (ms > a.newestMs) a.newestMs = ms;
+          }
+          break;
+        }
+        case "dishes":
+          // the row's own restaurant and type (an update sends the old row as a delete first)
+          if (r.dish_id) this.dishCache.delete(r.dish_id);
+          if (r.restaurant_id && r.dish_type) {
+            const rest = await this.restaurant(r.restaurant_id);
+            if (rest.city) a.trending.add(`${rest.city}\u0000${r.dish_type}`);
+          }
+          break;
+        case "restaurants": {
+          if (r.restaurant_id) {
+            this.restaurantCache.delete(r.restaurant_id);
+            for (const [id, d] of this.dishCache) if (d.city === r.city) this.dishCache.delete(id);
+          }
+          if (r.city) {
+            for (const c2 of parseTextArray(r.cuisine_type)) a.boards.add(`${r.city}\u0000${c2}`);
+            if (r.restaurant_id) {
+              const types = await this.pool.query(
+                "SELECT DISTINCT dish_type FROM dishes WHERE restaurant_id = $1",
+                [r.restaurant_id],
+              );
+              for (const t of types.rows) a.trending.add(`${r.city}\u0000${t.dish_type}`);
+            }
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    return a;
+  }
+
+  private async restaurant(id: string): Promise<{ city: string | null; cuisines: string[] }> {
+    const hit = this.restaurantCache.get(id);
+    if (hit) return hit;
+    const r = await this.pool.query(
+      "SELECT city, cuisine_type FROM restaurants WHERE restaurant_id = $1",
+      [id],
+    );
+    const v = r.rowCount
+      ? {
+          city: r.rows[0].city as string | null,
+          cuisines: (r.rows[0].cuisine_type ?? []) as string[],
+        }
+      : { city: null, cuisines: [] };
+    this.restaurantCache.set(id, v);
+    return v;
+  }
+
+  /** Adds the groups of the touched dishes (trending) and restaurants (leaderboards). */
+  private async groupsOf(a: Affected, trending: Set<string>, boards: Set<string>): Promise<void> {
+    const missing: string[] = [];
+    for (const d of a.dishes) if (!this.dishCache.has(d)) missing.push(d);
+    if (missing.length > 0) {
+      const r = await this.pool.query(
+        `SELECT d.dish_id::text AS id, d.dish_type, r.city
+           FROM dishes d LEFT JOIN restaurants r ON r.restaurant_id = d.restaurant_id
+          WHERE d.dish_id = ANY($1::uuid[])`,
+        [missing],
+      );
+      for (const row of r.rows) this.dishCache.set(row.id, { city: row.city, type: row.dish_type });
+    }
+    for (const d of a.dishes) {
+      const v = this.dishCache.get(d);
+      if (v?.city) trending.add(`${v.city}\u0000${v.type}`);
+    }
+    for (const id of a.restaurants) {
+      const v = await this.restaurant(id);
+      if (v.city) for (const c of v.cuisines) if (c !== null) boards.add(`${v.city}\u0000${c}`);
+    }
+  }
+
+  private async applyUsers(users: string[], pos: string): Promise<void> {
+    const items = await popularityItems(this.pool, users);
+    const found = new Set<string>();
+    const writes: Promise<void>[] = [];
+    for (const it of items) {
+      found.add(it[ATTR.userId].S as string);
+      writes.push(this.put(this.tables.popularity, it, pos));
+    }
+    for (const u of users)
+      if (!found.has(u))
+        writes.push(this.del(this.tables.popularity, { [ATTR.userId]: { S: u } }, pos));
+    await Promise.all(writes);
+  }
+
+  /** Claims the group's version: false when a newer position already wrote the group. */
+  private async claim(table: string, group: string, pos: string, asOf?: string): Promise<boolean> {
+    try {
+      await this.dyn.send(
+        new UpdateItemCommand({
+          TableName: this.tables.state,
+          Key: { [KEY]: { S: groupKey(table, group) } },
+          UpdateExpression: asOf ? "SET #p = :pos, as_of = :asof" : "SET #p = :pos",
+          ConditionExpression: CONDITION,
+          ExpressionAttributeNames: { "#p": "pos" },
+          ExpressionAttributeValues: {
+            ":pos": { N: pos },
+            ...(asOf ? { ":asof": { S: asOf } } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (!isConditionFailure(e)) throw context(e, `UpdateItem ${this.tables.state}`, group);
+      this.s.stale++;
+      return false;
+    }
+  }
+
+  /**
+   * The groups' items in one query, each group's version claimed and its
+   * current items read at the same time; a group whose claim fails (a newer
+   * position wrote it) is left alone.
+   */
+  private async applyTrending(groups: Group[], asOf: string, pos: string): Promise<void> {
+    const claimed = new Map<string, Item[] | null>();
+    const [want] = await Promise.all([
+      trendingItems(this.pool, asOf, groups),
+      ...groups.map(async (g) => {
+        const name = trendingGroup(g[0], g[1]);
+        const [ok, have] = await Promise.all([
+          this.claim(TRENDING_DISHES_TABLE, name, pos, asOf),
+          this.query(this.tables.trending, {
+            KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
+            ExpressionAttributeNames: { "#pk": ATTR.locationId, "#sk": ATTR.dishTypeTimestamp },
+            ExpressionAttributeValues: { ":pk": { S: g[0] }, ":prefix": { S: `${g[1]}#` } },
+          }),
+        ]);
+        claimed.set(name, ok ? have : null);
+      }),
+    ]);
+    await this.reconcileGroups(
+      this.tables.trending,
+      TRENDING_DISHES_TABLE,
+      groups,
+      claimed,
+      want,
+      trendingGroupOf,
+      trendingGroup,
+      pos,
+    );
+  }
+
+  private async applyBoards(groups: Group[], pos: string): Promise<void> {
+    const claimed = new Map<string, Item[] | null>();
+    const [want] = await Promise.all([
+      leaderboardItems(this.pool, groups),
+      ...groups.map(async (g) => {
+        const name = leaderboardGroup(g[0], g[1]);
+        const [ok, have] = await Promise.all([
+          this.claim(LEADERBOARDS_TABLE, name, pos),
+          this.query(this.tables.leaderboards, {
+            KeyConditionExpression: "#pk = :pk",
+            ExpressionAttributeNames: { "#pk": ATTR.leaderboardType },
+            ExpressionAttributeValues: { ":pk": { S: name } },
+          }),
+        ]);
+        claimed.set(name, ok ? have : null);
+      }),
+    ]);
+    await this.reconcileGroups(
+      this.tables.leaderboards,
+      LEADERBOARDS_TABLE,
+      groups,
+      claimed,
+      want,
+      (it) => it[ATTR.leaderboardType]?.S ?? "",
+      leaderboardGroup,
+      pos,
+    );
+  }
+
+  private async reconcileGroups(
+    table: string,
+    model: string,
+    groups: Group[],
+    claimed: Map<string, Item[] | null>,
+    want: Item[],
+    groupOf: (it: Item) => string,
+    nameOf: (city: string, kind: string) => string,
+    pos: string,
+  ): Promise<void> {
+    const byGroup = new Map<string, Item[]>();
+    for (const it of want) {
+      const g = groupOf(it);
+      const list = byGroup.get(g);
+      if (list) list.push(it);
+      else byGroup.set(g, [it]);
+    }
+    const writes: Promise<void>[] = [];
+    for (const g of groups) {
+      const name = nameOf(g[0], g[1]);
+      const have = claimed.get(name);
+      if (!have) continue;
+      writes.push(this.reconcile(table, model, byGroup.get(name) ?? [], have, pos));
+    }
+    await Promise.all(writes);
+  }
+
+  private async query(
+    table: string,
+    q: Pick<
+      ConstructorParameters<typeof QueryCommand>[0],
+      "KeyConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues"
+    >,
+  ): Promise<Item[]> {
+    const out: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.dyn.send(
+        new QueryCommand({
+          TableName: table,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          ...q,
+        }),
+      );
+      if (page.Items) out.push(...page.Items);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** Writes the items that changed, deletes the members that left. */
+  private async reconcile(table: string, model: string, want: Item[], have: Item[], pos: string) {
+    const keyNames = this.tables.keys[model];
+    const old = new Map<string, Item>();
+    for (const it of have) old.set(keyText(it, keyNames), it);
+    const writes: Promise<void>[] = [];
+    for (const it of want) {
+      const k = keyText(it, keyNames);
+      const prev = old.get(k);
+      old.delete(k);
+      if (prev && sameItem(prev, it)) this.s.itemsUnchanged++;
+      else writes.push(this.put(table, it, pos));
+    }
+    for (const it of old.values()) {
+      const key: Item = {};
+      for (const n of keyNames) key[n] = it[n];
+      writes.push(this.del(table, key, pos));
+    }
+    await Promise.all(writes);
+  }
+
+  private async put(table: string, item: Item, pos: string): Promise<void> {
+    item[SRC_POS] = { N: pos };
+    try {
+      await this.dyn.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: item,
+          ConditionExpression: CONDITION,
+          ExpressionAttributeNames: { "#p": SRC_POS },
+          ExpressionAttributeValues: { ":pos": { N: pos } },
+        }),
+      );
+      this.s.itemsPut++;
+    } catch (e) {
+      if (!isConditionFailure(e)) throw context(e, `PutItem ${table}`, item);
+      this.s.stale++;
+    }
+  }
+
+  private async del(table: string, key: Item, pos: string): Promise<void> {
+    try {
+      await this.dyn.send(
+        new DeleteItemCommand({
+          TableName: table,
+          Key: key,
+          ConditionExpression: CONDITION,
+          ExpressionAttributeNames: { "#p": SRC_POS },
+          ExpressionAttributeValues: { ":pos": { N: pos } },
+        }),
+      );
+      this.s.itemsDeleted++;
+    } catch (e) {
+      if (!isConditionFailure(e)) throw context(e, `DeleteItem ${table}`, key);
+      this.s.stale++;
+    }
+  }
+
+  async persist(slot: string | null, lastError: string | null): Promise<void> {
+    const s = this.s;
+    await writeState(this.dyn, this.prefix, {
+      source: s.source,
+      slot,
+      lastPosition: s.lastPosition === null ? null : s.lastPosition.toString(),
+      lastCommitTime: s.lastCommitTime?.toISOString() ?? null,
+      asOf: s.asOf,
+      changes: s.changes,
+      transactions: s.transactions,
+      errors: s.errors,
+      stale: s.stale,
+      lastError,
+      updatedAt: new Date().toISOString(),
+      pid: process.pid,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => {});
+    this.dyn.destroy();
+  }
+}
+
+/**
+ * Starts the projector in this process: `stats()` any time, `stop()` for a
+ * clean stop (the transaction in hand finishes and is acknowledged). Counts
+ * carry on from the state the previous run left.
+ */
+export async function startProjector(opts: ProjectorOptions): Promise<Projector> {
+  const { PgoutputSource } = await import("./pgoutput-source.ts");
+  let lastError: string | null = null;
+  const source =
+    opts.source ??
+    new PgoutputSource({
+      target: opts.endpoints.pg,
+      onError: (e) => {
+        lastError = e.message;
+      },
+    });
+  const core = new ProjectorCore(opts.endpoints, {
+    dataNowMs: opts.dataNowMs,
+    pgConnections: opts.pgConnections,
+    source: source.kind,
+  });
+  const slot = source.kind === "pgoutput" ? slotName(opts.endpoints.pg.database) : null;
+  const prev = await core.init();
+  if (prev) {
+    core.s.changes = prev.changes;
+    core.s.transactions = prev.transactions;
+    core.s.errors = prev.errors;
+    core.s.stale = prev.stale;
+    core.s.asOf = prev.asOf;
+    if (prev.lastPosition) core.s.lastPosition = BigInt(prev.lastPosition);
+  }
+  let stopping = false;
+  const timer = setInterval(() => {
+    void core.persist(slot, lastError).catch(() => {});
+  }, opts.persistMs ?? 1000);
+  timer.unref();
+
+  let current: Promise<void> = Promise.resolve();
+  const apply = (tx: CommittedTx): Promise<void> => {
+    // once stopping, nothing more is applied (and nothing acknowledged: it replays next time)
+    if (stopping) return Promise.resolve();
+    current = applyOne(tx);
+    return current;
+  };
+  const applyOne = async (tx: CommittedTx) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await core.apply(tx);
+        await source.acknowledge(tx.position);
+        return;
+      } catch (e) {
+        core.s.errors++;
+        lastError = (e as Error).message;
+        opts.onError?.(e as Error);
+        if (stopping) throw e;
+        // the transaction is retried (nothing was acknowledged): the writes are idempotent
+        await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+      }
+    }
+  };
+  const done = source.start(apply).finally(async () => {
+    clearInterval(timer);
+  });
+  done.catch(() => {});
+  return {
+    stats: () => core.s,
+    done,
+    async stop() {
+      stopping = true;
+      clearInterval(timer);
+      await current.catch(() => {});
+      await source.stop();
+      await done.catch(() => {});
+      await core.persist(slot, lastError).catch(() => {});
+      await core.close();
+      return core.s;
+    },
+  };
+}
