@@ -1,3 +1,4 @@
+import pg from "pg";
 import { LogicalReplicationService, PgoutputPlugin } from "pg-logical-replication";
 import { PUBLICATION, slotName } from "../load/replication.ts";
 import { pgClientConfig } from "../stores/postgres.ts";
@@ -72,6 +73,8 @@ export function parseTextArray(lit: string | null | undefined): string[] {
   return out;
 }
 
+const MARK_PREFIX = "bellyfed_sync_mark";
+
 export interface PgoutputSourceOptions {
   target: PgTarget;
   /** default: the database's harness slot (load/replication.ts) */
@@ -100,6 +103,9 @@ export class PgoutputSource implements ChangeSource {
   private busy = false;
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
+  /** the last mark handled, and the last one made */
+  private seenMark = 0n;
+  private static lastMark = 0n;
 
   constructor(opts: PgoutputSourceOptions) {
     this.opts = opts;
@@ -115,6 +121,11 @@ export class PgoutputSource implements ChangeSource {
     const svc = this.service;
     svc.on("data", async (_lsn: string, msg: { tag: string } & Record<string, unknown>) => {
       switch (msg.tag) {
+        case "message":
+          // a mark (sync/projector.ts waitCaughtUp): everything committed before it has been handed over
+          if (msg.prefix === MARK_PREFIX)
+            this.seenMark = BigInt(Buffer.from(msg.content as Uint8Array).toString() || "0");
+          return;
         case "begin":
           this.busy = true;
           this.tx = {
@@ -193,9 +204,34 @@ export class PgoutputSource implements ChangeSource {
       if (this.acked > this.sent) this.flushAck();
     }, this.opts.ackIntervalMs ?? 200);
     this.timer.unref();
-    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [PUBLICATION] });
+    const plugin = new PgoutputPlugin({
+      protoVersion: 1,
+      publicationNames: [PUBLICATION],
+      messages: true,
+    });
     // subscribe's promise settles when the replication connection ends
     await Promise.race([svc.subscribe(plugin, this.slot), failed]);
+  }
+
+  /** A logical decoding message in the WAL: handled after every transaction committed before it. */
+  async mark(): Promise<bigint> {
+    let id = BigInt(Date.now()) * 1000n;
+    if (id <= PgoutputSource.lastMark) id = PgoutputSource.lastMark + 1n;
+    PgoutputSource.lastMark = id;
+    const c = new pg.Client(pgClientConfig(this.opts.target));
+    c.on("error", () => {});
+    await c.connect();
+    try {
+      await c.query("SELECT pg_logical_emit_message(false, $1, $2)", [MARK_PREFIX, id.toString()]);
+      return id;
+    } finally {
+      await c.end().catch(() => {});
+    }
+  }
+
+  /** The last mark handled: every transaction committed before it has been handed to `apply`. */
+  seen(): bigint {
+    return this.seenMark;
   }
 
   private flushAck(): void {

@@ -72,6 +72,8 @@ export interface ProjectorOptions {
   dataNowMs?: () => number;
   /** how often the state item is written (ms, default 1000) */
   persistMs?: number;
+  /** transactions with disjoint keys in flight at once (default 16) */
+  maxInFlight?: number;
   /** PostgreSQL connections for the recompute (default 4) */
   pgConnections?: number;
   onError?: (e: Error) => void;
@@ -92,6 +94,8 @@ export interface ProjectorStats {
   lastPosition: bigint | null;
   lastCommitTime: Date | null;
   asOf: string | null;
+  /** transactions being applied now (the pipeline's depth) */
+  inFlight: number;
   /** per change: DynamoDB's acknowledgement minus the commit time, microseconds */
   lag: Histogram;
   startedAt: Date;
@@ -103,6 +107,11 @@ export interface Projector {
   stop(): Promise<ProjectorStats>;
   /** settles when the projector stops; rejects when the source failed */
   done: Promise<void>;
+  /**
+   * Resolves true once every transaction committed before the call is in
+   * DynamoDB (false after `timeoutMs`). Needs a source with marks (pgoutput).
+   */
+  waitCaughtUp(timeoutMs?: number): Promise<boolean>;
 }
 
 interface Tables {
@@ -138,6 +147,11 @@ function splitGroups(set: Set<string>): Group[] {
     out.push([g.slice(0, i), g.slice(i + 1)]);
   }
   return out;
+}
+
+export interface Planned {
+  keys: string[];
+  run: () => Promise<void>;
 }
 
 /** The work one transaction causes. */
@@ -184,6 +198,7 @@ export class ProjectorCore {
       itemsPut: 0,
       itemsDeleted: 0,
       itemsUnchanged: 0,
+      inFlight: 0,
       lastPosition: null,
       lastCommitTime: null,
       asOf: null,
@@ -222,31 +237,47 @@ export class ProjectorCore {
 
   /** Applies one committed transaction; resolves when DynamoDB accepted every write. */
   async apply(tx: CommittedTx): Promise<void> {
+    await (await this.plan(tx)).run();
+    this.s.lastPosition = tx.position;
+    this.s.lastCommitTime = tx.commitTime;
+  }
+
+  /**
+   * What a transaction touches (`keys`: users, trending groups, leaderboards)
+   * and the work that brings them up to date. Transactions are planned in
+   * commit order; two whose keys are disjoint may run at once.
+   */
+  async plan(tx: CommittedTx): Promise<Planned> {
     const a = await this.affected(tx.changes);
     const pos = tx.position.toString();
     const trending = new Set(a.trending);
     const boards = new Set(a.boards);
     await this.groupsOf(a, trending, boards);
-    const work: Promise<void>[] = [];
-    if (a.users.size > 0) work.push(this.applyUsers([...a.users], pos));
+    const keys: string[] = [];
+    for (const u of a.users) keys.push(`u\u0000${u}`);
+    for (const g of trending) keys.push(`t\u0000${g}`);
+    for (const g of boards) keys.push(`b\u0000${g}`);
+    let asOf = "";
     if (trending.size > 0) {
       const now = Math.max(this.asOfMs, this.dataNowMs(), a.newestMs + 1);
       this.asOfMs = now;
-      const asOf = timestampLiteral(now);
+      asOf = timestampLiteral(now);
       this.s.asOf = asOf;
-      work.push(this.applyTrending(splitGroups(trending), asOf, pos));
     }
-    if (boards.size > 0) work.push(this.applyBoards(splitGroups(boards), pos));
-    await Promise.all(work);
-    const now = Date.now();
-    this.s.changes += tx.changes.length;
-    this.s.transactions++;
-    this.s.lastPosition = tx.position;
-    this.s.lastCommitTime = tx.commitTime;
-    const lagUs = (now - tx.commitTime.getTime()) * 1000;
-    const v = lagUs < 1 ? 1 : Math.round(lagUs);
-    if (tx.changes.length === 1) recordUs(this.s.lag, v);
-    else this.s.lag.recordValueWithCount(Math.min(v, 3_600_000_000), tx.changes.length);
+    const run = async () => {
+      const work: Promise<void>[] = [];
+      if (a.users.size > 0) work.push(this.applyUsers([...a.users], pos));
+      if (trending.size > 0) work.push(this.applyTrending(splitGroups(trending), asOf, pos));
+      if (boards.size > 0) work.push(this.applyBoards(splitGroups(boards), pos));
+      await Promise.all(work);
+      this.s.changes += tx.changes.length;
+      this.s.transactions++;
+      const lagUs = (Date.now() - tx.commitTime.getTime()) * 1000;
+      const v = lagUs < 1 ? 1 : Math.round(lagUs);
+      if (tx.changes.length === 1) recordUs(this.s.lag, v);
+      else this.s.lag.recordValueWithCount(Math.min(v, 3_600_000_000), tx.changes.length);
+    };
+    return { keys, run };
   }
 
   private async affected(changes: RowChange[]): Promise<Affected> {
@@ -623,28 +654,75 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
   }, opts.persistMs ?? 1000);
   timer.unref();
 
-  let current: Promise<void> = Promise.resolve();
-  const apply = (tx: CommittedTx): Promise<void> => {
-    // once stopping, nothing more is applied (and nothing acknowledged: it replays next time)
-    if (stopping) return Promise.resolve();
-    current = applyOne(tx);
-    return current;
+  const failed = (e: unknown) => {
+    core.s.errors++;
+    lastError = (e as Error).message;
+    opts.onError?.(e as Error);
   };
-  const applyOne = async (tx: CommittedTx) => {
+  const backoff = (attempt: number) =>
+    new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+  /** retried until it works (nothing is acknowledged before; the writes are idempotent) or stop */
+  const retried = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        await core.apply(tx);
-        await source.acknowledge(tx.position);
-        return;
+        return await fn();
       } catch (e) {
-        core.s.errors++;
-        lastError = (e as Error).message;
-        opts.onError?.(e as Error);
-        if (stopping) throw e;
-        // the transaction is retried (nothing was acknowledged): the writes are idempotent
-        await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+        failed(e);
+        if (stopping) return undefined;
+        await backoff(attempt);
       }
     }
+  };
+
+  // the pipeline: transactions whose keys are disjoint run at once, up to
+  // maxInFlight; one waits for the transactions before it that share a key;
+  // acknowledgements follow commit order (a position is confirmed only when
+  // every transaction up to it is in DynamoDB)
+  const maxInFlight = opts.maxInFlight ?? 16;
+  const holders = new Map<string, Promise<void>>();
+  const running = new Set<Promise<void>>();
+  const order: { tx: CommittedTx; done: boolean }[] = [];
+  let freed: (() => void) | null = null;
+  const drain = () => {
+    let last: CommittedTx | null = null;
+    while (order.length > 0 && order[0].done) last = (order.shift() as { tx: CommittedTx }).tx;
+    if (!last) return;
+    core.s.lastPosition = last.position;
+    core.s.lastCommitTime = last.commitTime;
+    void source.acknowledge(last.position);
+  };
+  const apply = async (tx: CommittedTx): Promise<void> => {
+    // once stopping, nothing more is applied (nor acknowledged: it replays next time)
+    if (stopping) return;
+    while (running.size >= maxInFlight) await new Promise<void>((r) => (freed = r));
+    const planned = await retried(() => core.plan(tx));
+    if (!planned || stopping) return;
+    const entry = { tx, done: false };
+    order.push(entry);
+    const deps: Promise<void>[] = [];
+    for (const k of planned.keys) {
+      const d = holders.get(k);
+      if (d) deps.push(d);
+    }
+    const p: Promise<void> = (deps.length > 0 ? Promise.all(deps) : Promise.resolve()).then(
+      async () => {
+        const ok = await retried(async () => {
+          await planned.run();
+          return true;
+        });
+        for (const k of planned.keys) if (holders.get(k) === p) holders.delete(k);
+        running.delete(p);
+        core.s.inFlight = running.size;
+        entry.done = ok === true;
+        drain();
+        const f = freed;
+        freed = null;
+        f?.();
+      },
+    );
+    for (const k of planned.keys) holders.set(k, p);
+    running.add(p);
+    core.s.inFlight = running.size;
   };
   const done = source.start(apply).finally(async () => {
     clearInterval(timer);
@@ -653,10 +731,22 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
   return {
     stats: () => core.s,
     done,
+    async waitCaughtUp(timeoutMs = 60_000) {
+      if (!source.mark || !source.seen) throw new Error(`the ${source.kind} source has no marks`);
+      const seen = source.seen.bind(source);
+      const mark = await source.mark();
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        if (seen() >= mark && running.size === 0 && order.length === 0) return true;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return false;
+    },
     async stop() {
       stopping = true;
       clearInterval(timer);
-      await current.catch(() => {});
+      await Promise.all(running);
+      drain();
       await source.stop();
       await done.catch(() => {});
       await core.persist(slot, lastError).catch(() => {});

@@ -41,4 +41,11 @@ export interface ChangeSource {
   /** Everything up to and including `position` is applied in DynamoDB: never replay it. */
   acknowledge(position: bigint): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Optional: puts a mark (an increasing id) in the source's stream; `seen()`
+   * reaching it means every transaction committed before the call has been
+   * handed to `apply` (the projector's waitCaughtUp).
+   */
+  mark?(): Promise<bigint>;
+  seen?(): bigint;
 }

@@ -45,7 +45,7 @@ function lagLine(s: ProjectorStats): string {
 }
 
 export function projectorLine(s: ProjectorStats, elapsedS: number): string {
-  return `${s.changes.toLocaleString("en-US")} changes in ${s.transactions.toLocaleString("en-US")} transactions applied (${s.itemsPut} puts, ${s.itemsDeleted} deletes, ${s.itemsUnchanged} unchanged, ${s.stale} stale skipped, ${s.errors} errors); ${lagLine(s)}; ${elapsedS.toFixed(0)} s`;
+  return `${s.changes.toLocaleString("en-US")} changes in ${s.transactions.toLocaleString("en-US")} transactions applied (${s.itemsPut} puts, ${s.itemsDeleted} deletes, ${s.itemsUnchanged} unchanged, ${s.stale} stale skipped, ${s.errors} errors); ${s.inFlight} in flight; ${lagLine(s)}; ${elapsedS.toFixed(0)} s`;
 }
 
 function withPg<T>(endpoints: Endpoints, fn: (c: pg.Client) => Promise<T>): Promise<T> {
