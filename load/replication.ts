@@ -64,7 +64,7 @@ export async function currentDatabase(client: pg.Client | pg.PoolClient): Promis
 export async function readSlot(client: pg.Client | pg.PoolClient): Promise<SlotInfo | null> {
   const r = await client.query(
     `SELECT slot_name, active, active_pid, confirmed_flush_lsn::text AS lsn,
-            COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::float8 AS lag
+            GREATEST(COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0), 0)::float8 AS lag
        FROM pg_replication_slots WHERE slot_name = $1`,
     [slotName(await currentDatabase(client))],
   );
@@ -145,7 +145,7 @@ export async function inactiveHarnessSlots(
 ): Promise<{ slot: string; database: string; lagBytes: number }[]> {
   const r = await client.query(
     `SELECT slot_name, database,
-            COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0)::float8 AS lag
+            GREATEST(COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn), 0), 0)::float8 AS lag
        FROM pg_replication_slots
       WHERE slot_name LIKE 'bellyfed\\_%' AND NOT active ORDER BY slot_name`,
   );

@@ -128,13 +128,13 @@ async function status(endpoints: Endpoints): Promise<number> {
       const lines: string[] = [];
       if (!slot) lines.push(`slot: none (wal_level=${level}); 'bellyfed-bench sync' creates it`);
       else {
-        const behindS =
-          state?.lastCommitTime && slot.lagBytes > 0
-            ? ` (last applied commit ${((Date.now() - Date.parse(state.lastCommitTime)) / 1000).toFixed(1)} s ago)`
-            : "";
+        // seconds: since the last applied commit (WAL is cluster-wide: bytes behind may be other databases')
+        const behindS = state?.lastCommitTime
+          ? `; last applied commit ${((Date.now() - Date.parse(state.lastCommitTime)) / 1000).toFixed(1)} s ago`
+          : "; nothing applied yet";
         lines.push(
           `slot: ${slot.slot} (pgoutput, ${slot.active ? `active, pid ${slot.activePid}` : "inactive"}), confirmed ${slot.confirmedLsn}`,
-          `lag: ${formatBytes(slot.lagBytes)} of WAL behind${behindS}`,
+          `lag: ${formatBytes(slot.lagBytes)} of WAL behind the server${behindS}`,
         );
       }
       if (state)

@@ -44,7 +44,8 @@ export async function syncStores(name: string): Promise<SyncStores> {
 
 /** A few committed changes that touch every read model: follows, reviews and a new ranking. */
 export async function writeSome(db: pg.Client, n: number, tag = 0): Promise<void> {
-  const users = (await db.query("SELECT user_id FROM users ORDER BY user_id LIMIT $1", [n + 1])).rows;
+  const users = (await db.query("SELECT user_id FROM users ORDER BY user_id LIMIT $1", [n + 1]))
+    .rows;
   const dish = (
     await db.query(
       "SELECT d.dish_id, d.dish_type, d.restaurant_id FROM dishes d JOIN restaurants r USING (restaurant_id) WHERE r.city IS NOT NULL ORDER BY d.dish_id LIMIT 1 OFFSET $1",
