@@ -122,6 +122,12 @@ interface Tables {
   keys: Record<string, string[]>;
 }
 
+/** The projector's PostgreSQL connections say who they are (pg_stat_activity.application_name). */
+export const PROJECTOR_APPLICATION = "bellyfed-bench sync";
+
+/** Groups cached at most (about 20k items at `small`); past it the cache starts again. */
+const GROUP_CACHE_MAX = 20_000;
+
 const CONDITION = "attribute_not_exists(#p) OR #p <= :pos";
 
 /** The error with what was asked of whom (the SDK's message alone does not say). */
@@ -176,13 +182,19 @@ export class ProjectorCore {
   private readonly restaurantCache = new Map<string, { city: string | null; cuisines: string[] }>();
   private readonly dataNowMs: () => number;
   private asOfMs = 0;
+  /** each top-N group's items as this process last wrote them, with the version it wrote */
+  private readonly groupCache = new Map<string, { pos: string; items: Item[] }>();
   readonly s: ProjectorStats;
 
   constructor(
     endpoints: Endpoints,
     opts: { dataNowMs?: () => number; pgConnections?: number; source: string },
   ) {
-    this.pool = new pg.Pool({ ...pgClientConfig(endpoints.pg), max: opts.pgConnections ?? 4 });
+    this.pool = new pg.Pool({
+      ...pgClientConfig(endpoints.pg),
+      max: opts.pgConnections ?? 4,
+      application_name: PROJECTOR_APPLICATION,
+    });
     this.pool.on("error", () => {});
     this.dyn = createDynamoClient(endpoints.dynamo, 32);
     this.prefix = endpoints.dynamo.tablePrefix;
@@ -386,7 +398,7 @@ export class ProjectorCore {
   private async applyUsers(users: string[], pos: string): Promise<void> {
     const items = await popularityItems(this.pool, users);
     const found = new Set<string>();
-    const writes: Promise<void>[] = [];
+    const writes: Promise<boolean>[] = [];
     for (const it of items) {
       found.add(it[ATTR.userId].S as string);
       writes.push(this.put(this.tables.popularity, it, pos));
@@ -398,9 +410,15 @@ export class ProjectorCore {
   }
 
   /** Claims the group's version: false when a newer position already wrote the group. */
-  private async claim(table: string, group: string, pos: string, asOf?: string): Promise<boolean> {
+  /** Claims a group's version: false when a newer position holds it, else the version it had (null: none). */
+  private async claim(
+    table: string,
+    group: string,
+    pos: string,
+    asOf?: string,
+  ): Promise<false | string | null> {
     try {
-      await this.dyn.send(
+      const out = await this.dyn.send(
         new UpdateItemCommand({
           TableName: this.tables.state,
           Key: { [KEY]: { S: groupKey(table, group) } },
@@ -411,14 +429,40 @@ export class ProjectorCore {
             ":pos": { N: pos },
             ...(asOf ? { ":asof": { S: asOf } } : {}),
           },
+          ReturnValues: "UPDATED_OLD",
         }),
       );
-      return true;
+      return out.Attributes?.pos?.N ?? null;
     } catch (e) {
       if (!isConditionFailure(e)) throw context(e, `UpdateItem ${this.tables.state}`, group);
       this.s.stale++;
       return false;
     }
+  }
+
+  /**
+   * Claims a group and returns its items as they are in DynamoDB: from the
+   * cache when the claim shows the group's version is the one this process
+   * wrote last (nobody wrote the group since), else read (at the same time as
+   * the claim when nothing is cached). Null when a newer position holds it.
+   */
+  private async claimAndRead(
+    model: string,
+    name: string,
+    pos: string,
+    asOf: string | undefined,
+    read: () => Promise<Item[]>,
+  ): Promise<Item[] | null> {
+    const key = `${model}#${name}`;
+    const cached = this.groupCache.get(key);
+    this.groupCache.delete(key);
+    if (cached) {
+      const old = await this.claim(model, name, pos, asOf);
+      if (old === false) return null;
+      return old === cached.pos ? cached.items : read();
+    }
+    const [old, have] = await Promise.all([this.claim(model, name, pos, asOf), read()]);
+    return old === false ? null : have;
   }
 
   /**
@@ -432,15 +476,14 @@ export class ProjectorCore {
       trendingItems(this.pool, asOf, groups),
       ...groups.map(async (g) => {
         const name = trendingGroup(g[0], g[1]);
-        const [ok, have] = await Promise.all([
-          this.claim(TRENDING_DISHES_TABLE, name, pos, asOf),
+        const have = await this.claimAndRead(TRENDING_DISHES_TABLE, name, pos, asOf, () =>
           this.query(this.tables.trending, {
             KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
             ExpressionAttributeNames: { "#pk": ATTR.locationId, "#sk": ATTR.dishTypeTimestamp },
             ExpressionAttributeValues: { ":pk": { S: g[0] }, ":prefix": { S: `${g[1]}#` } },
           }),
-        ]);
-        claimed.set(name, ok ? have : null);
+        );
+        claimed.set(name, have);
       }),
     ]);
     await this.reconcileGroups(
@@ -461,15 +504,14 @@ export class ProjectorCore {
       leaderboardItems(this.pool, groups),
       ...groups.map(async (g) => {
         const name = leaderboardGroup(g[0], g[1]);
-        const [ok, have] = await Promise.all([
-          this.claim(LEADERBOARDS_TABLE, name, pos),
+        const have = await this.claimAndRead(LEADERBOARDS_TABLE, name, pos, undefined, () =>
           this.query(this.tables.leaderboards, {
             KeyConditionExpression: "#pk = :pk",
             ExpressionAttributeNames: { "#pk": ATTR.leaderboardType },
             ExpressionAttributeValues: { ":pk": { S: name } },
           }),
-        ]);
-        claimed.set(name, ok ? have : null);
+        );
+        claimed.set(name, have);
       }),
     ]);
     await this.reconcileGroups(
@@ -506,7 +548,13 @@ export class ProjectorCore {
       const name = nameOf(g[0], g[1]);
       const have = claimed.get(name);
       if (!have) continue;
-      writes.push(this.reconcile(table, model, byGroup.get(name) ?? [], have, pos));
+      writes.push(
+        this.reconcile(table, model, byGroup.get(name) ?? [], have, pos).then((items) => {
+          if (!items) return;
+          if (this.groupCache.size >= GROUP_CACHE_MAX) this.groupCache.clear();
+          this.groupCache.set(`${model}#${name}`, { pos, items });
+        }),
+      );
     }
     await Promise.all(writes);
   }
@@ -536,27 +584,41 @@ export class ProjectorCore {
   }
 
   /** Writes the items that changed, deletes the members that left. */
-  private async reconcile(table: string, model: string, want: Item[], have: Item[], pos: string) {
+  /** The group's items afterwards, or null when a write found a newer position (not cacheable). */
+  private async reconcile(
+    table: string,
+    model: string,
+    want: Item[],
+    have: Item[],
+    pos: string,
+  ): Promise<Item[] | null> {
     const keyNames = this.tables.keys[model];
     const old = new Map<string, Item>();
     for (const it of have) old.set(keyText(it, keyNames), it);
-    const writes: Promise<void>[] = [];
+    const writes: Promise<boolean>[] = [];
+    const after: Item[] = [];
     for (const it of want) {
       const k = keyText(it, keyNames);
       const prev = old.get(k);
       old.delete(k);
-      if (prev && sameItem(prev, it)) this.s.itemsUnchanged++;
-      else writes.push(this.put(table, it, pos));
+      if (prev && sameItem(prev, it)) {
+        this.s.itemsUnchanged++;
+        after.push(prev);
+      } else {
+        writes.push(this.put(table, it, pos));
+        after.push(it);
+      }
     }
     for (const it of old.values()) {
       const key: Item = {};
       for (const n of keyNames) key[n] = it[n];
       writes.push(this.del(table, key, pos));
     }
-    await Promise.all(writes);
+    const done = await Promise.all(writes);
+    return done.every(Boolean) ? after : null;
   }
 
-  private async put(table: string, item: Item, pos: string): Promise<void> {
+  private async put(table: string, item: Item, pos: string): Promise<boolean> {
     item[SRC_POS] = { N: pos };
     try {
       await this.dyn.send(
@@ -569,13 +631,15 @@ export class ProjectorCore {
         }),
       );
       this.s.itemsPut++;
+      return true;
     } catch (e) {
       if (!isConditionFailure(e)) throw context(e, `PutItem ${table}`, item);
       this.s.stale++;
+      return false;
     }
   }
 
-  private async del(table: string, key: Item, pos: string): Promise<void> {
+  private async del(table: string, key: Item, pos: string): Promise<boolean> {
     try {
       await this.dyn.send(
         new DeleteItemCommand({
@@ -587,9 +651,11 @@ export class ProjectorCore {
         }),
       );
       this.s.itemsDeleted++;
+      return true;
     } catch (e) {
       if (!isConditionFailure(e)) throw context(e, `DeleteItem ${table}`, key);
       this.s.stale++;
+      return false;
     }
   }
 

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { createDynamoClient } from "../../stores/dynamo.ts";
 import { pgClientConfig } from "../../stores/postgres.ts";
+import { PROJECTOR_APPLICATION } from "../../sync/projector.ts";
 import type { Scratch } from "../helpers/stores.ts";
 import { tinyStores } from "../scenarios/helpers/tiny-data.ts";
 
@@ -69,4 +70,20 @@ export async function writeSome(db: pg.Client, n: number, tag = 0): Promise<void
       [users[i].user_id, dish.dish_id, dish.dish_type, dish.restaurant_id, i + tag * 100],
     );
   }
+}
+
+/** Waits until no other client is connected to the scratch database (the projector's own aside). */
+export async function writersGone(s: SyncStores, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const r = await s.db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()
+          AND backend_type = 'client backend' AND application_name <> $1`,
+      [PROJECTOR_APPLICATION],
+    );
+    if (r.rows[0].n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("other clients are still connected to the scratch database");
 }
