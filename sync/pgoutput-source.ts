@@ -170,8 +170,9 @@ export class PgoutputSource implements ChangeSource {
           if (!tx) return;
           this.endOf.set(tx.position, lsnToBigInt(msg.commitEndLsn as string));
           try {
-            if (tx.changes.length > 0) await apply(tx);
-            else await this.acknowledge(tx.position);
+            // an empty one too: acknowledgements must follow commit order, and the
+            // projector may still be applying the transactions before it
+            await apply(tx);
           } finally {
             this.busy = false;
           }

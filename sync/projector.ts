@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import pg from "pg";
-import { createHistogram, type Histogram, recordUs } from "../core/histogram.ts";
+import { createHistogram, type Histogram, MAX_TRACKABLE_US, recordUs } from "../core/histogram.ts";
 import { DEFAULT_EPOCH } from "../generators/scale.ts";
 import { slotName } from "../load/replication.ts";
 import {
@@ -287,7 +287,8 @@ export class ProjectorCore {
       const lagUs = (Date.now() - tx.commitTime.getTime()) * 1000;
       const v = lagUs < 1 ? 1 : Math.round(lagUs);
       if (tx.changes.length === 1) recordUs(this.s.lag, v);
-      else this.s.lag.recordValueWithCount(Math.min(v, 3_600_000_000), tx.changes.length);
+      else if (tx.changes.length > 1)
+        this.s.lag.recordValueWithCount(Math.min(v, MAX_TRACKABLE_US), tx.changes.length);
     };
     return { keys, run };
   }
