@@ -87,6 +87,7 @@ export interface PgoutputSourceOptions {
 interface Pending {
   position: bigint;
   commitTime: Date;
+  xid: number;
   changes: RowChange[];
 }
 
@@ -131,6 +132,7 @@ export class PgoutputSource implements ChangeSource {
           this.tx = {
             position: lsnToBigInt(msg.commitLsn as string),
             commitTime: new Date(Number((msg.commitTime as bigint) / 1000n)),
+            xid: msg.xid as number,
             changes: [],
           };
           return;

@@ -125,6 +125,14 @@ interface Tables {
 /** The projector's PostgreSQL connections say who they are (pg_stat_activity.application_name). */
 export const PROJECTOR_APPLICATION = "bellyfed-bench sync";
 
+/** Is the 32-bit xid $1 (of the current or the previous epoch) visible to a snapshot taken now? */
+const VISIBLE_SQL = `
+SELECT pg_visible_in_snapshot(
+         ((((x >> 32) - CASE WHEN $1::bigint > (x & 4294967295) THEN 1 ELSE 0 END) << 32) | $1::bigint)::text::xid8,
+         snap) AS visible
+  FROM (SELECT snap, pg_snapshot_xmax(snap)::text::bigint AS x
+          FROM (SELECT pg_current_snapshot() AS snap) s) t`;
+
 /** Groups cached at most (about 20k items at `small`); past it the cache starts again. */
 const GROUP_CACHE_MAX = 20_000;
 
@@ -277,6 +285,7 @@ export class ProjectorCore {
       this.s.asOf = asOf;
     }
     const run = async () => {
+      if (tx.xid !== undefined && keys.length > 0) await this.visible(tx.xid);
       const work: Promise<void>[] = [];
       if (a.users.size > 0) work.push(this.applyUsers([...a.users], pos));
       if (trending.size > 0) work.push(this.applyTrending(splitGroups(trending), asOf, pos));
@@ -291,6 +300,21 @@ export class ProjectorCore {
         this.s.lag.recordValueWithCount(Math.min(v, MAX_TRACKABLE_US), tx.changes.length);
     };
     return { keys, run };
+  }
+
+  /**
+   * Waits until transaction `xid` is visible to new snapshots. WAL is flushed
+   * (and decoded) before the committing backend leaves the proc array, so on a
+   * busy server a recompute started the moment a commit arrives can miss it.
+   * Visible once means visible to every later snapshot.
+   */
+  private async visible(xid: number): Promise<void> {
+    for (let i = 0; ; i++) {
+      const r = await this.pool.query(VISIBLE_SQL, [xid]);
+      if (r.rows[0].visible) return;
+      if (i >= 5000) throw new Error(`transaction ${xid} committed but not visible after 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
   }
 
   private async affected(changes: RowChange[]): Promise<Affected> {

@@ -26,6 +26,13 @@ export interface CommittedTx {
   position: bigint;
   /** commit time on the server's clock */
   commitTime: Date;
+  /**
+   * The transaction id (32 bits), where the source has it (logical decoding):
+   * a decoded commit can reach the projector before the transaction is
+   * visible to other sessions' snapshots, so the projector waits for that
+   * before it recomputes. The outbox reads only visible rows and leaves it out.
+   */
+  xid?: number;
   changes: RowChange[];
 }
 
