@@ -28,6 +28,7 @@ import {
 import { loadPostgres, type PgLoadResult } from "./pg-loader.ts";
 import { LoadProgress, type ProgressListener } from "./progress.ts";
 import { READ_MODEL_VERSION } from "./read-models.ts";
+import { dropSyncSlot, dropSyncState, ensureSyncSlot } from "./replication.ts";
 import { dataNowIso, resolveRequest, type ScaleRequest } from "./request.ts";
 
 /**
@@ -113,6 +114,30 @@ async function checkDynamo(client: DynamoDBClient, target: DynamoTarget): Promis
       `cannot reach ${target.description}: ${why}; ${dynamoUnreachableHint(target)}`,
     );
   }
+}
+
+/**
+ * Before a reload: the harness's slot and publication go (a slot would stream
+ * the whole COPY) with the projector's state (its per-group versions describe
+ * the read models being replaced). A projector still reading the slot is bad
+ * input: one line, nothing changed.
+ */
+async function dropSyncBeforeReload(
+  pgc: pg.Client,
+  dyn: DynamoDBClient | null,
+  prefix: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const r = await dropSyncSlot(pgc);
+  if (r.busyPid !== undefined)
+    throw new UsageError(
+      `a bellyfed-bench sync (PostgreSQL backend pid ${r.busyPid}) is reading this database's replication slot; stop it (Ctrl-C) before reloading, then run the load again`,
+    );
+  const state = dyn ? await dropSyncState(dyn, prefix) : false;
+  if (r.dropped.length > 0 || state)
+    log(
+      `PostgreSQL: dropped ${[...r.dropped, ...(state ? ["the projector's state"] : [])].join(", ")} before the reload (a new slot follows the load)`,
+    );
 }
 
 /** Held (session advisory lock) by the connection of a running load; one load per database at a time. */
@@ -255,6 +280,7 @@ export async function load(req: LoadRequest): Promise<LoadSummary> {
             `PostgreSQL: the previous load (${marker.load.scale} seed ${marker.load.seed}, started ${marker.load.startedAt.toISOString()}) did not finish; loading again`,
           );
         }
+        await dropSyncBeforeReload(pgc, dyn, prefix, log);
         log(`PostgreSQL: loading ${label} seed ${config.seed} into ${endpoints.pg.description}`);
         const pgProgress = new LoadProgress("rows", out, req.onProgress);
         try {
@@ -295,6 +321,7 @@ export async function load(req: LoadRequest): Promise<LoadSummary> {
             `DynamoDB: the previous load (${dState.scale} seed ${dState.seed}, started ${dState.startedAt}) did not finish; loading again`,
           );
         }
+        await dropSyncBeforeReload(pgc, dyn, prefix, log);
         log(
           `DynamoDB: building the read models of ${label} seed ${config.seed} into ${endpoints.dynamo.description}${prefix ? ` (prefix ${prefix})` : ""}`,
         );
@@ -321,6 +348,12 @@ export async function load(req: LoadRequest): Promise<LoadSummary> {
           dProgress.stop();
         }
       }
+    }
+    // the sync's slot starts after a complete load (where the server decodes logically)
+    if (pgIsCurrent(await readPgMarker(pgc), label, config.seed)) {
+      const slot = await ensureSyncSlot(pgc);
+      if (slot && summary.pg.action === "loaded")
+        log(`PostgreSQL: replication slot ${slot} created for bellyfed-bench sync`);
     }
     summary.totalMs = Date.now() - t0;
     return summary;

@@ -67,7 +67,11 @@ export interface PgLoadResult {
   durationMs: number;
 }
 
-async function withClient<T>(target: PgTarget, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+/** A connection for `fn`, closed after it. */
+export async function withClient<T>(
+  target: PgTarget,
+  fn: (c: pg.Client) => Promise<T>,
+): Promise<T> {
   const c = new pg.Client(pgClientConfig(target));
   c.on("error", () => {});
   await c.connect();

@@ -30,8 +30,16 @@ import {
  *                   descending, ties by restaurant_id
  */
 
+/**
+ * One definition of each read model, shared by the loader (every key: the
+ * key parameters NULL) and the sync's projector (the keys a change touched),
+ * so the projector's items and a full recompute are comparable item for item.
+ * Only trending depends on "now"; the projector records the instant it
+ * computed each trending group as of (sync/state.ts).
+ */
+
 /** Bump when a formula or an item's shape changes: a DynamoDB load with another version is redone. */
-export const READ_MODEL_VERSION = 1;
+export const READ_MODEL_VERSION = 2;
 
 export const INFLUENCE_WEIGHTS = { followers: 10, rankings: 2, reviews: 4 } as const;
 export const TRENDING_WINDOW_DAYS = 30;
@@ -39,7 +47,7 @@ export const TRENDING_HALF_LIFE_DAYS = 7;
 export const TRENDING_TOP_K = 10;
 export const LEADERBOARD_SIZE = 100;
 
-/** One row per user, in user_id order. */
+/** One row per user, in user_id order: $1 = the users (uuid[]), NULL for all. */
 export const USER_POPULARITY_SQL = `
 SELECT u.user_id::text AS user_id,
        COALESCE(f.n, 0)::int AS follower_count,
@@ -51,17 +59,23 @@ SELECT u.user_id::text AS user_id,
        to_char(GREATEST(u.updated_at, f.last, r.last, v.last), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_updated
   FROM users u
   LEFT JOIN (SELECT followed_id AS id, count(*) AS n, max(created_at) AS last
-               FROM follows GROUP BY followed_id) f ON f.id = u.user_id
+               FROM follows WHERE $1::uuid[] IS NULL OR followed_id = ANY($1::uuid[])
+              GROUP BY followed_id) f ON f.id = u.user_id
   LEFT JOIN (SELECT user_id AS id, count(*) AS n, max(created_at) AS last
-               FROM dish_rankings GROUP BY user_id) r ON r.id = u.user_id
+               FROM dish_rankings WHERE $1::uuid[] IS NULL OR user_id = ANY($1::uuid[])
+              GROUP BY user_id) r ON r.id = u.user_id
   LEFT JOIN (SELECT user_id AS id, count(*) AS n, max(created_at) AS last
-               FROM reviews GROUP BY user_id) v ON v.id = u.user_id
+               FROM reviews WHERE $1::uuid[] IS NULL OR user_id = ANY($1::uuid[])
+              GROUP BY user_id) v ON v.id = u.user_id
+ WHERE $1::uuid[] IS NULL OR u.user_id = ANY($1::uuid[])
  ORDER BY u.user_id`;
 
 /**
  * Trending dishes: $1 = now (timestamp, the data's epoch). One row per
  * (city, dish type, dish) among the top TRENDING_TOP_K of its city and type.
- * Pass a city as $2 to restrict (NULL for all). Each ranking's weight is
+ * Pass cities as $2 and dish types as $3 (text[], pairwise: the groups) to
+ * compute those groups only (NULLs for all; a dish's rankings are all in its
+ * group, so restricting the rankings restricts the groups). Each ranking's weight is
  * computed in float8 (power() on numeric cost 3-5x the CPU of the whole
  * query) and summed as numeric, so the sum does not depend on row order.
  */
@@ -73,6 +87,10 @@ WITH w AS (
     FROM dish_rankings dr
    WHERE dr.created_at >= $1::timestamp - interval '${TRENDING_WINDOW_DAYS} days'
      AND dr.created_at < $1::timestamp
+     AND ($2::text[] IS NULL OR dr.dish_id = ANY(ARRAY(
+           SELECT d2.dish_id FROM unnest($2::text[], $3::text[]) AS g(city, dish_type)
+             JOIN restaurants r2 ON r2.city = g.city
+             JOIN dishes d2 ON d2.restaurant_id = r2.restaurant_id AND d2.dish_type = g.dish_type)))
    GROUP BY dr.dish_id
 ), s AS (
   SELECT r.city, d.dish_type, d.dish_id, d.restaurant_id, d.name AS dish_name,
@@ -81,7 +99,7 @@ WITH w AS (
                             ORDER BY round(w.score, 4) DESC, d.dish_id) AS pos
     FROM w JOIN dishes d ON d.dish_id = w.dish_id
            JOIN restaurants r ON r.restaurant_id = d.restaurant_id
-   WHERE r.city IS NOT NULL AND ($2::text IS NULL OR r.city = $2::text)
+   WHERE r.city IS NOT NULL
 )
 SELECT city, dish_type, dish_id::text AS dish_id, restaurant_id::text AS restaurant_id,
        dish_name, restaurant_name, image_url, n::int AS ranking_count, score::text AS trending_score,
@@ -90,25 +108,31 @@ SELECT city, dish_type, dish_id::text AS dish_id, restaurant_id::text AS restaur
  ORDER BY city, dish_type, pos`;
 
 /**
- * Restaurant leaderboards per city#cuisine_type. Pass a city as $1 and a
- * cuisine as $2 to compute one leaderboard (NULLs for all). Rows in
- * leaderboard order, `rank` 1..LEADERBOARD_SIZE.
+ * Restaurant leaderboards per city#cuisine_type. Pass cities as $1 and
+ * cuisines as $2 (text[], pairwise) to compute those leaderboards (NULLs for all). Rows in
+ * leaderboard order, `rank` 1..LEADERBOARD_SIZE. `last_updated` is the
+ * latest updated_at among the restaurant's rankings (data, not the clock).
  */
 export const LEADERBOARD_SQL = `
 WITH s AS (
-  SELECT restaurant_id, round(sum(1.0 / rank), 4) AS score, count(*) AS n
-    FROM dish_rankings GROUP BY restaurant_id
+  SELECT restaurant_id, round(sum(1.0 / rank), 4) AS score, count(*) AS n, max(updated_at) AS last
+    FROM dish_rankings
+   WHERE $1::text[] IS NULL OR restaurant_id = ANY(ARRAY(
+           SELECT r2.restaurant_id FROM unnest($1::text[], $2::text[]) AS g(city, cuisine)
+             JOIN restaurants r2 ON r2.city = g.city AND g.cuisine = ANY(r2.cuisine_type)))
+   GROUP BY restaurant_id
 ), e AS (
-  SELECT r.city, c.cuisine, r.restaurant_id, r.name, s.score, s.n,
+  SELECT r.city, c.cuisine, r.restaurant_id, r.name, s.score, s.n, s.last,
          row_number() OVER (PARTITION BY r.city, c.cuisine
                             ORDER BY s.score DESC, r.restaurant_id) AS pos
     FROM s JOIN restaurants r ON r.restaurant_id = s.restaurant_id
            CROSS JOIN LATERAL unnest(r.cuisine_type) AS c(cuisine)
    WHERE r.city IS NOT NULL AND c.cuisine IS NOT NULL
-     AND ($1::text IS NULL OR r.city = $1::text) AND ($2::text IS NULL OR c.cuisine = $2::text)
+     AND ($1::text[] IS NULL OR (r.city, c.cuisine) IN (SELECT * FROM unnest($1::text[], $2::text[])))
 )
 SELECT city, cuisine, pos::int AS rank, restaurant_id::text AS entity_id, name AS entity_name,
-       score::text AS score, n::int AS ranking_count
+       score::text AS score, n::int AS ranking_count,
+       to_char(last, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_updated
   FROM e WHERE pos <= ${LEADERBOARD_SIZE}
  ORDER BY city, cuisine, pos`;
 
@@ -203,6 +227,7 @@ export interface LeaderboardRow {
   entity_name: string;
   score: string;
   ranking_count: number;
+  last_updated: string;
 }
 
 /**
@@ -257,14 +282,14 @@ export const READ_MODELS: readonly ReadModel[] = [
   {
     table: USER_POPULARITY_TABLE,
     sql: USER_POPULARITY_SQL,
-    params: () => [],
+    params: () => [null],
     toItem: (r: PopularityRow, _now, variant) => popularityItem(r, variant),
     countSql: "SELECT count(*)::bigint AS n FROM users",
   },
   {
     table: TRENDING_DISHES_TABLE,
     sql: TRENDING_SQL,
-    params: (now) => [now, null],
+    params: (now) => [now, null, null],
     toItem: (r: TrendingRow, _now, variant) => trendingItem(r, variant),
     countSql: "",
   },
@@ -272,7 +297,7 @@ export const READ_MODELS: readonly ReadModel[] = [
     table: LEADERBOARDS_TABLE,
     sql: LEADERBOARD_SQL,
     params: () => [null, null],
-    toItem: (r: LeaderboardRow, now: string, variant) => leaderboardItem(r, now, variant),
+    toItem: (r: LeaderboardRow, _now, variant) => leaderboardItem(r, r.last_updated, variant),
     countSql: "",
   },
 ];

@@ -31,6 +31,11 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Verify the ranking invariants of the loaded data (run after writes)",
     load: async () => (await import("./commands/check.ts")).default,
   },
+  sync: {
+    summary:
+      "Keep the DynamoDB read models in step with PostgreSQL (change capture); status, verify, reset",
+    load: async () => (await import("./commands/sync.ts")).default,
+  },
   tune: {
     summary: "Index tuning: plans, findings, what-if indexes and an A/B benchmark of index sets",
     load: async () => (await import("./commands/tune.ts")).default,

@@ -18,6 +18,7 @@ import {
 import {
   EMBEDDED_DATABASE,
   EMBEDDED_USER,
+  embeddedWalLevel,
   isEmbeddedPostgresUp,
   startEmbeddedPostgres,
   stopEmbeddedPostgres,
@@ -224,7 +225,16 @@ export async function servicesUp(
     const state = readState();
     if (only.pg) {
       const cur = state.postgres;
-      if (cur && isAlive(cur.pid) && (await isEmbeddedPostgresUp(cur.port, cur.pid))) {
+      let running = cur && isAlive(cur.pid) && (await isEmbeddedPostgresUp(cur.port, cur.pid));
+      if (running && cur && (await embeddedWalLevel(cur.port)) !== "logical") {
+        // started by an older version of the harness: once, for `bellyfed-bench sync`
+        say(
+          `PostgreSQL on 127.0.0.1:${cur.port} runs with wal_level=replica: restarting it once with wal_level=logical (for bellyfed-bench sync); data is kept`,
+        );
+        await stopEmbeddedPostgres(cur.pid);
+        running = false;
+      }
+      if (running && cur) {
         say(`PostgreSQL ${cur.version} already running on 127.0.0.1:${cur.port} (pid ${cur.pid})`);
       } else {
         const preferred = cur?.port ?? DEFAULT_PG_PORT;

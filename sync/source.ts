@@ -26,6 +26,13 @@ export interface CommittedTx {
   position: bigint;
   /** commit time on the server's clock */
   commitTime: Date;
+  /**
+   * The transaction id (32 bits), where the source has it (logical decoding):
+   * a decoded commit can reach the projector before the transaction is
+   * visible to other sessions' snapshots, so the projector waits for that
+   * before it recomputes. The outbox reads only visible rows and leaves it out.
+   */
+  xid?: number;
   changes: RowChange[];
 }
 
@@ -41,4 +48,11 @@ export interface ChangeSource {
   /** Everything up to and including `position` is applied in DynamoDB: never replay it. */
   acknowledge(position: bigint): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Optional: puts a mark (an increasing id) in the source's stream; `seen()`
+   * reaching it means every transaction committed before the call has been
+   * handed to `apply` (the projector's waitCaughtUp).
+   */
+  mark?(): Promise<bigint>;
+  seen?(): bigint;
 }

@@ -1,17 +1,20 @@
 /**
  * `npm run bench:mixed`: the two mix presets, `read-heavy` (95% reads) and
  * `balanced` (50/50), each scenario at its weight's share of the total rate,
- * then `bellyfed-bench check`. Writes results/mixed-read-heavy.json,
- * results/mixed-balanced.json and results/mixed-check.json; exit 1 when a
- * target or an invariant fails.
+ * then `bellyfed-bench check`, with the sync's projector running in-process
+ * through each mix (its figures after the mix's). Writes
+ * results/mixed-read-heavy.json, results/mixed-balanced.json (each with a
+ * -sync.json beside it) and results/mixed-check.json; exit 1 when a target or
+ * an invariant fails.
  *
  *   npm run bench:mixed [-- --rate 200] [-- --duration 30s]
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { MIX_PRESETS } from "../../engine/mix.ts";
 import { main } from "../cli.ts";
 import { helpText, parseFlags } from "../lib/args.ts";
 import { runMain } from "../lib/main.ts";
+import { formatFigures, withProjector } from "../lib/projector.ts";
 
 const spec = {
   scale: { type: "string" as const, description: "data scale", default: "small" },
@@ -35,25 +38,34 @@ runMain(async (argv) => {
   mkdirSync("results", { recursive: true });
   let worst = 0;
   for (const preset of Object.keys(MIX_PRESETS)) {
-    const code = await main([
-      "run",
-      "--mix",
-      preset,
-      "--rate",
-      String(values.rate ?? "200"),
-      "--scale",
-      String(values.scale ?? "small"),
-      "--duration",
-      String(values.duration ?? "20s"),
-      // the scenarios of a mix start together once every setup is done (engine/barrier.ts);
-      // the warm-up fills the pools and caches before the measured window
-      "--warmup",
-      "5s",
-      "--isolation",
-      String(values.isolation ?? "serializable"),
-      "--out",
-      `results/mixed-${preset}.json`,
-    ]);
+    // the sync's projector runs in-process through each mix (its figures follow the mix's)
+    const { result: code, figures } = await withProjector(
+      { scale: String(values.scale ?? "small") },
+      () =>
+        main([
+          "run",
+          "--mix",
+          preset,
+          "--rate",
+          String(values.rate ?? "200"),
+          "--scale",
+          String(values.scale ?? "small"),
+          "--duration",
+          String(values.duration ?? "20s"),
+          // the scenarios of a mix start together once every setup is done (engine/barrier.ts);
+          // the warm-up fills the pools and caches before the measured window
+          "--warmup",
+          "5s",
+          "--isolation",
+          String(values.isolation ?? "serializable"),
+          "--out",
+          `results/mixed-${preset}.json`,
+        ]),
+    );
+    if (figures) {
+      process.stdout.write(`${formatFigures(figures)}\n`);
+      writeFileSync(`results/mixed-${preset}-sync.json`, `${JSON.stringify(figures, null, 2)}\n`);
+    }
     if (code === 2 || code === 130) return code;
     worst = Math.max(worst, code);
   }

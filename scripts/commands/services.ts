@@ -110,6 +110,7 @@ const command: Command = {
       case "down":
         if (values.docker && containerRuntimeAvailable())
           say(`${stopContainers()} container(s) removed`);
+        await warnInactiveSlots(say);
         await servicesDown(say);
         return 0;
       case "status": {
@@ -132,3 +133,19 @@ const command: Command = {
 };
 
 export default command;
+
+/**
+ * Before the stores stop: a harness replication slot nobody reads keeps
+ * every byte of WAL from its position on, also across restarts. Silent when
+ * PostgreSQL does not answer (nothing to warn about that can be checked).
+ */
+async function warnInactiveSlots(say: (line: string) => void): Promise<void> {
+  try {
+    const endpoints = await resolveEndpoints({ start: false });
+    const { withClient } = await import("../../load/pg-loader.ts");
+    const { inactiveSlotWarnings } = await import("./sync.ts");
+    for (const w of await withClient(endpoints.pg, inactiveSlotWarnings)) say(w);
+  } catch {
+    // not running, or not ours to inspect: `services down` goes on
+  }
+}

@@ -134,6 +134,13 @@ export async function startEmbeddedPostgres(port: number): Promise<StartedPostgr
     "shared_preload_libraries=pg_stat_statements",
     "-c",
     "pg_stat_statements.track=all",
+    // logical decoding for `bellyfed-bench sync` (pgoutput, a replication slot per database)
+    "-c",
+    "wal_level=logical",
+    "-c",
+    "max_replication_slots=32",
+    "-c",
+    "max_wal_senders=32",
     "-c",
     "max_connections=200",
     "-c",
@@ -204,19 +211,25 @@ async function prepareDatabase(port: number): Promise<void> {
   }
 }
 
-async function serverVersion(port: number): Promise<string> {
+/** One setting of the server on `port` (SHOW), as the postgres user. */
+async function showSetting(port: number, name: string): Promise<string> {
   const client = new pg.Client({
     host: "127.0.0.1",
     port,
     user: EMBEDDED_USER,
     database: "postgres",
   });
+  client.on("error", () => {});
   await client.connect();
   try {
-    return (await client.query("SHOW server_version")).rows[0].server_version as string;
+    return (await client.query(`SHOW ${name}`)).rows[0][name] as string;
   } finally {
-    await client.end();
+    await client.end().catch(() => {});
   }
+}
+
+async function serverVersion(port: number): Promise<string> {
+  return showSetting(port, "server_version");
 }
 
 function samePath(a: string, b: string): boolean {
@@ -259,6 +272,14 @@ export async function isOurPostgres(port: number, pid: number, dataDir: string):
 /** The embedded PostgreSQL that `services up` started (pid, port) runs and is the one answering there. */
 export async function isEmbeddedPostgresUp(port: number, pid: number): Promise<boolean> {
   return isOurPostgres(port, pid, paths.pgData());
+}
+
+/**
+ * The running server's wal_level. A data directory started before logical
+ * decoding was switched on runs with "replica" until it is restarted.
+ */
+export async function embeddedWalLevel(port: number): Promise<string> {
+  return showSetting(port, "wal_level");
 }
 
 /** Fast shutdown (SIGINT): running transactions are rolled back, data is kept. */

@@ -53,6 +53,11 @@ export async function scratchStores(name: string): Promise<Scratch> {
           if (r.rows[0].n === 0) break;
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
+        // a logical replication slot (the sync's, load/replication.ts) keeps its database from being dropped
+        await c.query(
+          "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = $1 AND NOT active",
+          [database],
+        );
         await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       } finally {
         await c.end();

@@ -1,0 +1,848 @@
+import {
+  DeleteItemCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import pg from "pg";
+import { createHistogram, type Histogram, MAX_TRACKABLE_US, recordUs } from "../core/histogram.ts";
+import { DEFAULT_EPOCH } from "../generators/scale.ts";
+import { slotName } from "../load/replication.ts";
+import {
+  ATTR,
+  LEADERBOARDS_TABLE,
+  TRENDING_DISHES_TABLE,
+  USER_POPULARITY_TABLE,
+} from "../schema/index.ts";
+import { createDynamoClient } from "../stores/dynamo.ts";
+import { pgClientConfig } from "../stores/postgres.ts";
+import type { Endpoints } from "../stores/types.ts";
+import {
+  type Group,
+  type Item,
+  keyText,
+  leaderboardGroup,
+  leaderboardItems,
+  popularityItems,
+  SRC_POS,
+  sameItem,
+  trendingGroup,
+  trendingGroupOf,
+  trendingItems,
+} from "./models.ts";
+import { parseTextArray } from "./pgoutput-source.ts";
+import type { ChangeSource, CommittedTx, RowChange } from "./source.ts";
+import {
+  ensureStateTable,
+  groupKey,
+  KEY,
+  type ProjectorState,
+  readState,
+  writeState,
+} from "./state.ts";
+
+/**
+ * The projector: committed PostgreSQL changes in, the three read models'
+ * items out. For each transaction it finds the keys the changes touched,
+ * recomputes each key's item with the loader's SQL (never an increment) and
+ * writes it with a condition on the source position:
+ *
+ *   put / delete  IF attribute_not_exists(src_pos) OR src_pos <= :pos
+ *
+ * Top-N lists (trending per city and dish type, leaderboards per city and
+ * cuisine) carry a version per group in the projector's table: the group's
+ * version is claimed (same condition) before its items are written, and a
+ * position older than the version writes nothing in the group, so a replay
+ * cannot bring back a member a newer position dropped. Only then is the
+ * transaction acknowledged to the source: a crash replays, and the replay is
+ * harmless (at-least-once delivery, exactly-once effect).
+ *
+ * Trending depends on "now": each group is computed as of an instant on the
+ * data's clock (the latest of: the instant before, the data clock, just past
+ * the newest ranking in the transaction), recorded on the group's version.
+ */
+
+export interface ProjectorOptions {
+  endpoints: Endpoints;
+  /** default: the pgoutput source on the database's harness slot */
+  source?: ChangeSource;
+  /** the data's clock now, in ms since 1970 (default: the data epoch plus the time since start) */
+  dataNowMs?: () => number;
+  /** how often the state item is written (ms, default 1000) */
+  persistMs?: number;
+  /** transactions with disjoint keys in flight at once (default 16) */
+  maxInFlight?: number;
+  /** PostgreSQL connections for the recompute (default 4) */
+  pgConnections?: number;
+  onError?: (e: Error) => void;
+}
+
+export interface ProjectorStats {
+  source: string;
+  /** row changes applied (each counted once per delivery: a replay counts again) */
+  changes: number;
+  transactions: number;
+  errors: number;
+  /** writes skipped because a newer position had written the item or group */
+  stale: number;
+  itemsPut: number;
+  itemsDeleted: number;
+  /** unchanged items not written */
+  itemsUnchanged: number;
+  lastPosition: bigint | null;
+  lastCommitTime: Date | null;
+  asOf: string | null;
+  /** transactions being applied now (the pipeline's depth) */
+  inFlight: number;
+  /** per change: DynamoDB's acknowledgement minus the commit time, microseconds */
+  lag: Histogram;
+  startedAt: Date;
+}
+
+export interface Projector {
+  stats(): ProjectorStats;
+  /** stops after the transaction in hand; the state item is written last */
+  stop(): Promise<ProjectorStats>;
+  /** settles when the projector stops; rejects when the source failed */
+  done: Promise<void>;
+  /**
+   * Resolves true once every transaction committed before the call is in
+   * DynamoDB (false after `timeoutMs`). Needs a source with marks (pgoutput).
+   */
+  waitCaughtUp(timeoutMs?: number): Promise<boolean>;
+}
+
+interface Tables {
+  popularity: string;
+  trending: string;
+  leaderboards: string;
+  state: string;
+  keys: Record<string, string[]>;
+}
+
+/** The projector's PostgreSQL connections say who they are (pg_stat_activity.application_name). */
+export const PROJECTOR_APPLICATION = "bellyfed-bench sync";
+
+/** Is the 32-bit xid $1 (of the current or the previous epoch) visible to a snapshot taken now? */
+const VISIBLE_SQL = `
+SELECT pg_visible_in_snapshot(
+         ((((x >> 32) - CASE WHEN $1::bigint > (x & 4294967295) THEN 1 ELSE 0 END) << 32) | $1::bigint)::text::xid8,
+         snap) AS visible
+  FROM (SELECT snap, pg_snapshot_xmax(snap)::text::bigint AS x
+          FROM (SELECT pg_current_snapshot() AS snap) s) t`;
+
+/** Groups cached at most (about 20k items at `small`); past it the cache starts again. */
+const GROUP_CACHE_MAX = 20_000;
+
+const CONDITION = "attribute_not_exists(#p) OR #p <= :pos";
+
+/** The error with what was asked of whom (the SDK's message alone does not say). */
+function context(e: unknown, what: string, detail: unknown): Error {
+  const err = e as Error;
+  err.message = `${what}: ${err.message} (${JSON.stringify(detail).slice(0, 300)})`;
+  return err;
+}
+
+function isConditionFailure(e: unknown): boolean {
+  return (e as { name?: string }).name === "ConditionalCheckFailedException";
+}
+
+/** "2026-01-01 00:00:10.000" from ms */
+function timestampLiteral(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 23).replace("T", " ");
+}
+
+function splitGroups(set: Set<string>): Group[] {
+  const out: Group[] = [];
+  for (const g of set) {
+    const i = g.indexOf("\u0000");
+    out.push([g.slice(0, i), g.slice(i + 1)]);
+  }
+  return out;
+}
+
+export interface Planned {
+  keys: string[];
+  run: () => Promise<void>;
+}
+
+/** The work one transaction causes. */
+interface Affected {
+  users: Set<string>;
+  dishes: Set<string>;
+  restaurants: Set<string>;
+  /** trending groups named by the change's own old values: "city\0type" */
+  trending: Set<string>;
+  /** leaderboards named by the change's own values: "city\0cuisine" */
+  boards: Set<string>;
+  /** the newest ranking's created_at in the transaction (ms) */
+  newestMs: number;
+}
+
+export class ProjectorCore {
+  private readonly pool: pg.Pool;
+  private readonly dyn: DynamoDBClient;
+  private readonly prefix: string;
+  private tables!: Tables;
+  private readonly dishCache = new Map<string, { city: string | null; type: string }>();
+  private readonly restaurantCache = new Map<string, { city: string | null; cuisines: string[] }>();
+  private readonly dataNowMs: () => number;
+  private asOfMs = 0;
+  /** each top-N group's items as this process last wrote them, with the version it wrote */
+  private readonly groupCache = new Map<string, { pos: string; items: Item[] }>();
+  readonly s: ProjectorStats;
+
+  constructor(
+    endpoints: Endpoints,
+    opts: { dataNowMs?: () => number; pgConnections?: number; source: string },
+  ) {
+    this.pool = new pg.Pool({
+      ...pgClientConfig(endpoints.pg),
+      max: opts.pgConnections ?? 4,
+      application_name: PROJECTOR_APPLICATION,
+    });
+    this.pool.on("error", () => {});
+    this.dyn = createDynamoClient(endpoints.dynamo, 32);
+    this.prefix = endpoints.dynamo.tablePrefix;
+    const started = Date.now();
+    const epoch = Date.parse(DEFAULT_EPOCH);
+    this.dataNowMs = opts.dataNowMs ?? (() => epoch + (Date.now() - started));
+    this.s = {
+      source: opts.source,
+      changes: 0,
+      transactions: 0,
+      errors: 0,
+      stale: 0,
+      itemsPut: 0,
+      itemsDeleted: 0,
+      itemsUnchanged: 0,
+      inFlight: 0,
+      lastPosition: null,
+      lastCommitTime: null,
+      asOf: null,
+      lag: createHistogram(3),
+      startedAt: new Date(started),
+    };
+  }
+
+  get dynamo(): DynamoDBClient {
+    return this.dyn;
+  }
+
+  async init(): Promise<ProjectorState | null> {
+    const p = this.prefix;
+    const keys: Record<string, string[]> = {};
+    for (const t of [USER_POPULARITY_TABLE, TRENDING_DISHES_TABLE, LEADERBOARDS_TABLE]) {
+      const d = await this.dyn.send(new DescribeTableCommand({ TableName: `${p}${t}` }));
+      const ks = d.Table?.KeySchema ?? [];
+      keys[t] = [
+        ...ks.filter((k) => k.KeyType === "HASH").map((k) => k.AttributeName as string),
+        ...ks.filter((k) => k.KeyType === "RANGE").map((k) => k.AttributeName as string),
+      ];
+    }
+    const state = await ensureStateTable(this.dyn, p);
+    this.tables = {
+      popularity: `${p}${USER_POPULARITY_TABLE}`,
+      trending: `${p}${TRENDING_DISHES_TABLE}`,
+      leaderboards: `${p}${LEADERBOARDS_TABLE}`,
+      state,
+      keys,
+    };
+    const prev = await readState(this.dyn, p);
+    if (prev?.asOf) this.asOfMs = Date.parse(`${prev.asOf.replace(" ", "T")}Z`);
+    return prev;
+  }
+
+  /** Applies one committed transaction; resolves when DynamoDB accepted every write. */
+  async apply(tx: CommittedTx): Promise<void> {
+    await (await this.plan(tx)).run();
+    this.s.lastPosition = tx.position;
+    this.s.lastCommitTime = tx.commitTime;
+  }
+
+  /**
+   * What a transaction touches (`keys`: users, trending groups, leaderboards)
+   * and the work that brings them up to date. Transactions are planned in
+   * commit order; two whose keys are disjoint may run at once.
+   */
+  async plan(tx: CommittedTx): Promise<Planned> {
+    const a = await this.affected(tx.changes);
+    const pos = tx.position.toString();
+    const trending = new Set(a.trending);
+    const boards = new Set(a.boards);
+    await this.groupsOf(a, trending, boards);
+    const keys: string[] = [];
+    for (const u of a.users) keys.push(`u\u0000${u}`);
+    for (const g of trending) keys.push(`t\u0000${g}`);
+    for (const g of boards) keys.push(`b\u0000${g}`);
+    let asOf = "";
+    if (trending.size > 0) {
+      const now = Math.max(this.asOfMs, this.dataNowMs(), a.newestMs + 1);
+      this.asOfMs = now;
+      asOf = timestampLiteral(now);
+      this.s.asOf = asOf;
+    }
+    const run = async () => {
+      if (tx.xid !== undefined && keys.length > 0) await this.visible(tx.xid);
+      const work: Promise<void>[] = [];
+      if (a.users.size > 0) work.push(this.applyUsers([...a.users], pos));
+      if (trending.size > 0) work.push(this.applyTrending(splitGroups(trending), asOf, pos));
+      if (boards.size > 0) work.push(this.applyBoards(splitGroups(boards), pos));
+      await Promise.all(work);
+      this.s.changes += tx.changes.length;
+      this.s.transactions++;
+      const lagUs = (Date.now() - tx.commitTime.getTime()) * 1000;
+      const v = lagUs < 1 ? 1 : Math.round(lagUs);
+      if (tx.changes.length === 1) recordUs(this.s.lag, v);
+      else if (tx.changes.length > 1)
+        this.s.lag.recordValueWithCount(Math.min(v, MAX_TRACKABLE_US), tx.changes.length);
+    };
+    return { keys, run };
+  }
+
+  /**
+   * Waits until transaction `xid` is visible to new snapshots. WAL is flushed
+   * (and decoded) before the committing backend leaves the proc array, so on a
+   * busy server a recompute started the moment a commit arrives can miss it.
+   * Visible once means visible to every later snapshot.
+   */
+  private async visible(xid: number): Promise<void> {
+    for (let i = 0; ; i++) {
+      const r = await this.pool.query(VISIBLE_SQL, [xid]);
+      if (r.rows[0].visible) return;
+      if (i >= 5000) throw new Error(`transaction ${xid} committed but not visible after 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
+  private async affected(changes: RowChange[]): Promise<Affected> {
+    const a: Affected = {
+      users: new Set(),
+      dishes: new Set(),
+      restaurants: new Set(),
+      trending: new Set(),
+      boards: new Set(),
+      newestMs: 0,
+    };
+    for (const c of changes) {
+      const r = c.row;
+      switch (c.table) {
+        case "users":
+          if (r.user_id) a.users.add(r.user_id);
+          break;
+        case "follows":
+          if (r.followed_id) a.users.add(r.followed_id);
+          break;
+        case "reviews":
+          if (r.user_id) a.users.add(r.user_id);
+          break;
+        case "dish_rankings": {
+          if (r.user_id) a.users.add(r.user_id);
+          if (r.dish_id) a.dishes.add(r.dish_id);
+          if (r.restaurant_id) a.restaurants.add(r.restaurant_id);
+          if (r.created_at) {
+            const ms = Date.parse(`${r.created_at.replace(" ", "T")}Z`);
+            if (ms > a.newestMs) a.newestMs = ms;
+          }
+          break;
+        }
+        case "dishes":
+          // the row's own restaurant and type (an update sends the old row as a delete first)
+          if (r.dish_id) this.dishCache.delete(r.dish_id);
+          if (r.restaurant_id && r.dish_type) {
+            const rest = await this.restaurant(r.restaurant_id);
+            if (rest.city) a.trending.add(`${rest.city}\u0000${r.dish_type}`);
+          }
+          break;
+        case "restaurants": {
+          if (r.restaurant_id) {
+            this.restaurantCache.delete(r.restaurant_id);
+            for (const [id, d] of this.dishCache) if (d.city === r.city) this.dishCache.delete(id);
+          }
+          if (r.city) {
+            for (const c2 of parseTextArray(r.cuisine_type)) a.boards.add(`${r.city}\u0000${c2}`);
+            if (r.restaurant_id) {
+              const types = await this.pool.query(
+                "SELECT DISTINCT dish_type FROM dishes WHERE restaurant_id = $1",
+                [r.restaurant_id],
+              );
+              for (const t of types.rows) a.trending.add(`${r.city}\u0000${t.dish_type}`);
+            }
+          }
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    return a;
+  }
+
+  private async restaurant(id: string): Promise<{ city: string | null; cuisines: string[] }> {
+    const hit = this.restaurantCache.get(id);
+    if (hit) return hit;
+    const r = await this.pool.query(
+      "SELECT city, cuisine_type FROM restaurants WHERE restaurant_id = $1",
+      [id],
+    );
+    const v = r.rowCount
+      ? {
+          city: r.rows[0].city as string | null,
+          cuisines: (r.rows[0].cuisine_type ?? []) as string[],
+        }
+      : { city: null, cuisines: [] };
+    this.restaurantCache.set(id, v);
+    return v;
+  }
+
+  /** Adds the groups of the touched dishes (trending) and restaurants (leaderboards). */
+  private async groupsOf(a: Affected, trending: Set<string>, boards: Set<string>): Promise<void> {
+    const missing: string[] = [];
+    for (const d of a.dishes) if (!this.dishCache.has(d)) missing.push(d);
+    if (missing.length > 0) {
+      const r = await this.pool.query(
+        `SELECT d.dish_id::text AS id, d.dish_type, r.city
+           FROM dishes d LEFT JOIN restaurants r ON r.restaurant_id = d.restaurant_id
+          WHERE d.dish_id = ANY($1::uuid[])`,
+        [missing],
+      );
+      for (const row of r.rows) this.dishCache.set(row.id, { city: row.city, type: row.dish_type });
+    }
+    for (const d of a.dishes) {
+      const v = this.dishCache.get(d);
+      if (v?.city) trending.add(`${v.city}\u0000${v.type}`);
+    }
+    for (const id of a.restaurants) {
+      const v = await this.restaurant(id);
+      if (v.city) for (const c of v.cuisines) if (c !== null) boards.add(`${v.city}\u0000${c}`);
+    }
+  }
+
+  private async applyUsers(users: string[], pos: string): Promise<void> {
+    const items = await popularityItems(this.pool, users);
+    const found = new Set<string>();
+    const writes: Promise<boolean>[] = [];
+    for (const it of items) {
+      found.add(it[ATTR.userId].S as string);
+      writes.push(this.put(this.tables.popularity, it, pos));
+    }
+    for (const u of users)
+      if (!found.has(u))
+        writes.push(this.del(this.tables.popularity, { [ATTR.userId]: { S: u } }, pos));
+    await Promise.all(writes);
+  }
+
+  /** Claims the group's version: false when a newer position already wrote the group. */
+  /** Claims a group's version: false when a newer position holds it, else the version it had (null: none). */
+  private async claim(
+    table: string,
+    group: string,
+    pos: string,
+    asOf?: string,
+  ): Promise<false | string | null> {
+    try {
+      const out = await this.dyn.send(
+        new UpdateItemCommand({
+          TableName: this.tables.state,
+          Key: { [KEY]: { S: groupKey(table, group) } },
+          UpdateExpression: asOf ? "SET #p = :pos, as_of = :asof" : "SET #p = :pos",
+          ConditionExpression: CONDITION,
+          ExpressionAttributeNames: { "#p": "pos" },
+          ExpressionAttributeValues: {
+            ":pos": { N: pos },
+            ...(asOf ? { ":asof": { S: asOf } } : {}),
+          },
+          ReturnValues: "UPDATED_OLD",
+        }),
+      );
+      return out.Attributes?.pos?.N ?? null;
+    } catch (e) {
+      if (!isConditionFailure(e)) throw context(e, `UpdateItem ${this.tables.state}`, group);
+      this.s.stale++;
+      return false;
+    }
+  }
+
+  /**
+   * Claims a group and returns its items as they are in DynamoDB: from the
+   * cache when the claim shows the group's version is the one this process
+   * wrote last (nobody wrote the group since), else read (at the same time as
+   * the claim when nothing is cached). Null when a newer position holds it.
+   */
+  private async claimAndRead(
+    model: string,
+    name: string,
+    pos: string,
+    asOf: string | undefined,
+    read: () => Promise<Item[]>,
+  ): Promise<Item[] | null> {
+    const key = `${model}#${name}`;
+    const cached = this.groupCache.get(key);
+    this.groupCache.delete(key);
+    if (cached) {
+      const old = await this.claim(model, name, pos, asOf);
+      if (old === false) return null;
+      return old === cached.pos ? cached.items : read();
+    }
+    const [old, have] = await Promise.all([this.claim(model, name, pos, asOf), read()]);
+    return old === false ? null : have;
+  }
+
+  /**
+   * The groups' items in one query, each group's version claimed and its
+   * current items read at the same time; a group whose claim fails (a newer
+   * position wrote it) is left alone.
+   */
+  private async applyTrending(groups: Group[], asOf: string, pos: string): Promise<void> {
+    const claimed = new Map<string, Item[] | null>();
+    const [want] = await Promise.all([
+      trendingItems(this.pool, asOf, groups),
+      ...groups.map(async (g) => {
+        const name = trendingGroup(g[0], g[1]);
+        const have = await this.claimAndRead(TRENDING_DISHES_TABLE, name, pos, asOf, () =>
+          this.query(this.tables.trending, {
+            KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
+            ExpressionAttributeNames: { "#pk": ATTR.locationId, "#sk": ATTR.dishTypeTimestamp },
+            ExpressionAttributeValues: { ":pk": { S: g[0] }, ":prefix": { S: `${g[1]}#` } },
+          }),
+        );
+        claimed.set(name, have);
+      }),
+    ]);
+    await this.reconcileGroups(
+      this.tables.trending,
+      TRENDING_DISHES_TABLE,
+      groups,
+      claimed,
+      want,
+      trendingGroupOf,
+      trendingGroup,
+      pos,
+    );
+  }
+
+  private async applyBoards(groups: Group[], pos: string): Promise<void> {
+    const claimed = new Map<string, Item[] | null>();
+    const [want] = await Promise.all([
+      leaderboardItems(this.pool, groups),
+      ...groups.map(async (g) => {
+        const name = leaderboardGroup(g[0], g[1]);
+        const have = await this.claimAndRead(LEADERBOARDS_TABLE, name, pos, undefined, () =>
+          this.query(this.tables.leaderboards, {
+            KeyConditionExpression: "#pk = :pk",
+            ExpressionAttributeNames: { "#pk": ATTR.leaderboardType },
+            ExpressionAttributeValues: { ":pk": { S: name } },
+          }),
+        );
+        claimed.set(name, have);
+      }),
+    ]);
+    await this.reconcileGroups(
+      this.tables.leaderboards,
+      LEADERBOARDS_TABLE,
+      groups,
+      claimed,
+      want,
+      (it) => it[ATTR.leaderboardType]?.S ?? "",
+      leaderboardGroup,
+      pos,
+    );
+  }
+
+  private async reconcileGroups(
+    table: string,
+    model: string,
+    groups: Group[],
+    claimed: Map<string, Item[] | null>,
+    want: Item[],
+    groupOf: (it: Item) => string,
+    nameOf: (city: string, kind: string) => string,
+    pos: string,
+  ): Promise<void> {
+    const byGroup = new Map<string, Item[]>();
+    for (const it of want) {
+      const g = groupOf(it);
+      const list = byGroup.get(g);
+      if (list) list.push(it);
+      else byGroup.set(g, [it]);
+    }
+    const writes: Promise<void>[] = [];
+    for (const g of groups) {
+      const name = nameOf(g[0], g[1]);
+      const have = claimed.get(name);
+      if (!have) continue;
+      writes.push(
+        this.reconcile(table, model, byGroup.get(name) ?? [], have, pos).then((items) => {
+          if (!items) return;
+          if (this.groupCache.size >= GROUP_CACHE_MAX) this.groupCache.clear();
+          this.groupCache.set(`${model}#${name}`, { pos, items });
+        }),
+      );
+    }
+    await Promise.all(writes);
+  }
+
+  private async query(
+    table: string,
+    q: Pick<
+      ConstructorParameters<typeof QueryCommand>[0],
+      "KeyConditionExpression" | "ExpressionAttributeNames" | "ExpressionAttributeValues"
+    >,
+  ): Promise<Item[]> {
+    const out: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.dyn.send(
+        new QueryCommand({
+          TableName: table,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+          ...q,
+        }),
+      );
+      if (page.Items) out.push(...page.Items);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** Writes the items that changed, deletes the members that left. */
+  /** The group's items afterwards, or null when a write found a newer position (not cacheable). */
+  private async reconcile(
+    table: string,
+    model: string,
+    want: Item[],
+    have: Item[],
+    pos: string,
+  ): Promise<Item[] | null> {
+    const keyNames = this.tables.keys[model];
+    const old = new Map<string, Item>();
+    for (const it of have) old.set(keyText(it, keyNames), it);
+    const writes: Promise<boolean>[] = [];
+    const after: Item[] = [];
+    for (const it of want) {
+      const k = keyText(it, keyNames);
+      const prev = old.get(k);
+      old.delete(k);
+      if (prev && sameItem(prev, it)) {
+        this.s.itemsUnchanged++;
+        after.push(prev);
+      } else {
+        writes.push(this.put(table, it, pos));
+        after.push(it);
+      }
+    }
+    for (const it of old.values()) {
+      const key: Item = {};
+      for (const n of keyNames) key[n] = it[n];
+      writes.push(this.del(table, key, pos));
+    }
+    const done = await Promise.all(writes);
+    return done.every(Boolean) ? after : null;
+  }
+
+  private async put(table: string, item: Item, pos: string): Promise<boolean> {
+    item[SRC_POS] = { N: pos };
+    try {
+      await this.dyn.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: item,
+          ConditionExpression: CONDITION,
+          ExpressionAttributeNames: { "#p": SRC_POS },
+          ExpressionAttributeValues: { ":pos": { N: pos } },
+        }),
+      );
+      this.s.itemsPut++;
+      return true;
+    } catch (e) {
+      if (!isConditionFailure(e)) throw context(e, `PutItem ${table}`, item);
+      this.s.stale++;
+      return false;
+    }
+  }
+
+  private async del(table: string, key: Item, pos: string): Promise<boolean> {
+    try {
+      await this.dyn.send(
+        new DeleteItemCommand({
+          TableName: table,
+          Key: key,
+          ConditionExpression: CONDITION,
+          ExpressionAttributeNames: { "#p": SRC_POS },
+          ExpressionAttributeValues: { ":pos": { N: pos } },
+        }),
+      );
+      this.s.itemsDeleted++;
+      return true;
+    } catch (e) {
+      if (!isConditionFailure(e)) throw context(e, `DeleteItem ${table}`, key);
+      this.s.stale++;
+      return false;
+    }
+  }
+
+  async persist(slot: string | null, lastError: string | null): Promise<void> {
+    const s = this.s;
+    await writeState(this.dyn, this.prefix, {
+      source: s.source,
+      slot,
+      lastPosition: s.lastPosition === null ? null : s.lastPosition.toString(),
+      lastCommitTime: s.lastCommitTime?.toISOString() ?? null,
+      asOf: s.asOf,
+      changes: s.changes,
+      transactions: s.transactions,
+      errors: s.errors,
+      stale: s.stale,
+      lastError,
+      updatedAt: new Date().toISOString(),
+      pid: process.pid,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => {});
+    this.dyn.destroy();
+  }
+}
+
+/**
+ * Starts the projector in this process: `stats()` any time, `stop()` for a
+ * clean stop (the transaction in hand finishes and is acknowledged). Counts
+ * carry on from the state the previous run left.
+ */
+export async function startProjector(opts: ProjectorOptions): Promise<Projector> {
+  const { PgoutputSource } = await import("./pgoutput-source.ts");
+  let lastError: string | null = null;
+  const source =
+    opts.source ??
+    new PgoutputSource({
+      target: opts.endpoints.pg,
+      onError: (e) => {
+        lastError = e.message;
+      },
+    });
+  const core = new ProjectorCore(opts.endpoints, {
+    dataNowMs: opts.dataNowMs,
+    pgConnections: opts.pgConnections,
+    source: source.kind,
+  });
+  const slot = source.kind === "pgoutput" ? slotName(opts.endpoints.pg.database) : null;
+  const prev = await core.init();
+  if (prev) {
+    core.s.changes = prev.changes;
+    core.s.transactions = prev.transactions;
+    core.s.errors = prev.errors;
+    core.s.stale = prev.stale;
+    core.s.asOf = prev.asOf;
+    if (prev.lastPosition) core.s.lastPosition = BigInt(prev.lastPosition);
+  }
+  let stopping = false;
+  const timer = setInterval(() => {
+    void core.persist(slot, lastError).catch(() => {});
+  }, opts.persistMs ?? 1000);
+  timer.unref();
+
+  const failed = (e: unknown) => {
+    core.s.errors++;
+    lastError = (e as Error).message;
+    opts.onError?.(e as Error);
+  };
+  const backoff = (attempt: number) =>
+    new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+  /** retried until it works (nothing is acknowledged before; the writes are idempotent) or stop */
+  const retried = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        failed(e);
+        if (stopping) return undefined;
+        await backoff(attempt);
+      }
+    }
+  };
+
+  // the pipeline: transactions whose keys are disjoint run at once, up to
+  // maxInFlight; one waits for the transactions before it that share a key;
+  // acknowledgements follow commit order (a position is confirmed only when
+  // every transaction up to it is in DynamoDB)
+  const maxInFlight = opts.maxInFlight ?? 16;
+  const holders = new Map<string, Promise<void>>();
+  const running = new Set<Promise<void>>();
+  const order: { tx: CommittedTx; done: boolean }[] = [];
+  let freed: (() => void) | null = null;
+  const drain = () => {
+    let last: CommittedTx | null = null;
+    while (order.length > 0 && order[0].done) last = (order.shift() as { tx: CommittedTx }).tx;
+    if (!last) return;
+    core.s.lastPosition = last.position;
+    core.s.lastCommitTime = last.commitTime;
+    void source.acknowledge(last.position);
+  };
+  const apply = async (tx: CommittedTx): Promise<void> => {
+    // once stopping, nothing more is applied (nor acknowledged: it replays next time)
+    if (stopping) return;
+    while (running.size >= maxInFlight) await new Promise<void>((r) => (freed = r));
+    const planned = await retried(() => core.plan(tx));
+    if (!planned || stopping) return;
+    const entry = { tx, done: false };
+    order.push(entry);
+    const deps: Promise<void>[] = [];
+    for (const k of planned.keys) {
+      const d = holders.get(k);
+      if (d) deps.push(d);
+    }
+    const p: Promise<void> = (deps.length > 0 ? Promise.all(deps) : Promise.resolve()).then(
+      async () => {
+        const ok = await retried(async () => {
+          await planned.run();
+          return true;
+        });
+        for (const k of planned.keys) if (holders.get(k) === p) holders.delete(k);
+        running.delete(p);
+        core.s.inFlight = running.size;
+        entry.done = ok === true;
+        drain();
+        const f = freed;
+        freed = null;
+        f?.();
+      },
+    );
+    for (const k of planned.keys) holders.set(k, p);
+    running.add(p);
+    core.s.inFlight = running.size;
+  };
+  const done = source.start(apply).finally(async () => {
+    clearInterval(timer);
+  });
+  done.catch(() => {});
+  return {
+    stats: () => core.s,
+    done,
+    async waitCaughtUp(timeoutMs = 60_000) {
+      if (!source.mark || !source.seen) throw new Error(`the ${source.kind} source has no marks`);
+      const seen = source.seen.bind(source);
+      const mark = await source.mark();
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        if (seen() >= mark && running.size === 0 && order.length === 0) return true;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return false;
+    },
+    async stop() {
+      stopping = true;
+      clearInterval(timer);
+      await Promise.all(running);
+      drain();
+      await source.stop();
+      await done.catch(() => {});
+      await core.persist(slot, lastError).catch(() => {});
+      await core.close();
+      return core.s;
+    },
+  };
+}
