@@ -1,29 +1,18 @@
 import type pg from "pg";
 import { UsageError } from "../core/errors.ts";
-import { ensureSyncSlot, readSlot, slotName, walLevel } from "../load/replication.ts";
+import { ensureSyncSlot, readSlot, slotName } from "../load/replication.ts";
 import type { PgTarget } from "../stores/types.ts";
+import { chooseChangeSource } from "./capability.ts";
+import { ensureOutbox, OutboxSource } from "./outbox-source.ts";
 import type { ChangeSource } from "./source.ts";
 
 /**
  * Which change source the projector reads: logical decoding (pgoutput) where
- * the server offers it, else (once sync/capability.ts and the outbox land:
- * the lead points `capability` at detectLogicalDecoding / checkOutboxRights)
- * the transactional outbox. Until then a server without logical decoding is
- * one line naming the fix.
+ * the server and the role offer it, else the transactional outbox (triggers
+ * on the source tables, polled), said in one line with the fix; when neither
+ * is possible, one line naming both problems and both fixes (exit 2, nothing
+ * created). The checks are sync/capability.ts's.
  */
-
-export type Capability = { ok: true } | { ok: false; problem: string; fix: string };
-
-/** Stand-in for sync/capability.ts's detectLogicalDecoding (same shape). */
-export async function detectLogicalDecoding(client: pg.Client): Promise<Capability> {
-  const level = await walLevel(client);
-  if (level === "logical") return { ok: true };
-  return {
-    ok: false,
-    problem: `${(await client.query("SELECT current_database() AS d")).rows[0].d} runs with wal_level=${level}, so it cannot decode changes logically`,
-    fix: "set wal_level=logical and restart the server (Aurora: rds.logical_replication=1 in the cluster parameter group, reboot, and GRANT rds_replication to the user); the embedded PostgreSQL does this itself: npx bellyfed-bench services up",
-  };
-}
 
 /**
  * The source for `target`, checked before anything starts: the slot exists
@@ -34,8 +23,16 @@ export async function chooseSource(
   target: PgTarget,
   say: (line: string) => void,
 ): Promise<ChangeSource> {
-  const cap = await detectLogicalDecoding(client);
-  if (!cap.ok) throw new UsageError(`${cap.problem}; ${cap.fix}`);
+  const choice = await chooseChangeSource(client, { slot: slotName(target.database) });
+  if (choice.kind === "outbox") {
+    say(choice.note);
+    const installed = await ensureOutbox(client);
+    if (installed.length > 0)
+      say(
+        `installed the outbox (${installed.length} objects): it captures changes from now on; 'bellyfed-bench sync verify' shows whether the read models still match`,
+      );
+    return new OutboxSource({ target });
+  }
   const slot = await readSlot(client);
   if (slot?.active)
     throw new UsageError(

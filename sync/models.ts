@@ -1,5 +1,6 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import type pg from "pg";
+import { UsageError } from "../core/errors.ts";
 import {
   LEADERBOARD_SQL,
   type LeaderboardRow,
@@ -13,6 +14,8 @@ import {
 } from "../load/read-models.ts";
 import {
   ATTR,
+  DESIGN_VARIANT,
+  type DynamoVariant,
   LEADERBOARDS_TABLE,
   leaderboardType,
   TRENDING_DISHES_TABLE,
@@ -33,9 +36,10 @@ export const SRC_POS = "src_pos";
 export async function popularityItems(
   db: pg.Pool | pg.Client,
   users: string[] | null,
+  variant: DynamoVariant = DESIGN_VARIANT,
 ): Promise<Item[]> {
   const r = await db.query<PopularityRow>(USER_POPULARITY_SQL, [users]);
-  return r.rows.map((row) => popularityItem(row));
+  return r.rows.map((row) => popularityItem(row, variant));
 }
 
 /** A group: a city and a dish type (trending) or a cuisine (leaderboards). */
@@ -59,12 +63,13 @@ export async function trendingItems(
 export async function leaderboardItems(
   db: pg.Pool | pg.Client,
   groups: readonly Group[] | null,
+  variant: DynamoVariant = DESIGN_VARIANT,
 ): Promise<Item[]> {
   const r = await db.query<LeaderboardRow>(LEADERBOARD_SQL, [
     groups ? groups.map((g) => g[0]) : null,
     groups ? groups.map((g) => g[1]) : null,
   ]);
-  return r.rows.map((row) => leaderboardItem(row, row.last_updated));
+  return r.rows.map((row) => leaderboardItem(row, row.last_updated, variant));
 }
 
 /** Groups of the top-N models: the partition they live in and the group's name in the version table. */
@@ -122,4 +127,17 @@ export function keyText(item: Item, keyNames: readonly string[]): string {
     s += `${v?.S ?? v?.N ?? ""}\u0000`;
   }
   return s;
+}
+
+/**
+ * The applied DynamoDB variant, when the sync can project into it: the
+ * design's shapes and InfluenceScoreIndex sharded (the same items, another
+ * index key); a leaderboard keyed by entity is not projected yet (its group
+ * writes assume items keyed by rank).
+ */
+export function projectable(variant: DynamoVariant, prefix: string): DynamoVariant {
+  if (variant.leaderboards.keyedBy === "rank") return variant;
+  throw new UsageError(
+    `the DynamoDB tables${prefix ? ` under prefix ${prefix}` : ""} use variant '${variant.name}', whose leaderboards are keyed by entity: the sync projects leaderboards keyed by rank only; to sync, go back to the design: bellyfed-bench schema reset --only dynamo --yes && bellyfed-bench schema apply && bellyfed-bench load`,
+  );
 }

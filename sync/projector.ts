@@ -12,6 +12,9 @@ import { DEFAULT_EPOCH } from "../generators/scale.ts";
 import { slotName } from "../load/replication.ts";
 import {
   ATTR,
+  appliedVariant,
+  DESIGN_VARIANT,
+  type DynamoVariant,
   LEADERBOARDS_TABLE,
   TRENDING_DISHES_TABLE,
   USER_POPULARITY_TABLE,
@@ -26,6 +29,7 @@ import {
   leaderboardGroup,
   leaderboardItems,
   popularityItems,
+  projectable,
   SRC_POS,
   sameItem,
   trendingGroup,
@@ -186,6 +190,7 @@ export class ProjectorCore {
   private readonly dyn: DynamoDBClient;
   private readonly prefix: string;
   private tables!: Tables;
+  private variant: DynamoVariant = DESIGN_VARIANT;
   private readonly dishCache = new Map<string, { city: string | null; type: string }>();
   private readonly restaurantCache = new Map<string, { city: string | null; cuisines: string[] }>();
   private readonly dataNowMs: () => number;
@@ -233,6 +238,7 @@ export class ProjectorCore {
 
   async init(): Promise<ProjectorState | null> {
     const p = this.prefix;
+    this.variant = projectable(await appliedVariant(this.dyn, p), p);
     const keys: Record<string, string[]> = {};
     for (const t of [USER_POPULARITY_TABLE, TRENDING_DISHES_TABLE, LEADERBOARDS_TABLE]) {
       const d = await this.dyn.send(new DescribeTableCommand({ TableName: `${p}${t}` }));
@@ -421,7 +427,7 @@ export class ProjectorCore {
   }
 
   private async applyUsers(users: string[], pos: string): Promise<void> {
-    const items = await popularityItems(this.pool, users);
+    const items = await popularityItems(this.pool, users, this.variant);
     const found = new Set<string>();
     const writes: Promise<boolean>[] = [];
     for (const it of items) {
@@ -526,7 +532,7 @@ export class ProjectorCore {
   private async applyBoards(groups: Group[], pos: string): Promise<void> {
     const claimed = new Map<string, Item[] | null>();
     const [want] = await Promise.all([
-      leaderboardItems(this.pool, groups),
+      leaderboardItems(this.pool, groups, this.variant),
       ...groups.map(async (g) => {
         const name = leaderboardGroup(g[0], g[1]);
         const have = await this.claimAndRead(LEADERBOARDS_TABLE, name, pos, undefined, () =>

@@ -3,6 +3,7 @@ import type pg from "pg";
 import { DEFAULT_EPOCH } from "../generators/scale.ts";
 import {
   ATTR,
+  appliedVariant,
   LEADERBOARDS_TABLE,
   TRENDING_DISHES_TABLE,
   USER_POPULARITY_TABLE,
@@ -14,6 +15,7 @@ import {
   keyText,
   leaderboardItems,
   popularityItems,
+  projectable,
   sameItem,
   trendingGroupOf,
   trendingItems,
@@ -73,9 +75,10 @@ export async function verifyReadModels(
   show = 5,
 ): Promise<VerifyResult> {
   const versions = await readGroupVersions(dyn, prefix);
+  const variant = projectable(await appliedVariant(dyn, prefix), prefix);
   const expected: Record<string, Item[]> = {
-    [USER_POPULARITY_TABLE]: await popularityItems(db, null),
-    [LEADERBOARDS_TABLE]: await leaderboardItems(db, null),
+    [USER_POPULARITY_TABLE]: await popularityItems(db, null, variant),
+    [LEADERBOARDS_TABLE]: await leaderboardItems(db, null, variant),
   };
   // trending: the loader's instant, then each versioned group as of its own instant
   const prefixG = groupKey(TRENDING_DISHES_TABLE, "");

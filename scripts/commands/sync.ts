@@ -11,6 +11,7 @@ import {
   slotName,
   walLevel,
 } from "../../load/replication.ts";
+import { outboxStatus, uninstallOutbox } from "../../schema/index.ts";
 import { readPgMarker } from "../../stores/markers.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { ProjectorStats } from "../../sync/projector.ts";
@@ -126,8 +127,14 @@ async function status(endpoints: Endpoints): Promise<number> {
       const level = await walLevel(c);
       const slot = await readSlot(c);
       const lines: string[] = [];
-      if (!slot) lines.push(`slot: none (wal_level=${level}); 'bellyfed-bench sync' creates it`);
-      else {
+      const outbox = await outboxStatus(c);
+      if (outbox.installed)
+        lines.push(
+          `outbox: installed (the fallback source), acknowledged up to ${outbox.position ?? "nothing"}; ${outbox.pendingTransactions} transactions (${outbox.pendingRows} rows) pending${outbox.oldestPending ? `, the oldest committed ${((Date.now() - outbox.oldestPending.getTime()) / 1000).toFixed(1)} s ago` : ""}`,
+        );
+      if (!slot && !outbox.installed)
+        lines.push(`slot: none (wal_level=${level}); 'bellyfed-bench sync' creates it`);
+      else if (slot) {
         // seconds: since the last applied commit (WAL is cluster-wide: bytes behind may be other databases')
         const behindS = state?.lastCommitTime
           ? `; last applied commit ${((Date.now() - Date.parse(state.lastCommitTime)) / 1000).toFixed(1)} s ago`
@@ -204,8 +211,13 @@ async function reset(endpoints: Endpoints): Promise<number> {
         throw new UsageError(
           `replication slot ${slotName(endpoints.pg.database)} is in use by another process (PostgreSQL backend pid ${r.busyPid}); stop that bellyfed-bench sync (Ctrl-C) first, then run: npx bellyfed-bench sync reset`,
         );
+      const outbox = await uninstallOutbox(c);
       const state = await dropSyncState(dyn, endpoints.dynamo.tablePrefix);
-      const what = [...r.dropped, ...(state ? ["the projector's state"] : [])];
+      const what = [
+        ...r.dropped,
+        ...(outbox.length > 0 ? [`the outbox (${outbox.length} objects)`] : []),
+        ...(state ? ["the projector's state"] : []),
+      ];
       process.stdout.write(
         what.length
           ? `dropped ${what.join(", ")}; the read models and data are untouched ('bellyfed-bench sync' creates a new slot)\n`
