@@ -21,7 +21,7 @@ export interface Axis {
   min?: number;
   max?: number;
   /**
-   * logarithmic: one slow outlier (an 880 ms baseline second) does not press
+   * logarithmic (y; on x for user counts from 100k to 10M): one slow outlier (an 880 ms baseline second) does not press
    * the other lines flat against zero. Values at or below zero are drawn on
    * the bottom of the frame.
    */
@@ -127,9 +127,19 @@ export function lineChart(opts: LineChartOptions): string {
   const height = opts.height ?? 240;
   const series = opts.series.filter((s) => s.points.length > 0);
   if (series.length === 0) return empty(opts.id, opts.title, width, height, "no data");
-  const [x0, x1raw] = extent(series, 0);
-  const xMin = opts.x.min ?? x0;
-  const xMax = opts.x.max ?? (x1raw > xMin ? x1raw : xMin + 1);
+  let xMin: number;
+  let xMax: number;
+  let xLogTicks: number[] | null = null;
+  if (opts.x.log) {
+    const [lo, hi] = extent(series, 0, true);
+    xLogTicks = logTicks(lo, hi);
+    xMin = xLogTicks[0];
+    xMax = xLogTicks[xLogTicks.length - 1];
+  } else {
+    const [x0, x1raw] = extent(series, 0);
+    xMin = opts.x.min ?? x0;
+    xMax = opts.x.max ?? (x1raw > xMin ? x1raw : xMin + 1);
+  }
   let yTicks: number[];
   let yMin: number;
   let yMax: number;
@@ -147,7 +157,12 @@ export function lineChart(opts: LineChartOptions): string {
   const top = MARGIN.top;
   const pw = width - MARGIN.left - MARGIN.right;
   const ph = height - top - MARGIN.bottom;
-  const sx = (v: number) => MARGIN.left + ((v - xMin) / (xMax - xMin)) * pw;
+  const sx = xLogTicks
+    ? (v: number) =>
+        MARGIN.left +
+        (v > 0 ? Math.log(Math.min(Math.max(v, xMin), xMax) / xMin) / Math.log(xMax / xMin) : 0) *
+          pw
+    : (v: number) => MARGIN.left + ((v - xMin) / (xMax - xMin)) * pw;
   const frac = opts.y.log
     ? (v: number) =>
         v > 0 ? Math.log(Math.min(Math.max(v, yMin), yMax) / yMin) / Math.log(yMax / yMin) : 0
@@ -156,7 +171,8 @@ export function lineChart(opts: LineChartOptions): string {
   const xf = opts.x.format ?? fmt;
   const yf = opts.y.format ?? fmt;
   const xTicks =
-    opts.x.ticks ?? niceTicks(xMin, xMax, 6).map((v) => [v, xf(v)] as [number, string]);
+    opts.x.ticks ??
+    (xLogTicks ?? niceTicks(xMin, xMax, 6)).map((v) => [v, xf(v)] as [number, string]);
   const parts: string[] = [];
   parts.push(
     `<svg class="chart" data-chart="${e(opts.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${e(opts.title)}">`,

@@ -1,0 +1,111 @@
+import type { CapacityReport } from "../capacity/projection.ts";
+import { usd, usersText } from "./capacity-tables.ts";
+import { lineChart, type Series } from "./svg.ts";
+
+/**
+ * The capacity report's charts, all drawn by reports/svg.ts: latency against
+ * throughput per PostgreSQL pattern with the fitted USL curve and the knee;
+ * monthly cost, Aurora vCPUs and each hottest key's load against its
+ * partition limit, over users from 100k up (log axes).
+ */
+
+const COLORS = ["#2f6fdf", "#1f9d6b", "#d6336c", "#b54708", "#7048e8", "#0c8599", "#5b6475"];
+const usersAxis = { label: "users (log)", log: true, format: usersText };
+
+export function latencyCharts(r: CapacityReport): string[] {
+  return r.patterns.map((p, i) => {
+    const series: Series[] = [
+      { label: "p99, rate steps", color: COLORS[0], points: p.rateSteps },
+      { label: "mean N/X, concurrency steps", color: COLORS[1], points: p.concurrencySteps },
+      {
+        label: p.fit
+          ? `USL fit (R² ${p.fit.r2.toFixed(3)}${p.fit.good ? "" : `, poor: ${p.fit.reason ?? "not good"}`})`
+          : "no USL fit",
+        color: COLORS[6],
+        points: p.fitCurve,
+        dashed: true,
+      },
+    ];
+    if (p.knee)
+      series.push({
+        label: `knee ${Math.round(p.knee.throughput)} ops/s`,
+        color: COLORS[2],
+        points: [[p.knee.throughput, p.knee.latencyP99Ms]],
+      });
+    return lineChart({
+      id: `latency-${i}`,
+      title: `${p.scenario}: latency against throughput (measured, this machine)`,
+      series,
+      x: { label: "throughput, ops/s", min: 0 },
+      y: { label: "latency ms (log)", log: true },
+    });
+  });
+}
+
+export function costChart(r: CapacityReport): string {
+  const c = r.curve;
+  return lineChart({
+    id: "cost",
+    title: `Monthly cost against users (${r.prices.region}, derived) [cpu x${r.assumptions.cpuFactor}]`,
+    series: [
+      { label: "total", color: COLORS[0], points: c.map((p) => [p.users, p.totalMonthly]) },
+      { label: "Aurora", color: COLORS[1], points: c.map((p) => [p.users, p.auroraMonthly]) },
+      { label: "DynamoDB", color: COLORS[3], points: c.map((p) => [p.users, p.dynamoMonthly]) },
+    ],
+    x: usersAxis,
+    y: { label: "USD a month (log)", log: true, format: (v) => usd(v).replace(/\.00$/, "") },
+  });
+}
+
+export function vcpuChart(r: CapacityReport): string {
+  const c = r.curve;
+  const largest = r.largest.vcpu;
+  return lineChart({
+    id: "vcpu",
+    title: `Aurora vCPUs at peak against users (derived) [cpu x${r.assumptions.cpuFactor}]`,
+    series: [
+      {
+        label: "vCPUs at peak, whole cluster",
+        color: COLORS[1],
+        points: c.map((p) => [p.users, p.auroraVcpu]),
+      },
+      {
+        label: `largest class in the price table: ${r.largest.class}, ${largest} vCPU`,
+        color: COLORS[2],
+        dashed: true,
+        points: [
+          [c[0].users, largest],
+          [c[c.length - 1].users, largest],
+        ],
+      },
+    ],
+    x: usersAxis,
+    y: { label: "vCPU (log)", log: true },
+  });
+}
+
+export function partitionChart(r: CapacityReport): string {
+  const c = r.curve;
+  const names = Object.keys(c[c.length - 1]?.partition ?? {});
+  const series: Series[] = names.map((n, i) => ({
+    label: n,
+    color: COLORS[i % 6],
+    points: c.map((p) => [p.users, (p.partition[n] ?? 0) * 100] as [number, number]),
+  }));
+  series.push({
+    label: "one partition's limit (3,000 RCU / 1,000 WCU)",
+    color: COLORS[6],
+    dashed: true,
+    points: [
+      [c[0].users, 100],
+      [c[c.length - 1].users, 100],
+    ],
+  });
+  return lineChart({
+    id: "partition",
+    title: "Hottest key's load against one partition's limit (derived)",
+    series,
+    x: usersAxis,
+    y: { label: "% of the partition limit (log)", log: true, format: (v) => `${v}%` },
+  });
+}
