@@ -122,7 +122,12 @@ export function validateProfile(data: unknown, file: string): Profile {
       `profile ${file}: expected a map of fields (users, dailyActiveShare, operations, ...); ${hint}`,
     );
   const r = ProfileSchema.safeParse(data);
-  if (!r.success) throw new UsageError(`profile ${file}: ${problem(r.error.issues[0], data)}`);
+  if (!r.success) {
+    // a misspelt field also shows as the right one missing: name the misspelling
+    const issues = r.error.issues;
+    const first = issues.find((i) => i.code === "unrecognized_keys") ?? issues[0];
+    throw new UsageError(`profile ${file}: ${problem(first, data)}`);
+  }
   const p = r.data;
   const names = Object.keys(SCENARIOS);
   for (const op of Object.keys(p.operations)) {

@@ -22,6 +22,8 @@ const BYTES_PER_CONNECTION = 9_531_392;
 export const MAX_CONNECTIONS = 5_000;
 /** Serverless v2's largest instance */
 export const MAX_ACU = 256;
+/** Serverless v2's smallest setting without auto-pause */
+const MIN_ACU = 0.5;
 /** Aurora write I/O is counted in 4 KB units */
 const WRITE_IO_BYTES = 4096;
 
@@ -143,8 +145,10 @@ export function projectAurora(
   const perInstanceMax = Math.max(writerPeak, readers.count > 0 ? readerPeak / readers.count : 0);
   const acuMax = ceilHalf(Math.max(0.5, perInstanceMax * a.acuPerVcpu));
   const acuAvg = avg * a.acuPerVcpu;
+  // every instance (the writer and the readers kept) bills at least its 0.5 ACU floor
+  const acuBilled = Math.max(acuAvg, (1 + a.minReaders) * MIN_ACU);
   const serverless =
-    acuAvg * hours * ap.serverlessAcuHour.standard.value +
+    acuBilled * hours * ap.serverlessAcuHour.standard.value +
     storageGiB * ap.storageGiBMonth.standard.value +
     ((readIo + writeIo) / 1e6) * ap.ioPerMillion.value;
   const chosen = Math.min(standard, ioOptimized);
@@ -156,7 +160,7 @@ export function projectAurora(
     writer,
     readers,
     acu: {
-      min: fig(0.5, "ACU", "assumed", "Serverless v2's floor without auto-pause"),
+      min: fig(MIN_ACU, "ACU", "assumed", "Serverless v2's floor without auto-pause"),
       max: fig(
         acuMax,
         "ACU",
@@ -224,7 +228,7 @@ export function projectAurora(
         serverless,
         "USD",
         "derived",
-        "Serverless v2 at the average ACUs + storage + I/O",
+        "Serverless v2 at the average ACUs (at least 0.5 an instance) + storage + I/O",
         true,
       ),
       total: fig(chosen, "USD", "derived", "the cheaper of Standard and I/O-Optimized", true),

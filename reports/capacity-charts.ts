@@ -1,5 +1,5 @@
 import type { CapacityReport } from "../capacity/projection.ts";
-import { usd, usersText } from "./capacity-tables.ts";
+import { usersText } from "./capacity-tables.ts";
 import { lineChart, type Series } from "./svg.ts";
 
 /**
@@ -10,6 +10,16 @@ import { lineChart, type Series } from "./svg.ts";
  */
 
 const COLORS = ["#2f6fdf", "#1f9d6b", "#d6336c", "#b54708", "#7048e8", "#0c8599", "#5b6475"];
+/** $500, $2k, $1.5M: short enough for the y axis */
+function dollars(v: number): string {
+  if (v >= 1e6) return `$${Number((v / 1e6).toPrecision(3))}M`;
+  if (v >= 1e3) return `$${Number((v / 1e3).toPrecision(3))}k`;
+  return `$${Number(v.toPrecision(3))}`;
+}
+
+/** Shares under this (in %) are drawn on it, so idle tables do not stretch the axis down */
+const PARTITION_FLOOR = 0.1;
+
 const usersAxis = { label: "users (log)", log: true, format: usersText };
 
 export function latencyCharts(r: CapacityReport): string[] {
@@ -53,7 +63,7 @@ export function costChart(r: CapacityReport): string {
       { label: "DynamoDB", color: COLORS[3], points: c.map((p) => [p.users, p.dynamoMonthly]) },
     ],
     x: usersAxis,
-    y: { label: "USD a month (log)", log: true, format: (v) => usd(v).replace(/\.00$/, "") },
+    y: { label: "USD a month (log)", log: true, format: dollars },
   });
 }
 
@@ -90,7 +100,9 @@ export function partitionChart(r: CapacityReport): string {
   const series: Series[] = names.map((n, i) => ({
     label: n,
     color: COLORS[i % 6],
-    points: c.map((p) => [p.users, (p.partition[n] ?? 0) * 100] as [number, number]),
+    points: c.map(
+      (p) => [p.users, Math.max(PARTITION_FLOOR, (p.partition[n] ?? 0) * 100)] as [number, number],
+    ),
   }));
   series.push({
     label: "one partition's limit (3,000 RCU / 1,000 WCU)",
@@ -106,6 +118,10 @@ export function partitionChart(r: CapacityReport): string {
     title: "Hottest key's load against one partition's limit (derived)",
     series,
     x: usersAxis,
-    y: { label: "% of the partition limit (log)", log: true, format: (v) => `${v}%` },
+    y: {
+      label: `% of the limit (log, floor ${PARTITION_FLOOR})`,
+      log: true,
+      format: (v) => `${v}`,
+    },
   });
 }

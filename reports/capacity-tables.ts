@@ -14,6 +14,7 @@ export const BASIS_MARK = { measured: "m", derived: "d", assumed: "a" } as const
 
 /** 100k, 1M, 14.3M */
 export function usersText(n: number): string {
+  if (n >= 1e9) return `${Number((n / 1e9).toPrecision(3))}B`;
   if (n >= 1e6) return `${Number((n / 1e6).toPrecision(3))}M`;
   if (n >= 1e3) return `${Number((n / 1e3).toPrecision(3))}k`;
   return num(n);
@@ -228,11 +229,18 @@ export function costTable(r: CapacityReport): Table {
   ]);
 }
 
-export function breaksTable(r: CapacityReport): Table {
-  return {
-    head: ["limit reached", "limit", "at users (d)", "remedy"],
-    rows: r.breaks.map((b) => [b.what, b.limit, usersText(b.users), b.remedy]),
-  };
+/** The limits nearest first: the first `shown`, the rest counted in one last row. */
+export function breaksTable(r: CapacityReport, shown = 6): Table {
+  const rows = r.breaks.slice(0, shown).map((b) => [b.what, b.limit, usersText(b.users), b.remedy]);
+  const rest = r.breaks.slice(shown);
+  if (rest.length > 0)
+    rows.push([
+      `${rest.length} more limits`,
+      "",
+      `from ${usersText(rest[0].users)}`,
+      "all in the JSON figures (--out)",
+    ]);
+  return { head: ["limit reached", "limit", "at users (d)", "remedy"], rows };
 }
 
 export function assumptionsTable(r: CapacityReport): Table {
@@ -362,7 +370,15 @@ export function whatIfTable(w: WhatIf, cpuFactor: number): Table {
 export function whatIfLine(w: WhatIf, cpuFactor: number): string {
   const a = w.rows[0];
   const b = w.rows[w.rows.length - 1];
-  return `${w.dimension}: ${b.label} against ${a.label} at ${usersText(b.users)} users saves ${num(w.saves.vcpu, 2)} vCPU at peak [cpu x${cpuFactor}] and ${usd(w.saves.monthly)} a month (${usd(a.totalMonthly)} -> ${usd(b.totalMonthly)})`;
+  const vcpu =
+    w.saves.vcpu >= 0
+      ? `saves ${num(w.saves.vcpu, 2)} vCPU at peak`
+      : `needs ${num(-w.saves.vcpu, 2)} vCPU more at peak`;
+  const money =
+    w.saves.monthly >= 0
+      ? `saves ${usd(w.saves.monthly)} a month`
+      : `costs ${usd(-w.saves.monthly)} a month more`;
+  return `${w.dimension}: ${b.label} against ${a.label} at ${usersText(b.users)} users ${vcpu} [cpu x${cpuFactor}] and ${money} (${usd(a.totalMonthly)} -> ${usd(b.totalMonthly)})`;
 }
 
 export function sweepLine(r: CapacityReport): string {
