@@ -151,7 +151,15 @@ export function projectAurora(
     acuBilled * hours * ap.serverlessAcuHour.standard.value +
     storageGiB * ap.storageGiBMonth.standard.value +
     ((readIo + writeIo) / 1e6) * ap.ioPerMillion.value;
-  const chosen = Math.min(standard, ioOptimized);
+  const provisioned = Math.min(standard, ioOptimized);
+  // Serverless v2 only while its largest instance fits in 256 ACU
+  const useServerless = serverless < provisioned && acuMax <= MAX_ACU;
+  const chosen = useServerless ? serverless : provisioned;
+  const choiceName = useServerless
+    ? "Serverless v2"
+    : standard <= ioOptimized
+      ? "Standard"
+      : "I/O-Optimized";
   return {
     vcpuPeak: fig(vcpuPeak, "vCPU", "derived", `server CPU per op x peak ops/s, ${cpuNote}`, true),
     vcpuAvg: fig(avg, "vCPU", "derived", `server CPU per op x average ops/s, ${cpuNote}`, true),
@@ -223,7 +231,14 @@ export function projectAurora(
         `instances x ${ap.ioOptimizedInstanceFactor.value} + storage, no I/O charge`,
         true,
       ),
-      choice: standard <= ioOptimized ? "Standard" : "I/O-Optimized",
+      choice: choiceName,
+      provisioned: fig(
+        provisioned,
+        "USD",
+        "derived",
+        "the cheaper of Standard and I/O-Optimized instances",
+        true,
+      ),
       serverless: fig(
         serverless,
         "USD",
@@ -231,7 +246,13 @@ export function projectAurora(
         "Serverless v2 at the average ACUs (at least 0.5 an instance) + storage + I/O",
         true,
       ),
-      total: fig(chosen, "USD", "derived", "the cheaper of Standard and I/O-Optimized", true),
+      total: fig(
+        chosen,
+        "USD",
+        "derived",
+        "the cheapest of Standard, I/O-Optimized and Serverless v2",
+        true,
+      ),
     },
   };
 }

@@ -86,7 +86,10 @@ export interface AuroraProjection {
     instances: Fig;
     standard: Fig;
     ioOptimized: Fig;
-    choice: "Standard" | "I/O-Optimized";
+    /** the cheapest that fits: provisioned instances on Standard or I/O-Optimized, or Serverless v2 */
+    choice: "Standard" | "I/O-Optimized" | "Serverless v2";
+    /** provisioned instances, the cheaper storage option */
+    provisioned: Fig;
     serverless: Fig;
     total: Fig;
   };

@@ -1,6 +1,6 @@
 import type { CapacityReport } from "../capacity/projection.ts";
 import { usersText } from "./capacity-tables.ts";
-import { lineChart, type Series } from "./svg.ts";
+import { type LineChartOptions, lineChart, lineChartDocument, type Series } from "./svg.ts";
 
 /**
  * The capacity report's charts, all drawn by reports/svg.ts: latency against
@@ -52,9 +52,9 @@ export function latencyCharts(r: CapacityReport): string[] {
   });
 }
 
-export function costChart(r: CapacityReport): string {
+function costOptions(r: CapacityReport): LineChartOptions {
   const c = r.curve;
-  return lineChart({
+  return {
     id: "cost",
     title: `Monthly cost against users (${r.prices.region}, derived) [cpu x${r.assumptions.cpuFactor}]`,
     series: [
@@ -64,7 +64,16 @@ export function costChart(r: CapacityReport): string {
     ],
     x: usersAxis,
     y: { label: "USD a month (log)", log: true, format: dollars },
-  });
+  };
+}
+
+export function costChart(r: CapacityReport): string {
+  return lineChart(costOptions(r));
+}
+
+/** The cost chart as a standalone SVG file (`capacity report --svg FILE`). */
+export function costChartDocument(r: CapacityReport): string {
+  return lineChartDocument({ ...costOptions(r), width: 640, height: 280 });
 }
 
 export function vcpuChart(r: CapacityReport): string {

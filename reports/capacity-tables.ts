@@ -70,7 +70,9 @@ export function summaryLines(r: CapacityReport): string[] {
     const d = p.dynamo;
     out.push(
       `${usersText(p.baseUsers)} users today, sized for ${usersText(p.users)} (${Math.round(g.monthlyGrowth * 1000) / 10}%/month for ${g.monthsAhead} months), ${usersText(p.activeUsers)} active a day: peak ${num(p.peakPerS.value)} ops/s (average ${num(p.avgPerS.value)})`,
-      `  Aurora: ${a.writer.class} writer + ${a.readers.count} x ${a.readers.class} reader${a.readers.count === 1 ? "" : "s"}${a.writer.fits && a.readers.fits ? "" : " (DO NOT FIT: see what breaks first)"}, ${figText(a.vcpuPeak, f)} at peak, ${a.monthly.choice}: ${figText(a.monthly.total, f)}/month (Serverless v2 instead: ${usd(a.monthly.serverless.value)})`,
+      a.monthly.choice === "Serverless v2"
+        ? `  Aurora Serverless v2: a writer and ${a.readers.count} reader${a.readers.count === 1 ? "" : "s"} of ${a.acu.min.value}-${a.acu.max.value} ACU, ${figText(a.vcpuPeak, f)} at peak: ${figText(a.monthly.total, f)}/month (provisioned instead, ${a.writer.class} writer + ${a.readers.count} x ${a.readers.class}: ${usd(a.monthly.provisioned.value)})`
+        : `  Aurora: ${a.writer.class} writer + ${a.readers.count} x ${a.readers.class} reader${a.readers.count === 1 ? "" : "s"}${a.writer.fits && a.readers.fits ? "" : " (DO NOT FIT: see what breaks first)"}, ${figText(a.vcpuPeak, f)} at peak, ${a.monthly.choice}: ${figText(a.monthly.total, f)}/month (Serverless v2 instead: ${usd(a.monthly.serverless.value)})`,
       `  DynamoDB: ${num(d.rcuPeak.value)} RCU/s and ${num(d.wcuPeak.value)} WCU/s at peak, ${d.monthly.choice}: ${figText(d.monthly.total, f)}/month`,
       `  Total: ${figText(p.monthly.total, f)}/month`,
     );
@@ -177,7 +179,9 @@ export function auroraTable(r: CapacityReport): Table {
     ["Standard a month", (p) => p.aurora.monthly.standard],
     ["I/O-Optimized a month", (p) => p.aurora.monthly.ioOptimized],
     ["Serverless v2 instead, a month", (p) => p.aurora.monthly.serverless],
-    ["Aurora a month (cheaper storage option)", (p) => p.aurora.monthly.total],
+    ["provisioned, the cheaper option, a month", (p) => p.aurora.monthly.provisioned],
+    ["Aurora a month (the cheapest that fits)", (p) => p.aurora.monthly.total],
+    ["Aurora chosen", (p) => p.aurora.monthly.choice],
   ]);
 }
 

@@ -293,3 +293,43 @@ export function forestPlot(opts: {
   parts.push("</svg>");
   return figure(opts.id, opts.title, "", parts.join(""));
 }
+
+/**
+ * A line chart as a standalone SVG document (for a README or a slide): the
+ * title and the legend drawn in the SVG, the reports' chart styles inline, no
+ * external resource.
+ */
+export function lineChartDocument(opts: LineChartOptions): string {
+  const width = opts.width ?? 580;
+  const height = opts.height ?? 240;
+  const inner = /<svg class="chart"[\s\S]*<\/svg>/.exec(lineChart(opts))?.[0] ?? "";
+  const series = opts.series.filter((s) => s.points.length > 0);
+  const rows: string[] = [];
+  let x = 10;
+  let y = 40;
+  for (const s of series) {
+    const w = 28 + s.label.length * 6.2;
+    if (x + w > width - 10) {
+      x = 10;
+      y += 16;
+    }
+    rows.push(
+      `<line x1="${x}" y1="${y - 4}" x2="${x + 18}" y2="${y - 4}" stroke="${e(s.color)}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 3"' : ""}/><text x="${x + 23}" y="${y}" class="legend">${e(s.label)}</text>`,
+    );
+    x += w;
+  }
+  const top = y + 10;
+  const body = inner.replace(
+    /^<svg class="chart"/,
+    `<svg x="0" y="${top}" width="${width}" height="${height}"`,
+  );
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${top + height}" width="${width}" height="${top + height}" role="img" aria-label="${e(opts.title)}">
+<style>text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}.title{font-size:13px;font-weight:600;fill:#1d2330}.legend,.tick,.axis-label{font-size:11px;fill:#5b6475}.grid{stroke:#e3e7ee;stroke-width:1}.axis{stroke:#aab2c0;stroke-width:1}</style>
+<title>${e(opts.title)}</title>
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="10" y="18" class="title">${e(opts.title)}</text>
+${rows.join("\n")}
+${body}
+</svg>
+`;
+}

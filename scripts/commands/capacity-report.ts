@@ -11,6 +11,7 @@ import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../../capacity/projection
 import type { CapacitySweep } from "../../capacity/types.ts";
 import { UsageError } from "../../core/errors.ts";
 import { checkOutputPath, writeOutputFile } from "../../core/output.ts";
+import { costChartDocument } from "../../reports/capacity-charts.ts";
 import { renderCapacityHtml } from "../../reports/capacity-html.ts";
 import { renderCapacityMarkdown } from "../../reports/capacity-markdown.ts";
 import { renderCapacityTerminal } from "../../reports/capacity-text.ts";
@@ -79,6 +80,11 @@ const FLAGS: FlagSpec = {
     description: "Write the report as one self-contained HTML page",
   },
   out: { type: "string", value: "FILE", description: "Write the figures as JSON" },
+  svg: {
+    type: "string",
+    value: "FILE",
+    description: "Write the monthly cost against users chart as a standalone SVG",
+  },
 };
 
 function names(flag: string, v: unknown): string[] | null {
@@ -158,7 +164,7 @@ async function capacityReport(argv: string[]): Promise<number> {
   };
   const sets = names("index-sets", values["index-sets"]);
   const variants = names("dynamo-variants", values["dynamo-variants"]);
-  const outputs = (["markdown", "html", "out"] as const).map((k) =>
+  const outputs = (["markdown", "html", "out", "svg"] as const).map((k) =>
     values[k] === undefined ? undefined : checkOutputPath(k, String(values[k])),
   );
   const profile = loadProfile(
@@ -205,11 +211,12 @@ async function capacityReport(argv: string[]): Promise<number> {
   }
   const r = report(main);
   process.stdout.write(renderCapacityTerminal(r, whatIfs));
-  const [md, html, out] = outputs;
+  const [md, html, out, svg] = outputs;
   if (md) writeOutputFile(md, renderCapacityMarkdown(r, whatIfs));
   if (html) writeOutputFile(html, renderCapacityHtml(r, whatIfs));
   if (out) writeOutputFile(out, `${JSON.stringify({ ...r, whatIf: whatIfs }, null, 2)}\n`);
-  const written = [md, html, out].filter(Boolean);
+  if (svg) writeOutputFile(svg, costChartDocument(r));
+  const written = [md, html, out, svg].filter(Boolean);
   if (written.length > 0) process.stdout.write(`\nwrote ${written.join(", ")}\n`);
   return 0;
 }

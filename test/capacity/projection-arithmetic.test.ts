@@ -76,9 +76,11 @@ describe("capacity projection, worked by hand", () => {
     const storage = (864e6 / GIB) * 0.1;
     expect(a.monthly.standard.value).toBeCloseTo(3000 + storage + 43.2, 6);
     expect(a.monthly.ioOptimized.value).toBeCloseTo(4500 + (864e6 / GIB) * 0.2, 6);
-    expect(a.monthly.choice).toBe("Standard");
+    expect(a.monthly.provisioned.value).toBeCloseTo(3000 + storage + 43.2, 6);
+    // Serverless v2: 6.8 ACU x 1000 h x $0.1 = $680 + storage + I/O: cheaper, and 6 ACU fits in 256
     expect(a.monthly.serverless.value).toBeCloseTo(680 + storage + 43.2, 6);
-    expect(a.monthly.total.value).toBeCloseTo(3000 + storage + 43.2, 6);
+    expect(a.monthly.choice).toBe("Serverless v2");
+    expect(a.monthly.total.value).toBeCloseTo(680 + storage + 43.2, 6);
   });
 
   it("DynamoDB: units per table and GSI, on-demand against provisioned, the crossover, storage", () => {
@@ -107,7 +109,7 @@ describe("capacity projection, worked by hand", () => {
     expect(d.storageGiB.value).toBeCloseTo(432e6 / GIB, 12);
     expect(d.monthly.total.value).toBeCloseTo(19 + (432e6 / GIB) * 0.25, 9);
     expect(p.monthly.total.value).toBeCloseTo(
-      3000 + (864e6 / GIB) * 0.1 + 43.2 + 19 + (432e6 / GIB) * 0.25,
+      680 + (864e6 / GIB) * 0.1 + 43.2 + 19 + (432e6 / GIB) * 0.25,
       6,
     );
   });
