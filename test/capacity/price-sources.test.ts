@@ -6,9 +6,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { escapeHtml } from "../../reports/escape.ts";
 import { runCapacityReport } from "../../scripts/commands/capacity-report.ts";
+import { captured } from "./fixtures/capture.ts";
 import { fixtureSweep } from "./fixtures/sweep.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "capacity-prices-"));
@@ -28,14 +29,8 @@ describe("price sources in every report", () => {
     const md = join(dir, "r.md");
     const html = join(dir, "r.html");
     const out = join(dir, "r.json");
-    let stdout = "";
-    const spy = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-      stdout += String(s);
-      return true;
-    });
-    let code: number;
-    try {
-      code = await runCapacityReport([
+    const { result: code, out: stdout } = await captured(() =>
+      runCapacityReport([
         "--from",
         sweep,
         "--prices",
@@ -46,10 +41,8 @@ describe("price sources in every report", () => {
         html,
         "--out",
         out,
-      ]);
-    } finally {
-      spy.mockRestore();
-    }
+      ]),
+    );
     expect(code).toBe(0);
     const texts = {
       terminal: stdout,

@@ -6,9 +6,10 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { runCapacityReport } from "../../scripts/commands/capacity-report.ts";
+import { captured } from "./fixtures/capture.ts";
 import { fixtureSweep } from "./fixtures/sweep.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "capacity-profile-"));
@@ -33,23 +34,10 @@ async function run(
   writeFileSync(file, yaml ? stringify(profile) : JSON.stringify(profile));
   const target = join(dir, "out.json");
   rmSync(target, { force: true });
-  let err = "";
-  let out = "";
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  try {
-    const code = await runCapacityReport(["--from", sweep, "--profile", file, "--out", target]);
-    return { code, err, out, wrote: existsSync(target) };
-  } finally {
-    e.mockRestore();
-    o.mockRestore();
-  }
+  const { result, out, err } = await captured(() =>
+    runCapacityReport(["--from", sweep, "--profile", file, "--out", target]),
+  );
+  return { code: result, err, out, wrote: existsSync(target) };
 }
 
 function expectRefused(r: Awaited<ReturnType<typeof run>>, text: string) {

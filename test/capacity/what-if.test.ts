@@ -7,8 +7,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCapacityReport } from "../../scripts/commands/capacity-report.ts";
+import { captured } from "./fixtures/capture.ts";
 import { fixtureSweep } from "./fixtures/sweep.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "capacity-whatif-"));
@@ -23,22 +24,8 @@ const tuned = file("tuned.json", fixtureSweep({ indexSet: "tuned" }));
 const sharded = file("sharded.json", fixtureSweep({ dynamoVariant: "sharded" }));
 
 async function run(args: string[]) {
-  let out = "";
-  let err = "";
-  const o = vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    out += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    err += String(s);
-    return true;
-  });
-  try {
-    return { code: await runCapacityReport(args), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  const { result, out, err } = await captured(() => runCapacityReport(args));
+  return { code: result, out, err };
 }
 
 describe("capacity report what-if", () => {
