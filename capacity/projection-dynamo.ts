@@ -21,7 +21,7 @@ const GIB = 1024 ** 3;
 
 type Acc = Pick<
   DynamoResource,
-  "table" | "index" | "rcuAvg" | "rcuPeak" | "wcuAvg" | "wcuPeak" | "constantKey"
+  "table" | "index" | "rcuAvg" | "rcuPeak" | "wcuAvg" | "wcuPeak" | "constantKey" | "measuredPeak"
 >;
 
 export function projectDynamo(
@@ -39,13 +39,25 @@ export function projectDynamo(
       const resource = d.index ? `${d.table}/${d.index}` : d.table;
       let r = acc.get(resource);
       if (!r) {
-        r = { table: d.table, index: d.index, rcuAvg: 0, rcuPeak: 0, wcuAvg: 0, wcuPeak: 0 };
+        r = {
+          table: d.table,
+          index: d.index,
+          rcuAvg: 0,
+          rcuPeak: 0,
+          wcuAvg: 0,
+          wcuPeak: 0,
+          measuredPeak: { rcu: 0, wcu: 0 },
+        };
         acc.set(resource, r);
       }
       r.rcuAvg += o.avgPerS * d.computed.rcu;
       r.rcuPeak += o.peakPerS * d.computed.rcu;
       r.wcuAvg += o.avgPerS * d.computed.wcu;
       r.wcuPeak += o.peakPerS * d.computed.wcu;
+      if (d.measured && r.measuredPeak) {
+        r.measuredPeak.rcu += o.peakPerS * d.measured.rcu;
+        r.measuredPeak.wcu += o.peakPerS * d.measured.wcu;
+      } else r.measuredPeak = null;
       if (d.constantKey !== undefined) r.constantKey = d.constantKey;
     }
   }
@@ -65,6 +77,7 @@ export function projectDynamo(
         rcuPeak: r.rcuPeak,
         wcuAvg: r.wcuAvg,
         wcuPeak: r.wcuPeak,
+        measuredPeak: r.measuredPeak,
         hotShare: constant
           ? fig(1, "share", "measured", `every item on the one key '${r.constantKey}'`)
           : fig(share, "share", "assumed", "profile hotKeyShare: the busiest key's share"),

@@ -104,6 +104,8 @@ export interface DynamoResource {
   rcuPeak: number;
   wcuAvg: number;
   wcuPeak: number;
+  /** the same peak from DynamoDB's ConsumedCapacity as the sweep's endpoint reported it (null: not reported) */
+  measuredPeak: { rcu: number; wcu: number } | null;
   /** share of the resource's traffic on its hottest key */
   hotShare: Fig;
   /** the constant key every operation hits, when the sweep saw one */

@@ -273,6 +273,13 @@ export function buildReport(opts: {
     `Aurora CPU: one local core of the sweep's machine (${sweep.machine.cpuModel}) taken as ${a.cpuFactor} Aurora vCPU (--cpu-factor); every figure marked [cpu x${a.cpuFactor}] rests on it.`,
     "Loads grow linearly with users: cost per operation is the one measured at the sweep's scale.",
   ];
+  const derivedCpu = sweep.scenarios
+    .filter((s) => s.cost.postgres?.cpuSource === "derived")
+    .map((s) => s.name);
+  if (derivedCpu.length > 0)
+    notes.push(
+      `Server CPU per operation of ${derivedCpu.join(", ")} is derived from execution time (the server's CPU could not be read from /proc).`,
+    );
   if (sweep.machine.sharedCores)
     notes.push(
       "The sweep's load generator and PostgreSQL shared the machine's cores: its knees are lower bounds.",

@@ -212,6 +212,7 @@ export function partitionTable(r: CapacityReport): Table {
       "hottest key at peak (d)",
       "of one partition (d)",
       "shards needed (d)",
+      "peak by ConsumedCapacity (m, the sweep's endpoint)",
     ],
     rows: p.dynamo.resources.map((x) => [
       x.resource,
@@ -221,6 +222,9 @@ export function partitionTable(r: CapacityReport): Table {
       `${num(x.hotRcuPeak, 1)} RCU/s, ${num(x.hotWcuPeak, 1)} WCU/s`,
       `${num(x.pressure.rcuShare * 100, 1)}% RCU, ${num(x.pressure.wcuShare * 100, 1)}% WCU${x.pressure.over ? " OVER" : ""}`,
       String(x.pressure.shardsNeeded),
+      x.measuredPeak
+        ? `${num(x.measuredPeak.rcu, 1)} RCU/s, ${num(x.measuredPeak.wcu, 1)} WCU/s`
+        : "not reported",
     ]),
   };
 }
