@@ -49,6 +49,12 @@ export interface StepOptions {
   /** name and description for the result (default: the scenario's own) */
   name?: string;
   description?: string;
+  /**
+   * Awaited once the generators are prepared, before the start time is
+   * chosen: steps running at the same time share one (engine/barrier.ts) so
+   * every setup is done before any step starts.
+   */
+  ready?: () => Promise<void>;
 }
 
 /**
@@ -90,6 +96,7 @@ export async function runStep(
   try {
     if (count === 1) {
       const prepared = await prepareGenerator(scenario, plans[0]);
+      await opts.ready?.();
       const t0Us = nowUs() + 20_000;
       measureStartUs = t0Us + bounds.warmupMs * 1000;
       let recorder: Recorder | undefined;
@@ -111,6 +118,7 @@ export async function runStep(
       const outcomes = await runOnWorkers(source.url, plans, {
         live: opts.live,
         snapshots: watch.active,
+        beforeStart: opts.ready,
         onStart: (t0Us, cancelAll) => {
           measureStartUs = t0Us + bounds.warmupMs * 1000;
           cancel = cancelAll;

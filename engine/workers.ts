@@ -9,6 +9,8 @@ export interface WorkersOptions {
   live?: (stats: () => LiveStats) => void;
   /** workers send their cumulative histograms every second (for abortOnFail thresholds) */
   snapshots?: boolean;
+  /** awaited once every worker is ready, before the start time is chosen */
+  beforeStart?: () => Promise<void>;
   /** the common start time, and a function that cancels every worker */
   onStart?: (t0Us: number, cancel: () => void) => void;
   /** every worker's latest snapshot, once all have sent one and on each new round */
@@ -18,7 +20,7 @@ export interface WorkersOptions {
 /**
  * Runs one scenario on several worker threads, one plan each: every worker
  * prepares (connections, setup), then all start at the same epoch time t0
- * (100 ms after the last one is ready). Returns the outcomes in plan order.
+ * (100 ms after the last one is ready, and after `beforeStart`). Returns the outcomes in plan order.
  * A worker's failure terminates the others and rejects; cancel() stops them
  * all early (each still sends its outcome).
  */
@@ -65,10 +67,14 @@ export async function runOnWorkers(
         w.on("message", (m: FromWorker) => {
           if (m.type === "ready") {
             if (++readyCount === workers.length) {
-              const t0Us = (performance.timeOrigin + performance.now() + 100) * 1000;
-              for (const x of workers) x.postMessage({ type: "go", t0Us } satisfies ToWorker);
-              startLive();
-              opts.onStart?.(t0Us, cancel);
+              const go = () => {
+                const t0Us = (performance.timeOrigin + performance.now() + 100) * 1000;
+                for (const x of workers) x.postMessage({ type: "go", t0Us } satisfies ToWorker);
+                startLive();
+                opts.onStart?.(t0Us, cancel);
+              };
+              if (opts.beforeStart) opts.beforeStart().then(go, reject);
+              else go();
             }
           } else if (m.type === "progress") {
             const { type: _, snapshot, ...stats } = m;

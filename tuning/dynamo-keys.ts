@@ -5,6 +5,7 @@ import { loadScenario } from "../engine/load-scenario.ts";
 import type { ScenarioContext } from "../engine/scenario.ts";
 import { DYNAMO_TABLES } from "../schema/dynamodb/tables.ts";
 import { createDynamoStore, type DynamoStore } from "../stores/dynamo.ts";
+import { PARTITION_RCU, PARTITION_WCU, partitionPressure } from "../stores/dynamo-limits.ts";
 import { createPgStore } from "../stores/postgres.ts";
 import type { Endpoints } from "../stores/types.ts";
 import type { Finding } from "./findings.ts";
@@ -13,13 +14,11 @@ import type { Finding } from "./findings.ts";
  * DynamoDB key spread: for each table and GSI, how the stored items and the
  * generated traffic fall on partition-key values, and whether the hottest
  * value would pass one partition's ceiling (3,000 RCU and 1,000 WCU per
- * second, for a table and for each GSI separately) at a given traffic.
- * DynamoDB Local has no partitions and never throttles: the figures here are
- * shares and capacity units, projected with the service's limits.
+ * second, for a table and for each GSI separately) at a given traffic
+ * (the arithmetic: stores/dynamo-limits.ts). DynamoDB Local has no partitions
+ * and never throttles: the figures here are shares and capacity units,
+ * projected with the service's limits.
  */
-
-export const PARTITION_RCU = 3_000;
-export const PARTITION_WCU = 1_000;
 
 export interface KeySpread {
   /** "Table" or "Table/Index" (design names, no prefix) */
@@ -253,7 +252,7 @@ export function spreadFindings(s: KeySpread, traffic: number): Finding[] {
   const wcuPerWrite = Math.max(1, Math.ceil((s.meanItemBytes + (index ? 100 : 0)) / 1024));
   if (s.traffic) {
     const hotRcu = traffic * s.traffic.hottestShare * s.traffic.rcuPerQuery;
-    if (hotRcu > PARTITION_RCU) {
+    if (partitionPressure({ rcuPerSecond: hotRcu, wcuPerSecond: 0 }).over) {
       const maxTraffic =
         PARTITION_RCU / (s.traffic.hottestShare * Math.max(s.traffic.rcuPerQuery, 1e-9));
       out.push({

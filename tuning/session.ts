@@ -57,6 +57,8 @@ export interface TuneOptions {
    */
   abSet?: string;
   abDurationMs: number;
+  /** warm-up before each A/B step (default 1 s) */
+  abWarmupMs?: number;
   vus: number;
   traffic: number;
   dynamo: boolean;
@@ -294,7 +296,7 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
       probeAb = await runProbeAb(pool, endpoints, {
         set: opts.indexSet,
         durationMs: opts.abDurationMs,
-        warmupMs: 1000,
+        warmupMs: opts.abWarmupMs ?? 1000,
         vus: opts.vus,
         insertRows: 2000,
         data: opts.data,
@@ -338,7 +340,7 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
         a: opts.indexSet,
         b: setB,
         durationMs: opts.abDurationMs,
-        warmupMs: 1000,
+        warmupMs: opts.abWarmupMs ?? 1000,
         vus: opts.vus,
         insertRows: 5000,
         data: opts.data,

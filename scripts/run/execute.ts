@@ -7,6 +7,7 @@ import {
   type ScenarioResult,
 } from "../../core/result.ts";
 import type { Threshold } from "../../core/thresholds.ts";
+import { startBarrier } from "../../engine/barrier.ts";
 import { describeEnvironment } from "../../engine/environment.ts";
 import { type Bounds, windowMs } from "../../engine/models/index.ts";
 import type { RunOptions } from "../../engine/options.ts";
@@ -63,6 +64,8 @@ export async function executeRun(
   // (scenarios/lib/writes.ts); worker threads copy the environment when they start
   const clock = dataClockOf(Date.parse(startedAt), options.isolation);
   const scenarios: ScenarioResult[] = [];
+  // a mix starts every scenario at once, after all their setups
+  const barrier = options.mix !== undefined ? startBarrier(planned.length) : undefined;
   const step = async (p: PlannedScenario, quiet: boolean): Promise<ScenarioResult> => {
     const total = Number.isFinite(p.bounds.durationMs)
       ? p.bounds.warmupMs + p.bounds.durationMs
@@ -83,7 +86,11 @@ export async function executeRun(
         live: (stats) => progress.attach(stats),
         name: p.entry.name,
         description: p.entry.description,
+        ready: barrier?.arrive,
       });
+    } catch (e) {
+      barrier?.fail(e);
+      throw e;
     } finally {
       progress.stop();
     }

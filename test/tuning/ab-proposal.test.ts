@@ -31,6 +31,7 @@ const base = {
   usageDurationMs: 300,
   ab: true,
   abDurationMs: 300,
+  abWarmupMs: 200,
   vus: 2,
   traffic: 100,
   dynamo: false,
