@@ -1,52 +1,25 @@
 /**
- * The one place the capacity report reaches modules other helpers are writing
- * (interfaces agreed in advance), so they can be wired here when they land on
- * main and nowhere else:
- *
- * - `capacity/sweep.ts`: `loadSweep(path)` and `runSweep(opts)` (the sweep
- *   helper). Until then `readSweep` checks the file's kind and version itself
- *   and `quickSweep` refuses with a line naming `--from`.
- * - `stores/dynamo-limits.ts`: `partitionPressure` and `scatterGatherReads`
- *   (the variants helper). Until then they are written here to the agreed
- *   rule, with the partition limits `tune` already uses.
- *
- * At merge: replace the bodies below with the imports, e.g.
+ * The one place the capacity report reaches the capacity sweep
+ * (`capacity/sweep.ts`, the sweep helper's), so it can be wired here when it
+ * lands on main and nowhere else. Until then `readSweep` checks the file's
+ * kind and version itself and `quickSweep` refuses with a line naming
+ * `--from`. At merge:
  *   export { loadSweep as readSweep } from "./sweep.ts";
- *   export { partitionPressure, scatterGatherReads, PARTITION_RCU, PARTITION_WCU } from "../stores/dynamo-limits.ts";
+ *   and quickSweep = runSweep({ quick: true, ... }).
+ *
+ * The per-partition rule is stores/dynamo-limits.ts (shared with `tune` and
+ * the sync), re-exported here for the projection.
  */
 import { UsageError } from "../core/errors.ts";
-import { PARTITION_RCU, PARTITION_WCU } from "../tuning/dynamo-keys.ts";
 import { readInputFile } from "./input-file.ts";
 import { type CapacitySweep, SWEEP_KIND, SWEEP_VERSION } from "./types.ts";
 
-export { PARTITION_RCU, PARTITION_WCU };
-
-export interface PartitionPressure {
-  rcuShare: number;
-  wcuShare: number;
-  over: boolean;
-  shardsNeeded: number;
-}
-
-/** One partition-key value's load against one partition's ceiling (stores/dynamo-limits.ts's rule). */
-export function partitionPressure(load: {
-  rcuPerSecond: number;
-  wcuPerSecond: number;
-}): PartitionPressure {
-  const rcuShare = load.rcuPerSecond / PARTITION_RCU;
-  const wcuShare = load.wcuPerSecond / PARTITION_WCU;
-  return {
-    rcuShare,
-    wcuShare,
-    over: rcuShare > 1 || wcuShare > 1,
-    shardsNeeded: Math.max(1, Math.ceil(Math.max(rcuShare, wcuShare))),
-  };
-}
-
-/** RCU of one logical read once the key is split into `shards`: one query per shard. */
-export function scatterGatherReads(shards: number, rcuPerShardQuery: number): number {
-  return shards * rcuPerShardQuery;
-}
+export {
+  PARTITION_RCU,
+  PARTITION_WCU,
+  partitionPressure,
+  scatterGatherReads,
+} from "../stores/dynamo-limits.ts";
 
 /** Reads a capacity sweep's result file (capacity/sweep.ts's loadSweep when merged). */
 export async function readSweep(path: string): Promise<CapacitySweep> {

@@ -33,6 +33,8 @@ export function projectDynamo(
   hotKeyShare: number,
 ): DynamoProjection {
   const acc = new Map<string, Acc>();
+  /** logical reads per second at peak on each resource (operations that read it) */
+  const readsPeak = new Map<string, number>();
   for (const o of ops) {
     const s = scenarioOf(sweep, o.scenario);
     for (const d of s?.cost.dynamo ?? []) {
@@ -50,6 +52,7 @@ export function projectDynamo(
         };
         acc.set(resource, r);
       }
+      if (d.computed.rcu > 0) readsPeak.set(resource, (readsPeak.get(resource) ?? 0) + o.peakPerS);
       r.rcuAvg += o.avgPerS * d.computed.rcu;
       r.rcuPeak += o.peakPerS * d.computed.rcu;
       r.wcuAvg += o.avgPerS * d.computed.wcu;
@@ -86,12 +89,14 @@ export function projectDynamo(
         hotWcuPeak,
         pressure,
       };
+      const reads = readsPeak.get(resource) ?? 0;
       if (constant && pressure.shardsNeeded > 1) {
-        // each logical read queries every shard: the per-query RCU, times the shards
+        // each logical read queries every shard, each query billed as the one it replaces
+        const perQuery = reads > 0 ? r.rcuPeak / reads : 0;
         out.scatter = {
           shards: pressure.shardsNeeded,
           readRcuPeakBefore: r.rcuPeak,
-          readRcuPeakAfter: scatterGatherReads(pressure.shardsNeeded, r.rcuPeak),
+          readRcuPeakAfter: reads * scatterGatherReads(pressure.shardsNeeded, perQuery),
         };
       }
       return out;
