@@ -273,6 +273,14 @@ export function buildReport(opts: {
     `Aurora CPU: one local core of the sweep's machine (${sweep.machine.cpuModel}) taken as ${a.cpuFactor} Aurora vCPU (--cpu-factor); every figure marked [cpu x${a.cpuFactor}] rests on it.`,
     "Loads grow linearly with users: cost per operation is the one measured at the sweep's scale.",
   ];
+  const writes = sweep.scenarios.filter((s) => s.writes && profile.operations[s.name] > 0);
+  if (
+    writes.length > 0 &&
+    !writes.some((s) => (s.cost.dynamo ?? []).some((d) => d.computed.wcu > 0))
+  )
+    notes.push(
+      "The sweep's write paths carry no DynamoDB cost (the sync's writes to the read models were not measured): DynamoDB WCU, and the write load on a constant-key GSI, are left out.",
+    );
   const derivedCpu = sweep.scenarios
     .filter((s) => s.cost.postgres?.cpuSource === "derived")
     .map((s) => s.name);
