@@ -86,6 +86,12 @@ export function summaryLines(r: CapacityReport): string[] {
     );
   }
   for (const w of partitionWarnings(r)) out.push(`Warning: ${w}`);
+  if (r.unmeasured.length > 0)
+    out.push(`Left out of every figure (not in the sweep): ${r.unmeasured.join(", ")}`);
+  const dynamoWrites = r.notes.find((n) =>
+    n.startsWith("The sweep's write paths carry no DynamoDB cost"),
+  );
+  if (dynamoWrites) out.push(`Left out: ${dynamoWrites}`);
   out.push(
     `Prices: ${r.prices.region} from ${r.prices.file} (each price's source and the date read: see "Prices")`,
   );
