@@ -131,10 +131,17 @@ export interface OperationCost {
   operations: number;
   postgres?: PgCost;
   dynamo?: DynamoCost[];
+  /** the measured step's length, s, and the warm-up before it (added by the cost helper) */
+  durationS?: number;
+  warmupS?: number;
+  /** operations completed per second in the measured step */
+  throughput?: number;
+  /** what the figures leave out or assume, one line each (why PostgreSQL figures are missing, ...) */
+  notes?: string[];
 }
 
 export interface PgCost {
-  /** per operation, from pg_stat_statements */
+  /** per operation, from pg_stat_statements (statementsPerOp: as the operations sent them, BEGIN and COMMIT included) */
   statementsPerOp: number;
   execMsPerOp: number;
   sharedBlksHitPerOp: number;
@@ -145,6 +152,28 @@ export interface PgCost {
   cpuMsPerOp: number;
   /** "proc": from the server's processes; "derived": from execution time */
   cpuSource: "proc" | "derived";
+  /** the same figures per statement, most execution time first (added by the cost helper) */
+  statements?: PgStatementCost[];
+  /** transaction attempts per operation, retries included (added by the cost helper) */
+  transactionsPerOp?: number;
+  /**
+   * WAL the whole server wrote over the measured step per operation
+   * (pg_current_wal_lsn): commit records, which pg_stat_statements leaves
+   * out for prepared COMMITs, and background work included (added by the cost helper)
+   */
+  serverWalBytesPerOp?: number;
+}
+
+/** One statement of an operation, from pg_stat_statements (per call unless named per op). */
+export interface PgStatementCost {
+  /** as pg_stat_statements keeps it (constants replaced by $n) */
+  query: string;
+  callsPerOp: number;
+  execMs: number;
+  sharedBlksHit: number;
+  sharedBlksRead: number;
+  rows: number;
+  walBytes: number;
 }
 
 /** Capacity units per operation for one table or GSI. */

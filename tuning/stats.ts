@@ -15,6 +15,8 @@ export interface StatementStats {
   rows: number;
   sharedHit: number;
   sharedRead: number;
+  /** WAL the statement generated, bytes (pg_stat_statements 1.8+, PostgreSQL 13+; 0 before) */
+  walBytes: number;
 }
 
 export interface StatementDelta extends StatementStats {
@@ -53,7 +55,8 @@ export async function statementsAvailable(q: Queryable): Promise<{ ok: boolean; 
 export async function snapshotStatements(q: Queryable): Promise<Map<string, StatementStats>> {
   const res = await q.query(
     `SELECT s.queryid::text AS queryid, s.query, s.calls, s.total_exec_time AS total,
-            s.rows, s.shared_blks_hit AS hit, s.shared_blks_read AS read
+            s.rows, s.shared_blks_hit AS hit, s.shared_blks_read AS read,
+            to_jsonb(s) -> 'wal_bytes' AS wal
        FROM pg_stat_statements s
       WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
         AND s.userid = (SELECT oid FROM pg_roles WHERE rolname = current_user)`,
@@ -70,6 +73,7 @@ export async function snapshotStatements(q: Queryable): Promise<Map<string, Stat
       rows: Number(r.rows),
       sharedHit: Number(r.hit),
       sharedRead: Number(r.read),
+      walBytes: Number(r.wal ?? 0),
     };
     // toplevel and nested entries of one query: add them up
     if (cur) {
@@ -78,6 +82,7 @@ export async function snapshotStatements(q: Queryable): Promise<Map<string, Stat
       cur.rows += s.rows;
       cur.sharedHit += s.sharedHit;
       cur.sharedRead += s.sharedRead;
+      cur.walBytes += s.walBytes;
     } else out.set(key, s);
   }
   return out;
@@ -102,6 +107,7 @@ export function diffStatements(
       rows: a.rows - (b?.rows ?? 0),
       sharedHit: a.sharedHit - (b?.sharedHit ?? 0),
       sharedRead: a.sharedRead - (b?.sharedRead ?? 0),
+      walBytes: a.walBytes - (b?.walBytes ?? 0),
     });
   }
   return out.sort((x, y) => y.totalMs - x.totalMs);
