@@ -123,8 +123,9 @@ export function projectAurora(
     avg += o.avgPerS * vcpuPerOps;
     const blocks = pg.sharedBlksHitPerOp + pg.sharedBlksReadPerOp;
     readIo += o.avgPerS * seconds * blocks * (1 - a.cacheHit);
-    if (pg.walBytesPerOp > 0)
-      writeIo += o.avgPerS * seconds * Math.ceil(pg.walBytesPerOp / WRITE_IO_BYTES);
+    // the server's WAL per operation where measured (commit records included), else the statements'
+    const wal = pg.serverWalBytesPerOp ?? pg.walBytesPerOp;
+    if (wal > 0) writeIo += o.avgPerS * seconds * Math.ceil(wal / WRITE_IO_BYTES);
   }
   const table = prices.aurora.instances;
   const writer = writerClass(table, writerPeak);

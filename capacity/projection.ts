@@ -288,6 +288,8 @@ export function buildReport(opts: {
     notes.push(
       `Server CPU per operation of ${derivedCpu.join(", ")} is derived from execution time (the server's CPU could not be read from /proc).`,
     );
+  for (const sc of sweep.scenarios)
+    for (const n of sc.cost.notes ?? []) notes.push(`${sc.name}: ${n}`);
   if (sweep.machine.sharedCores)
     notes.push(
       "The sweep's load generator and PostgreSQL shared the machine's cores: its knees are lower bounds.",
