@@ -10,7 +10,9 @@
  * The per-partition rule is stores/dynamo-limits.ts (shared with `tune` and
  * the sync), re-exported here for the projection.
  */
+import { statSync } from "node:fs";
 import { UsageError } from "../core/errors.ts";
+import { isCostFile, sweepFromCosts } from "./cost-file.ts";
 import { readInputFile } from "./input-file.ts";
 import { type CapacitySweep, SWEEP_KIND, SWEEP_VERSION } from "./types.ts";
 
@@ -21,14 +23,23 @@ export {
   scatterGatherReads,
 } from "../stores/dynamo-limits.ts";
 
-/** Reads a capacity sweep's result file (capacity/sweep.ts's loadSweep when merged). */
+/**
+ * Reads a capacity sweep's result file, or a `bench:cost --out` file as a
+ * sweep of costs only (at merge: keep the cost-file branch, call loadSweep
+ * for the rest).
+ */
 export async function readSweep(path: string): Promise<CapacitySweep> {
-  const data = readInputFile(
+  const raw = readInputFile(
     "from",
     path,
     JSON.parse,
-    "give a file written by 'bellyfed-bench capacity sweep --out FILE'",
-  ).data as CapacitySweep;
+    "give a file written by 'bellyfed-bench capacity sweep --out FILE' or 'npm run bench:cost -- --out FILE'",
+  ).data;
+  if (isCostFile(raw))
+    return sweepFromCosts(raw, {
+      startedAt: `${statSync(path).mtime.toISOString()} (file written)`,
+    });
+  const data = raw as CapacitySweep;
   if (data?.kind !== SWEEP_KIND)
     throw new UsageError(
       `--from ${path}: not a capacity sweep (kind ${JSON.stringify(data?.kind)}, expected ${SWEEP_KIND}); give a file written by 'bellyfed-bench capacity sweep --out FILE'`,
