@@ -58,9 +58,15 @@ function costOptions(r: CapacityReport): LineChartOptions {
     id: "cost",
     title: `Monthly cost against users (${r.prices.region}, derived) [cpu x${r.assumptions.cpuFactor}]`,
     series: [
-      { label: "total", color: COLORS[0], points: c.map((p) => [p.users, p.totalMonthly]) },
       { label: "Aurora", color: COLORS[1], points: c.map((p) => [p.users, p.auroraMonthly]) },
       { label: "DynamoDB", color: COLORS[3], points: c.map((p) => [p.users, p.dynamoMonthly]) },
+      // drawn last and dashed: where one service is nearly all of it, both lines stay visible
+      {
+        label: "total",
+        color: COLORS[0],
+        dashed: true,
+        points: c.map((p) => [p.users, p.totalMonthly]),
+      },
     ],
     x: usersAxis,
     y: { label: "USD a month (log)", log: true, format: dollars },

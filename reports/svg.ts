@@ -308,7 +308,7 @@ export function lineChartDocument(opts: LineChartOptions): string {
   let x = 10;
   let y = 40;
   for (const s of series) {
-    const w = 28 + s.label.length * 6.2;
+    const w = 40 + s.label.length * 7;
     if (x + w > width - 10) {
       x = 10;
       y += 16;
