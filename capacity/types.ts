@@ -14,6 +14,7 @@ export interface CapacitySweep {
   kind: typeof SWEEP_KIND;
   version: number;
   startedAt: string;
+  /** the sweep's own time: from the data being ready (loaded when missing) to the end, seconds */
   durationS: number;
   /** true for `--quick` (few scenarios, few steps) */
   quick: boolean;
@@ -95,6 +96,8 @@ export interface RateStep extends StepFigures {
   failed: string[];
   /** a drill-in step between the last good and the first bad */
   drill: boolean;
+  /** the second run of a rate whose first run failed (the rate fails only when both do) */
+  retry?: boolean;
 }
 
 export interface UslFit {

@@ -11,6 +11,7 @@ import {
   markLoadComplete,
   markLoadStarted,
   TABLES_IN_LOAD_ORDER,
+  uninstallOutbox,
 } from "../schema/index.ts";
 import { pgClientConfig } from "../stores/postgres.ts";
 import type { PgTarget } from "../stores/types.ts";
@@ -78,12 +79,14 @@ async function withClient<T>(target: PgTarget, fn: (c: pg.Client) => Promise<T>)
 }
 
 /**
- * Empties the design's tables and drops the foreign keys and the index set
- * (marker already `loading`); autovacuum is off on the tables until
+ * Drops the sync's outbox (if installed), empties the design's tables and
+ * drops the foreign keys and the index set (marker already `loading`); autovacuum is off on the tables until
  * `finishBulkLoad` (the load ends with its own VACUUM ANALYZE, and an
  * autovacuum worker would take one of the two cores from the COPY).
  */
 export async function prepareForBulkLoad(c: pg.ClientBase): Promise<void> {
+  // the sync's outbox fallback would capture every COPY row: the sync installs it again after the load
+  await uninstallOutbox(c);
   await dropForeignKeys(c);
   await dropIndexSet(c);
   await c.query(`TRUNCATE ${TABLES_IN_LOAD_ORDER.join(", ")} RESTART IDENTITY`);

@@ -111,6 +111,20 @@ SELECT city, cuisine, pos::int AS rank, restaurant_id::text AS entity_id, name A
   FROM e WHERE pos <= ${LEADERBOARD_SIZE}
  ORDER BY city, cuisine, pos`;
 
+/**
+ * The tables the read models' SQL reads: a change in any of them can change
+ * an item (the sync captures exactly these; test/sync/source-tables.test.ts
+ * checks the list against the SQL).
+ */
+export const READ_MODEL_SOURCE_TABLES: readonly string[] = [
+  "users",
+  "follows",
+  "dish_rankings",
+  "reviews",
+  "dishes",
+  "restaurants",
+];
+
 const S = (s: string): AttributeValue => ({ S: s });
 const N = (n: number | string): AttributeValue => ({ N: String(n) });
 

@@ -9,4 +9,5 @@ export * from "./index-sets/index-sets.ts";
 export * from "./postgres/apply.ts";
 export * from "./postgres/feed-function.ts";
 export * from "./postgres/foreign-keys.ts";
+export * from "./postgres/outbox.ts";
 export * from "./postgres/tables.ts";

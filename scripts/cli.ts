@@ -35,6 +35,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Index tuning: plans, findings, what-if indexes and an A/B benchmark of index sets",
     load: async () => (await import("./commands/tune.ts")).default,
   },
+  capacity: {
+    summary: "Capacity sweeps: concurrency (USL fit) and rate (the knee) per PostgreSQL scenario",
+    load: async () => (await import("./commands/capacity.ts")).default,
+  },
 };
 
 function usage(): string {

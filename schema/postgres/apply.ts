@@ -23,7 +23,9 @@ import {
   FEED_FUNCTION_SQL,
 } from "./feed-function.ts";
 import { FOREIGN_KEYS } from "./foreign-keys.ts";
+import { dropOutbox, OUTBOX_TABLES } from "./outbox.ts";
 import { SCHEMA_VERSION, TABLES, TABLES_IN_LOAD_ORDER } from "./tables.ts";
+import { inTransaction } from "./transaction.ts";
 
 /**
  * Applying, inspecting and dropping the PostgreSQL side of the schema.
@@ -48,32 +50,6 @@ export interface ApplyPgOptions {
   withIndexes?: boolean;
   /** create into / adopt a database that holds tables without the marker */
   force?: boolean;
-}
-
-async function inTransaction<T>(q: Queryable, fn: (q: Queryable) => Promise<T>): Promise<T> {
-  // a Pool (it has totalCount): take one client for the transaction; a client: use it as is
-  const pool = q as Queryable & { connect?: () => Promise<Queryable & { release(): void }> };
-  if (typeof pool.connect === "function" && "totalCount" in pool) {
-    const client = await pool.connect();
-    try {
-      return await runTx(client, fn);
-    } finally {
-      client.release();
-    }
-  }
-  return runTx(q, fn);
-}
-
-async function runTx<T>(q: Queryable, fn: (q: Queryable) => Promise<T>): Promise<T> {
-  await q.query("BEGIN");
-  try {
-    const out = await fn(q);
-    await q.query("COMMIT");
-    return out;
-  } catch (e) {
-    await q.query("ROLLBACK").catch(() => {});
-    throw e;
-  }
 }
 
 /** Names of the design's tables that exist in the current schema. */
@@ -336,7 +312,8 @@ export async function pgSchemaStatus(q: Queryable): Promise<PgSchemaStatus> {
     `SELECT 1 FROM pg_proc WHERE proname = $1 AND pronamespace = current_schema()::regnamespace`,
     [FEED_FUNCTION_NAME],
   );
-  const design = new Set<string>([...TABLES_IN_LOAD_ORDER, PG_MARKER_TABLE]);
+  // the sync's outbox is the harness's too (schema reset drops it)
+  const design = new Set<string>([...TABLES_IN_LOAD_ORDER, PG_MARKER_TABLE, ...OUTBOX_TABLES]);
   return {
     database: db.rows[0].db,
     marker,
@@ -352,8 +329,8 @@ export async function pgSchemaStatus(q: Queryable): Promise<PgSchemaStatus> {
 }
 
 /**
- * Drops what the harness created: the feed function, the 11 tables (children
- * first, no CASCADE) and the marker. Refuses an unmarked, non-empty database
+ * Drops what the harness created: the sync's outbox (if installed), the feed
+ * function, the 11 tables (children first, no CASCADE) and the marker. Refuses an unmarked, non-empty database
  * unless `force`. Tables that are not the design's are never touched.
  */
 export async function dropPgSchema(
@@ -364,6 +341,8 @@ export async function dropPgSchema(
     await tx.query("SELECT pg_advisory_xact_lock($1)", [APPLY_LOCK]);
     await assertPgSafe(tx, { force: opts.force, action: "drop the design's tables anyway" });
     const changes: string[] = [];
+    // the sync's outbox fallback (triggers on the tables, its own tables), if installed
+    changes.push(...(await dropOutbox(tx)));
     const fn = await tx.query(
       `SELECT 1 FROM pg_proc WHERE proname = $1 AND pronamespace = current_schema()::regnamespace`,
       [FEED_FUNCTION_NAME],

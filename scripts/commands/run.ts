@@ -26,6 +26,7 @@ import {
   parsePositiveInt,
   parsePositiveNumber,
 } from "../lib/args.ts";
+import { untilInterrupted } from "../lib/interrupt.ts";
 import { boundsFor, executeRun, type PlannedScenario } from "../run/execute.ts";
 
 const SPEC: FlagSpec = {
@@ -300,19 +301,9 @@ const run: Command = {
     }
     // Ctrl-C stops the run like an abortOnFail threshold: the partial result is written,
     // marked aborted, and the exit code is 130; a second Ctrl-C exits at once
-    const interrupt = new AbortController();
-    const onSigint = () => {
-      if (interrupt.signal.aborted) process.exit(130);
-      process.stderr.write("\nstopping (Ctrl-C again to quit at once)...\n");
-      interrupt.abort("interrupted (SIGINT)");
-    };
-    process.on("SIGINT", onSigint);
-    let result: Awaited<ReturnType<typeof executeRun>>;
-    try {
-      result = await executeRun(options, planned, endpoints, interrupt.signal);
-    } finally {
-      process.off("SIGINT", onSigint);
-    }
+    const { value: result, interrupted } = await untilInterrupted((signal) =>
+      executeRun(options, planned, endpoints, signal),
+    );
     if (dataState.changedSinceLoad) result.data.changedSinceLoad = dataState.changedSinceLoad;
     if (dataState.written) result.data.written = true;
     process.stdout.write(`\n${formatSummary(result)}\n`);
@@ -320,7 +311,7 @@ const run: Command = {
     // relative when under the working folder (results/...), else the absolute path
     const rel = relative(process.cwd(), path);
     process.stdout.write(`result: ${rel && !rel.startsWith("..") ? rel : path}\n`);
-    if (interrupt.signal.aborted) return 130;
+    if (interrupted) return 130;
     return result.passed ? 0 : 1;
   },
 };

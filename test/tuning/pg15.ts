@@ -1,100 +1,11 @@
-import { spawn, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir, userInfo } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
-import type { PgTarget } from "../../stores/types.ts";
+import { type Pg15, startPg15 as startDebianPg15 } from "../helpers/pg15.ts";
 
-/**
- * Debian's PostgreSQL 15 with the hypopg extension (package
- * postgresql-15-hypopg), started in a temporary folder on a free loopback
- * port, for the hypopg what-if test. The embedded PostgreSQL 18.4 has no hypopg.
- */
-export const PG15_BIN = "/usr/lib/postgresql/15/bin";
+export type { Pg15 };
+
+/** Debian's PostgreSQL 15 with the hypopg extension (package postgresql-15-hypopg), for the what-if test. */
 export const HYPOPG_CONTROL = "/usr/share/postgresql/15/extension/hypopg.control";
 export const HYPOPG_INSTALL = "apt-get install -y postgresql-15 postgresql-15-hypopg";
 
-export interface Pg15 {
-  target: PgTarget;
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function ids(): { uid: number; gid: number } | undefined {
-  if (userInfo().uid !== 0) return undefined;
-  const uid = Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout.trim());
-  const gid = Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout.trim());
-  return { uid, gid };
-}
-
-export async function startPg15(): Promise<Pg15> {
-  if (!existsSync(`${PG15_BIN}/postgres`) || !existsSync(HYPOPG_CONTROL)) {
-    throw new Error(`PostgreSQL 15 with hypopg is not installed; run: ${HYPOPG_INSTALL}`);
-  }
-  const who = ids();
-  const dir = mkdtempSync(join(tmpdir(), "bb-pg15-"));
-  if (who) chownSync(dir, who.uid, who.gid);
-  const data = join(dir, "data");
-  const init = spawnSync(
-    `${PG15_BIN}/initdb`,
-    ["-D", data, "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C"],
-    { ...who, encoding: "utf8" },
-  );
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
-  const port = await freePort();
-  const child = spawn(
-    `${PG15_BIN}/postgres`,
-    [
-      "-D",
-      data,
-      "-p",
-      String(port),
-      "-k",
-      dir,
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      "fsync=off",
-    ],
-    { ...who, stdio: "ignore" },
-  );
-  const target: PgTarget = {
-    source: "env",
-    host: "127.0.0.1",
-    port,
-    user: "postgres",
-    database: "postgres",
-    description: `Debian PostgreSQL 15 at 127.0.0.1:${port}`,
-  };
-  for (let i = 0; i < 100; i++) {
-    const c = new pg.Client({ host: "127.0.0.1", port, user: "postgres", database: "postgres" });
-    c.on("error", () => {});
-    try {
-      await c.connect();
-      await c.end();
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    if (i === 99) throw new Error("PostgreSQL 15 did not start");
-  }
-  return {
-    target,
-    async stop() {
-      child.kill("SIGINT");
-      await new Promise((r) => child.once("exit", r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+export function startPg15(): Promise<Pg15> {
+  return startDebianPg15({ requires: [{ file: HYPOPG_CONTROL, install: HYPOPG_INSTALL }] });
 }
