@@ -1,4 +1,3 @@
-import { partitionPressure, scatterGatherReads } from "./pending.ts";
 import type { PriceTable } from "./prices.ts";
 import { scenarioOf } from "./projection-traffic.ts";
 import {
@@ -8,6 +7,7 @@ import {
   fig,
   type OpsRow,
 } from "./projection-types.ts";
+import { partitionPressure, scatterGatherReads } from "./sweep-input.ts";
 import type { CapacitySweep } from "./types.ts";
 
 /**

@@ -1,5 +1,4 @@
 import { SCENARIOS } from "../scenarios/index.ts";
-import { PARTITION_RCU, PARTITION_WCU } from "./pending.ts";
 import { type Price, type PriceTable, priceList } from "./prices.ts";
 import type { Profile } from "./profile.ts";
 import {
@@ -18,6 +17,7 @@ import {
   fig,
   type PointProjection,
 } from "./projection-types.ts";
+import { PARTITION_RCU, PARTITION_WCU } from "./sweep-input.ts";
 import type { CapacitySweep, Knee, SweepMachine, UslFit } from "./types.ts";
 
 /**

@@ -1,4 +1,3 @@
-import { quickSweep, readSweep } from "../../capacity/pending.ts";
 import { DEFAULT_PRICES, loadPrices } from "../../capacity/prices.ts";
 import { DEFAULT_PROFILE, loadProfile } from "../../capacity/profile.ts";
 import {
@@ -8,6 +7,7 @@ import {
   whatIf,
 } from "../../capacity/projection.ts";
 import { type Assumptions, DEFAULT_ASSUMPTIONS } from "../../capacity/projection-types.ts";
+import { quickSweep, readSweep } from "../../capacity/sweep-input.ts";
 import type { CapacitySweep } from "../../capacity/types.ts";
 import { UsageError } from "../../core/errors.ts";
 import { checkOutputPath, writeOutputFile } from "../../core/output.ts";
@@ -17,6 +17,7 @@ import { renderCapacityMarkdown } from "../../reports/capacity-markdown.ts";
 import { renderCapacityTerminal } from "../../reports/capacity-text.ts";
 import { reportError } from "../cli.ts";
 import { type FlagSpec, helpText, parseFlags, parsePositiveNumber } from "../lib/args.ts";
+import { untilInterrupted } from "../lib/interrupt.ts";
 
 const COMMAND = "capacity report";
 const USAGE = "bellyfed-bench capacity report [--from SWEEP.json]... [--profile FILE] [options]";
@@ -122,7 +123,7 @@ function pick(
       .join(", ");
     if (found.length === 0)
       throw new UsageError(
-        `--${flag} names ${name} but no --from sweep was taken under ${key === "indexSet" ? "index set" : "DynamoDB variant"} ${name} (given: ${have}); take one: ${key === "indexSet" ? `bellyfed-bench schema apply --index-set ${name}` : `bellyfed-bench schema apply --dynamo-variant ${name}`} && bellyfed-bench capacity sweep --out sweep-${name}.json, then add --from sweep-${name}.json`,
+        `--${flag} names ${name} but no --from sweep was taken under ${key === "indexSet" ? "index set" : "DynamoDB variant"} ${name} (given: ${have}); take one: ${key === "indexSet" ? `bellyfed-bench capacity sweep --index-set ${name} --out sweep-${name}.json` : `BELLYFED_DYNAMO_VARIANT=${name} bellyfed-bench capacity sweep --out sweep-${name}.json`}, then add --from sweep-${name}.json`,
       );
     const base = found.filter((s) => s.sweep[other] === sweeps[0].sweep[other]);
     if (base.length > 1)
@@ -132,6 +133,18 @@ function pick(
     const s = base[0] ?? found[0];
     return { label: name, ...s };
   });
+}
+
+/** A quick sweep now (no --from); Ctrl-C stops it and nothing is projected from a partial sweep. */
+async function interruptibleQuickSweep(): Promise<{ file: string; sweep: CapacitySweep }> {
+  const { value, interrupted } = await untilInterrupted((signal) =>
+    quickSweep({ signal, onProgress: (l) => process.stderr.write(`${l}\n`) }),
+  );
+  if (interrupted)
+    throw new UsageError(
+      `capacity report: the quick sweep was interrupted (its partial result: ${value.file}); run again, or give a saved sweep with --from`,
+    );
+  return value;
 }
 
 /** `bellyfed-bench capacity report`: returns the exit code (2 with one line on bad input). */
@@ -179,12 +192,7 @@ async function capacityReport(argv: string[]): Promise<number> {
   const sweeps =
     files.length > 0
       ? await Promise.all(files.map(async (file) => ({ file, sweep: await readSweep(file) })))
-      : [
-          {
-            file: "(quick sweep)",
-            sweep: await quickSweep({ onProgress: (l) => process.stderr.write(`${l}\n`) }),
-          },
-        ];
+      : [await interruptibleQuickSweep()];
   const report = (s: { file: string; sweep: CapacitySweep }): CapacityReport =>
     buildReport({ sweep: s.sweep, sweepFile: s.file, profile, prices, assumptions: a });
   const whatIfs: WhatIf[] = [];
