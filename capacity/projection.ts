@@ -187,8 +187,10 @@ export function patternCurves(sweep: CapacitySweep): PatternCurve[] {
         }
       return {
         scenario: s.name,
+        // by the rate asked, so the drill-in steps sit between their neighbours
         rateSteps: (s.rate?.steps ?? [])
           .filter((r) => r.operations > 0)
+          .sort((a, b) => a.rate - b.rate)
           .map((r) => [r.throughput, r.latencyMs.p99] as [number, number]),
         concurrencySteps: conc
           .filter((c) => c.throughput > 0)
