@@ -78,7 +78,9 @@ describe("capacity report what-if", () => {
     expect(missing.err).toContain(
       "--index-sets names tuned but no --from sweep was taken under index set tuned",
     );
-    expect(missing.err).toContain("bellyfed-bench capacity sweep --index-set tuned --out sweep-tuned.json");
+    expect(missing.err).toContain(
+      "bellyfed-bench capacity sweep --index-set tuned --out sweep-tuned.json",
+    );
     expect(missing.out).toBe("");
     const unsaid = await run(["--from", seed, "--from", tuned]);
     expect(unsaid.code).toBe(2);
