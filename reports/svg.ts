@@ -21,7 +21,7 @@ export interface Axis {
   min?: number;
   max?: number;
   /**
-   * logarithmic: one slow outlier (an 880 ms baseline second) does not press
+   * logarithmic (y; on x for user counts from 100k to 10M): one slow outlier (an 880 ms baseline second) does not press
    * the other lines flat against zero. Values at or below zero are drawn on
    * the bottom of the frame.
    */
@@ -127,9 +127,19 @@ export function lineChart(opts: LineChartOptions): string {
   const height = opts.height ?? 240;
   const series = opts.series.filter((s) => s.points.length > 0);
   if (series.length === 0) return empty(opts.id, opts.title, width, height, "no data");
-  const [x0, x1raw] = extent(series, 0);
-  const xMin = opts.x.min ?? x0;
-  const xMax = opts.x.max ?? (x1raw > xMin ? x1raw : xMin + 1);
+  let xMin: number;
+  let xMax: number;
+  let xLogTicks: number[] | null = null;
+  if (opts.x.log) {
+    const [lo, hi] = extent(series, 0, true);
+    xLogTicks = logTicks(lo, hi);
+    xMin = xLogTicks[0];
+    xMax = xLogTicks[xLogTicks.length - 1];
+  } else {
+    const [x0, x1raw] = extent(series, 0);
+    xMin = opts.x.min ?? x0;
+    xMax = opts.x.max ?? (x1raw > xMin ? x1raw : xMin + 1);
+  }
   let yTicks: number[];
   let yMin: number;
   let yMax: number;
@@ -147,7 +157,12 @@ export function lineChart(opts: LineChartOptions): string {
   const top = MARGIN.top;
   const pw = width - MARGIN.left - MARGIN.right;
   const ph = height - top - MARGIN.bottom;
-  const sx = (v: number) => MARGIN.left + ((v - xMin) / (xMax - xMin)) * pw;
+  const sx = xLogTicks
+    ? (v: number) =>
+        MARGIN.left +
+        (v > 0 ? Math.log(Math.min(Math.max(v, xMin), xMax) / xMin) / Math.log(xMax / xMin) : 0) *
+          pw
+    : (v: number) => MARGIN.left + ((v - xMin) / (xMax - xMin)) * pw;
   const frac = opts.y.log
     ? (v: number) =>
         v > 0 ? Math.log(Math.min(Math.max(v, yMin), yMax) / yMin) / Math.log(yMax / yMin) : 0
@@ -156,7 +171,8 @@ export function lineChart(opts: LineChartOptions): string {
   const xf = opts.x.format ?? fmt;
   const yf = opts.y.format ?? fmt;
   const xTicks =
-    opts.x.ticks ?? niceTicks(xMin, xMax, 6).map((v) => [v, xf(v)] as [number, string]);
+    opts.x.ticks ??
+    (xLogTicks ?? niceTicks(xMin, xMax, 6)).map((v) => [v, xf(v)] as [number, string]);
   const parts: string[] = [];
   parts.push(
     `<svg class="chart" data-chart="${e(opts.id)}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${e(opts.title)}">`,
@@ -276,4 +292,44 @@ export function forestPlot(opts: {
   });
   parts.push("</svg>");
   return figure(opts.id, opts.title, "", parts.join(""));
+}
+
+/**
+ * A line chart as a standalone SVG document (for a README or a slide): the
+ * title and the legend drawn in the SVG, the reports' chart styles inline, no
+ * external resource.
+ */
+export function lineChartDocument(opts: LineChartOptions): string {
+  const width = opts.width ?? 580;
+  const height = opts.height ?? 240;
+  const inner = /<svg class="chart"[\s\S]*<\/svg>/.exec(lineChart(opts))?.[0] ?? "";
+  const series = opts.series.filter((s) => s.points.length > 0);
+  const rows: string[] = [];
+  let x = 10;
+  let y = 40;
+  for (const s of series) {
+    const w = 40 + s.label.length * 7;
+    if (x + w > width - 10) {
+      x = 10;
+      y += 16;
+    }
+    rows.push(
+      `<line x1="${x}" y1="${y - 4}" x2="${x + 18}" y2="${y - 4}" stroke="${e(s.color)}" stroke-width="2.5"${s.dashed ? ' stroke-dasharray="5 3"' : ""}/><text x="${x + 23}" y="${y}" class="legend">${e(s.label)}</text>`,
+    );
+    x += w;
+  }
+  const top = y + 10;
+  const body = inner.replace(
+    /^<svg class="chart"/,
+    `<svg x="0" y="${top}" width="${width}" height="${height}"`,
+  );
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${top + height}" width="${width}" height="${top + height}" role="img" aria-label="${e(opts.title)}">
+<style>text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}.title{font-size:13px;font-weight:600;fill:#1d2330}.legend,.tick,.axis-label{font-size:11px;fill:#5b6475}.grid{stroke:#e3e7ee;stroke-width:1}.axis{stroke:#aab2c0;stroke-width:1}</style>
+<title>${e(opts.title)}</title>
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="10" y="18" class="title">${e(opts.title)}</text>
+${rows.join("\n")}
+${body}
+</svg>
+`;
 }

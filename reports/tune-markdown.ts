@@ -15,7 +15,8 @@ import {
 
 /** The tuning report as GitHub-flavoured Markdown (cells escaped; plans in fenced blocks). */
 
-function table(t: Table): string {
+/** A GitHub table, every cell escaped. */
+export function markdownTable(t: Table): string {
   const head = `| ${t.head.map(escapeMarkdownCell).join(" | ")} |`;
   const sep = `|${t.head.map(() => "---").join("|")}|`;
   const rows = t.rows.map((r) => `| ${r.map(escapeMarkdownCell).join(" | ")} |`);
@@ -50,10 +51,10 @@ export function renderTuneMarkdown(r: TuneReport): string {
   out.push(
     `## Findings (${r.findings.length}: ${counts.join(", ")})`,
     "",
-    table(findingsTable(r)),
+    markdownTable(findingsTable(r)),
     "",
   );
-  out.push("## Access patterns", "", table(patternsTable(r)), "");
+  out.push("## Access patterns", "", markdownTable(patternsTable(r)), "");
   for (const p of r.patterns)
     for (const s of p.statements) {
       out.push(`### ${text(p.pattern)}: ${text(s.statement)}`, "");
@@ -76,8 +77,8 @@ export function renderTuneMarkdown(r: TuneReport): string {
           "",
         );
     }
-  out.push(`## Index usage (${text(r.indexUsage.window)})`, "", table(usageTable(r)), "");
-  if (r.whatIf.length > 0) out.push("## What-if", "", table(whatIfTable(r)), "");
+  out.push(`## Index usage (${text(r.indexUsage.window)})`, "", markdownTable(usageTable(r)), "");
+  if (r.whatIf.length > 0) out.push("## What-if", "", markdownTable(whatIfTable(r)), "");
   const probes = probeAbTable(r);
   if (probes && r.probeAb)
     out.push(
@@ -85,7 +86,7 @@ export function renderTuneMarkdown(r: TuneReport): string {
       "",
       "Each probe with the index it exercises and without it, and nearby on the geo fix. The proposal below follows the verdicts.",
       "",
-      table(probes),
+      markdownTable(probes),
       "",
     );
   out.push(`## Proposed index set \`${r.proposed.name}\` (from \`${r.proposed.base}\`)`, "");
@@ -103,7 +104,7 @@ export function renderTuneMarkdown(r: TuneReport): string {
     out.push(
       `## A/B: ${r.ab!.sets[0].set} vs ${r.ab!.sets[1].set} (${r.ab!.durationMs / 1000}s per pattern and round, ${r.ab!.rounds} rounds A-B-B-A merged per set, ${r.ab!.vus} VUs, closed model; 1-minute load average ${r.ab!.loadAverage.map((x) => x.toFixed(1)).join(" -> ")} on ${cpus().length} cores)`,
       "",
-      table(ab),
+      markdownTable(ab),
       "",
     );
     const wc = writeCostTable(r);
@@ -111,11 +112,11 @@ export function renderTuneMarkdown(r: TuneReport): string {
       out.push(
         `Write side (${r.ab!.insertRows} rows copied per table, rolled back):`,
         "",
-        table(wc),
+        markdownTable(wc),
         "",
       );
   }
   const dyn = dynamoTable(r);
-  if (dyn) out.push("## DynamoDB partition keys", "", table(dyn), "");
+  if (dyn) out.push("## DynamoDB partition keys", "", markdownTable(dyn), "");
   return `${out.join("\n").trimEnd()}\n`;
 }
