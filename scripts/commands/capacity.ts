@@ -10,7 +10,7 @@ import { type FlagSpec, helpText, parseFlags, parsePositiveInt } from "../lib/ar
 import { untilInterrupted } from "../lib/interrupt.ts";
 
 const USAGE =
-  "bellyfed-bench capacity sweep [SCENARIO...] [--quick] [--out FILE] [--max-connections N]";
+  "bellyfed-bench capacity sweep [SCENARIO...] [--quick] [--out FILE] [--max-connections N]\n       bellyfed-bench capacity report [--from SWEEP.json] [--profile FILE] (capacity report --help)";
 const SUMMARY =
   "Capacity sweep: each PostgreSQL scenario (reads and writes) through a closed-model concurrency sweep (1, 2, 4, ... connections) with the Universal Scalability Law fitted, then an open-model rate sweep to its knee (each step stopped as soon as it breaks its targets, then a drill-in), then its cost per operation below the knee; DynamoDB scenarios get the cost only. Without SCENARIO: every scenario (--quick: best-dishes, follow, leaderboards). Writes a versioned JSON result; exit 2 on bad input.";
 
@@ -47,16 +47,21 @@ const minutes = (s: number) =>
 
 const capacity: Command = {
   name: "capacity",
-  summary: "Capacity sweeps: concurrency (USL fit) and rate (the knee) per PostgreSQL scenario",
+  summary:
+    "Capacity sweeps (concurrency with the USL fitted, rate to the knee, cost per operation) and the capacity planning report",
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === "--help" || sub === "-h") {
       process.stdout.write(`${helpText(USAGE, SUMMARY, SPEC)}\n`);
       return 0;
     }
+    if (sub === "report") {
+      const { runCapacityReport } = await import("./capacity-report.ts");
+      return runCapacityReport(rest);
+    }
     if (sub !== "sweep")
       throw new UsageError(
-        `capacity: unknown subcommand '${sub}'; use: bellyfed-bench capacity sweep --quick`,
+        `capacity: unknown subcommand '${sub}'; use: bellyfed-bench capacity sweep --quick, or bellyfed-bench capacity report`,
       );
     const { values, positionals } = parseFlags("capacity sweep", rest, SPEC, true);
     if (values.help) {
