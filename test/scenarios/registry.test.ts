@@ -6,7 +6,7 @@ import { GROUPS, SCENARIOS } from "../../scenarios/index.ts";
 
 /** The registry, the modules it names and the default targets agree with each other. */
 describe("scenario registry", () => {
-  it("names the six access patterns, the PostgreSQL leaderboard comparison, the five index probes and the six writes", () => {
+  it("names the six access patterns, the PostgreSQL leaderboard comparison, the five index probes, the six writes and the freshness probe", () => {
     expect(Object.keys(SCENARIOS).sort()).toEqual([
       "award-badge",
       "best-dishes",
@@ -16,6 +16,7 @@ describe("scenario registry", () => {
       "experts",
       "feed",
       "follow",
+      "freshness",
       "leaderboards",
       "leaderboards-pg",
       "nearby",
