@@ -12,9 +12,9 @@
  *      (one transaction's calls at once, transactions one after the other, as
  *      the projector does); the ratio says whether the PostgreSQL recompute
  *      is the bottleneck (target >= 0.8).
- *   3. RSS: the projector in this process for --rss-minutes while a write
- *      mix runs in a child process; this process's RSS sampled every 10 s
- *      (target: flat after warm-up, under 200 MB).
+ *   3. RSS: `bellyfed-bench sync` (the projector alone in its process) for
+ *      --rss-minutes while a write mix runs in another; its RSS sampled
+ *      every 10 s (target: flat after warm-up, under 200 MB).
  *
  *   npm run bench:freshness [-- --duration 30s] [-- --backlog 1000] [-- --rss-minutes 10] [-- --out FILE]
  */
@@ -39,7 +39,7 @@ import { pgClientConfig } from "../../stores/postgres.ts";
 import { resolveEndpoints } from "../../stores/services.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import { PgoutputSource } from "../../sync/pgoutput-source.ts";
-import { ProjectorCore, startProjector } from "../../sync/projector.ts";
+import { ProjectorCore } from "../../sync/projector.ts";
 import { main } from "../cli.ts";
 import { helpText, parseFlags } from "../lib/args.ts";
 import { runMain } from "../lib/main.ts";
@@ -240,22 +240,43 @@ async function throughputPart(endpoints: Endpoints, backlog: number) {
   };
 }
 
-/** Part 3: the projector's RSS while a write mix runs in a child process. */
-async function rssPart(endpoints: Endpoints, minutes: number) {
-  const projector = await startProjector({ endpoints });
-  projector.done.catch(() => {});
-  const samples: Array<{ s: number; rssMb: number; changes: number }> = [];
+/** A process's resident set size in MB (Linux /proc), null when it has gone. */
+function rssOf(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? round(Number(m[1]) / 1024, 1) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Part 3: the projector's RSS: `bellyfed-bench sync` (the projector alone in
+ * its process) while a write mix runs in another; its RSS every 10 s.
+ */
+async function rssPart(minutes: number) {
+  const sync = spawn(process.execPath, ["bin/bellyfed-bench.js", "sync", "--quiet"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let tail = "";
+  const keep = (b: Buffer) => {
+    tail = (tail + b.toString()).slice(-2000);
+  };
+  sync.stdout.on("data", keep);
+  sync.stderr.on("data", keep);
+  const pid = sync.pid!;
+  const samples: Array<{ s: number; rssMb: number }> = [];
   const t0 = Date.now();
-  const sample = () =>
-    samples.push({
-      s: Math.round((Date.now() - t0) / 1000),
-      rssMb: round(process.memoryUsage().rss / 2 ** 20, 1),
-      changes: projector.stats().changes,
-    });
+  const sample = () => {
+    const mb = rssOf(pid);
+    if (mb !== null) samples.push({ s: Math.round((Date.now() - t0) / 1000), rssMb: mb });
+  };
+  // the projector's start-up (services, slot, state) before the writes begin
+  await new Promise((r) => setTimeout(r, 5000));
   sample();
-  const changes0 = projector.stats().changes;
   const timer = setInterval(sample, 10_000);
-  const child = spawn(
+  const writes = spawn(
     process.execPath,
     [
       "bin/bellyfed-bench.js",
@@ -274,19 +295,27 @@ async function rssPart(endpoints: Endpoints, minutes: number) {
       "--out",
       "results/freshness-rss-writes.json",
     ],
-    { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] },
+    { cwd: ROOT, stdio: ["ignore", "ignore", "ignore"] },
   );
-  const code = await new Promise<number>((r) => child.on("exit", (c) => r(c ?? 1)));
+  const code = await new Promise<number>((r) => writes.on("exit", (c) => r(c ?? 1)));
   clearInterval(timer);
   sample();
-  const stats = await projector.stop();
+  const stopped = new Promise<void>((r) => sync.on("exit", () => r()));
+  sync.kill("SIGINT");
+  await stopped;
+  if (samples.length === 0) throw new Error(`bench:freshness: the projector did not run: ${tail}`);
   const warm = samples.find((x) => x.s >= Math.min(60, (minutes * 60) / 5)) ?? samples[0];
   const end = samples[samples.length - 1];
+  const last =
+    tail
+      .trim()
+      .split("\n")
+      .filter((l) => /changes in/.test(l))
+      .pop() ?? "";
   return {
     minutes,
     writeRunExit: code,
-    changes: stats.changes - changes0,
-    errors: stats.errors,
+    projector: last.replace(/^.*?(\d[\d,]* changes in)/, "$1"),
     rssMb: {
       start: samples[0].rssMb,
       afterWarmup: warm.rssMb,
@@ -344,10 +373,10 @@ runMain(async (argv) => {
 
   let rss: Awaited<ReturnType<typeof rssPart>> | null = null;
   if (minutes > 0) {
-    rss = await rssPart(endpoints, minutes);
+    rss = await rssPart(minutes);
     const r = rss.rssMb;
     say(
-      `rss over ${minutes} min of writes (${rss.changes} changes applied, ${rss.errors} errors): start ${r.start} MB, after warm-up (${r.afterWarmupAtS} s) ${r.afterWarmup} MB, end ${r.end} MB, max ${r.max} MB (target flat after warm-up, < 200 MB: ${r.max < 200 && r.end - r.afterWarmup < 20 ? "met" : "NOT met"})`,
+      `projector (bellyfed-bench sync) RSS over ${minutes} min of writes at 40/s (${rss.projector || "no progress line"}): start ${r.start} MB, after warm-up (${r.afterWarmupAtS} s) ${r.afterWarmup} MB, end ${r.end} MB, max ${r.max} MB (target flat after warm-up, < 200 MB: ${r.max < 200 && r.end - r.afterWarmup < 20 ? "met" : "NOT met"})`,
     );
   }
   const out = {
