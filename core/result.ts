@@ -66,6 +66,26 @@ export interface TimeSeriesPoint {
   max: number;
   /** what the client itself did this second (version 2): event-loop delay and GC pauses */
   client?: ClientSecond;
+  /**
+   * the replication slot's lag in bytes sampled in this second
+   * (pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn); scenarios that measure freshness)
+   */
+  slotLagBytes?: number;
+}
+
+/**
+ * How stale the DynamoDB read models get (scenarios that measure it, like
+ * `freshness`; warm-up excluded), in ms: end to end, a probe's PostgreSQL
+ * commit (acknowledged to the client) to the first consistent GetItem that
+ * shows it (its response); per change, the projector's DynamoDB
+ * acknowledgement minus the transaction's commit time (server clock), once
+ * per row change.
+ */
+export interface FreshnessFigures {
+  endToEnd: LatencySummary;
+  perChange: LatencySummary;
+  /** the replication slot's lag in bytes over the samples of the measured window */
+  slotLagBytes: { samples: number; max: number; last: number };
 }
 
 /**
@@ -154,10 +174,15 @@ export interface ScenarioResult {
     wait?: string;
     /** version 2: each second's latency histogram, aligned with timeSeries (null: no completion) */
     seconds?: Array<string | null>;
+    /** freshness end to end and per change (scenarios that measure freshness) */
+    freshness?: string;
+    syncLag?: string;
   };
   timeSeries: TimeSeriesPoint[];
   capacity?: CapacityUsage;
   pool?: PoolFigures;
+  /** scenarios that measure the read models' freshness */
+  freshness?: FreshnessFigures;
   thresholds: ThresholdOutcome[];
   passed: boolean;
   /** set when the run was stopped early: by an abortOnFail threshold, or by Ctrl-C (version 2) */

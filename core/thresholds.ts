@@ -13,7 +13,9 @@ import type { ThresholdOutcome } from "./result.ts";
  *
  * An expression is AGGREGATION OPERATOR NUMBER. Latency and service time are
  * in milliseconds and take p(N) (0 < N <= 100), avg, med, min, max, stdev,
- * count (so does wait: latency minus service time); errors take rate
+ * count (so do wait: latency minus service time; freshness: PostgreSQL
+ * commit to the DynamoDB item showing it, end to end; sync_lag: the
+ * projector's per-change lag); errors take rate
  * (errors / operations) and count; throughput takes
  * throughput or rate (successful operations per second); dropped takes
  * dropped or count, and rate (dropped / scheduled); operations takes ok and
@@ -23,6 +25,8 @@ export const METRICS = [
   "latency",
   "service_time",
   "wait",
+  "freshness",
+  "sync_lag",
   "errors",
   "throughput",
   "dropped",
@@ -52,6 +56,8 @@ const ALLOWED: Record<MetricName, string[]> = {
   latency: ["p", "avg", "med", "min", "max", "stdev", "count"],
   service_time: ["p", "avg", "med", "min", "max", "stdev", "count"],
   wait: ["p", "avg", "med", "min", "max", "stdev", "count"],
+  freshness: ["p", "avg", "med", "min", "max", "stdev", "count"],
+  sync_lag: ["p", "avg", "med", "min", "max", "stdev", "count"],
   errors: ["rate", "count"],
   throughput: ["throughput", "rate"],
   dropped: ["dropped", "count", "rate"],
@@ -242,6 +248,9 @@ export interface MetricValues {
   serviceTime: Histogram;
   /** absent in version-1 results: a wait threshold then sees no operations */
   wait?: Histogram;
+  /** end-to-end freshness and the projector's per-change lag: absent unless the scenario measures them */
+  freshness?: Histogram;
+  syncLag?: Histogram;
   ok: number;
   errors: number;
   dropped: number;
@@ -249,17 +258,29 @@ export interface MetricValues {
   throughput: number;
 }
 
+function histogramOf(metric: MetricName, v: MetricValues): Histogram {
+  switch (metric) {
+    case "latency":
+      return v.latency;
+    case "service_time":
+      return v.serviceTime;
+    case "wait":
+      return v.wait ?? EMPTY_HISTOGRAM;
+    case "freshness":
+      return v.freshness ?? EMPTY_HISTOGRAM;
+    default:
+      return v.syncLag ?? EMPTY_HISTOGRAM;
+  }
+}
+
 export function actualValue(t: Threshold, v: MetricValues): number {
   switch (t.metric) {
     case "latency":
     case "service_time":
-    case "wait": {
-      const h =
-        t.metric === "latency"
-          ? v.latency
-          : t.metric === "service_time"
-            ? v.serviceTime
-            : (v.wait ?? EMPTY_HISTOGRAM);
+    case "wait":
+    case "freshness":
+    case "sync_lag": {
+      const h = histogramOf(t.metric, v);
       const ms = (us: number) => (h.totalCount === 0 ? 0 : Math.round(us) / 1000);
       switch (t.aggregation) {
         case "p":
@@ -327,13 +348,16 @@ export function evaluateThresholds(thresholds: Threshold[], v: MetricValues): Th
   ];
   return list.map((t) => {
     const actual = actualValue(t, v);
-    // a latency or throughput threshold on a run with no successful operation cannot hold
+    // a latency or throughput threshold on a run with no successful operation cannot hold,
+    // nor a freshness threshold on a run that measured no freshness
     const vacuous =
-      v.ok === 0 &&
-      (t.metric === "latency" ||
-        t.metric === "service_time" ||
-        t.metric === "wait" ||
-        t.metric === "throughput");
+      (v.ok === 0 &&
+        (t.metric === "latency" ||
+          t.metric === "service_time" ||
+          t.metric === "wait" ||
+          t.metric === "throughput")) ||
+      ((t.metric === "freshness" || t.metric === "sync_lag") &&
+        histogramOf(t.metric, v).totalCount === 0);
     const outcome: ThresholdOutcome = {
       expression: t.expression,
       metric: t.metric,

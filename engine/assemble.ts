@@ -1,6 +1,7 @@
-import { decodeHistogram, summarize } from "../core/histogram.ts";
+import { createHistogram, decodeHistogram, summarize } from "../core/histogram.ts";
 import type {
   ErrorClass,
+  FreshnessFigures,
   LoadModel,
   ScenarioResult,
   StoreKind,
@@ -56,10 +57,15 @@ export function assembleScenario(
   const inWindow = bounded ? outcome.okInWindow : outcome.ok;
   const throughput = inWindow / (durationMs / 1000);
   const total = outcome.ok + errorCount;
+  const own = outcome.figures?.histograms;
+  const freshness = own?.freshness ? decodeHistogram(own.freshness) : undefined;
+  const syncLag = own?.syncLag ? decodeHistogram(own.syncLag) : undefined;
   const outcomes = evaluateThresholds(thresholds, {
     latency,
     serviceTime,
     wait,
+    freshness,
+    syncLag,
     ok: outcome.ok,
     errors: errorCount,
     dropped: outcome.dropped,
@@ -99,7 +105,38 @@ export function assembleScenario(
   };
   if (outcome.capacity) result.capacity = outcome.capacity;
   if (outcome.pool) result.pool = outcome.pool;
+  if (outcome.figures) {
+    const slotLag = placeSlotLag(result.timeSeries, outcome);
+    result.freshness = {
+      endToEnd: summarize(freshness ?? createHistogram(3)),
+      perChange: summarize(syncLag ?? createHistogram(3)),
+      slotLagBytes: slotLag,
+    };
+    if (own?.freshness) result.histograms.freshness = own.freshness;
+    if (own?.syncLag) result.histograms.syncLag = own.syncLag;
+  }
   return result;
+}
+
+/**
+ * The slot-lag samples of the measured window into its seconds (the highest
+ * of a second's samples), and their summary.
+ */
+function placeSlotLag(
+  series: TimeSeriesPoint[],
+  outcome: GeneratorOutcome,
+): FreshnessFigures["slotLagBytes"] {
+  const out = { samples: 0, max: 0, last: 0 };
+  for (const { atMs, bytes } of outcome.figures?.slotLag ?? []) {
+    const t = Math.floor((atMs * 1000 - outcome.measureStartUs) / 1e6);
+    const point = series[t];
+    if (t < 0 || !point) continue;
+    point.slotLagBytes = Math.max(point.slotLagBytes ?? 0, bytes);
+    out.samples++;
+    out.max = Math.max(out.max, bytes);
+    out.last = bytes;
+  }
+  return out;
 }
 
 function timeSeries(outcome: GeneratorOutcome): TimeSeriesPoint[] {

@@ -7,7 +7,7 @@ import type { Endpoints } from "../stores/types.ts";
 import { ClientMonitor } from "./client-monitor.ts";
 import { type Bounds, runModel, type StopFlag } from "./models/index.ts";
 import { type Outcome, Recorder } from "./recorder.ts";
-import type { Scenario, ScenarioContext } from "./scenario.ts";
+import type { Scenario, ScenarioContext, ScenarioFigures } from "./scenario.ts";
 
 /** One load generator's share of a scenario run (plain data: it is sent to worker threads). */
 export interface GeneratorPlan {
@@ -29,6 +29,8 @@ export interface GeneratorPlan {
 export interface GeneratorOutcome extends Outcome {
   capacity?: CapacityUsage;
   pool?: PoolFigures;
+  /** the scenario's own figures (Scenario.figures) */
+  figures?: ScenarioFigures;
 }
 
 export interface PreparedGenerator {
@@ -129,6 +131,10 @@ export async function runGenerator(
     const pool = g.stores.pg?.figures();
     if (capacity) outcome.capacity = structuredClone(capacity);
     if (pool) outcome.pool = pool;
+    if (scenario.figures) {
+      const end = Number.isFinite(outcome.measureEndUs) ? outcome.measureEndUs : outcome.lastEndUs;
+      outcome.figures = await scenario.figures(state, { startUs: measureStartUs, endUs: end });
+    }
     return outcome;
   } finally {
     monitor.stop();

@@ -9,6 +9,7 @@ import {
   sumErrors,
 } from "../core/figures.ts";
 import type { GeneratorOutcome } from "./generator.ts";
+import type { ScenarioFigures } from "./scenario.ts";
 
 /**
  * Merges the outcomes of several load generators (worker threads) of one
@@ -51,5 +52,24 @@ export function mergeOutcomes(outcomes: GeneratorOutcome[]): GeneratorOutcome {
     "parallel",
   );
   if (pool) merged.pool = pool;
+  const figures = mergeFigures(outcomes.map((o) => o.figures));
+  if (figures) merged.figures = figures;
   return merged;
+}
+
+/** Scenario figures of several generators: histograms added, slot-lag samples in time order. */
+function mergeFigures(list: Array<ScenarioFigures | undefined>): ScenarioFigures | undefined {
+  const present = list.filter((f): f is ScenarioFigures => f !== undefined);
+  if (present.length === 0) return undefined;
+  const out: ScenarioFigures = {};
+  const fresh = present.map((f) => f.histograms?.freshness).filter((h) => h !== undefined);
+  const lag = present.map((f) => f.histograms?.syncLag).filter((h) => h !== undefined);
+  if (fresh.length > 0 || lag.length > 0) {
+    out.histograms = {};
+    if (fresh.length > 0) out.histograms.freshness = addEncoded(fresh)!;
+    if (lag.length > 0) out.histograms.syncLag = addEncoded(lag)!;
+  }
+  const samples = present.flatMap((f) => f.slotLag ?? []);
+  if (samples.length > 0) out.slotLag = samples.sort((a, b) => a.atMs - b.atMs);
+  return out;
 }

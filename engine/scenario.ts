@@ -44,5 +44,31 @@ export interface Scenario<S = unknown, P = unknown> {
    * index tuning (EXPLAIN ANALYZE); scenarios that touch PostgreSQL define it.
    */
   explain?(state: S, params: P): Array<{ statement: Statement; params: unknown[] }>;
+  /**
+   * What the scenario measured itself over the measured window (after the
+   * load, before teardown; off the hot path): the read models' freshness.
+   */
+  figures?(state: S, window: MeasuredWindow): Promise<ScenarioFigures>;
   teardown?(state: S): Promise<void>;
+}
+
+/** The measured window, epoch microseconds (warm-up before it). */
+export interface MeasuredWindow {
+  startUs: number;
+  endUs: number;
+}
+
+/**
+ * A scenario's own figures, as plain data (it crosses thread boundaries):
+ * encoded HdrHistograms in microseconds, and samples taken each second.
+ */
+export interface ScenarioFigures {
+  histograms?: {
+    /** end to end: PostgreSQL commit to the DynamoDB item showing it */
+    freshness?: string;
+    /** per row change: the projector's DynamoDB acknowledgement minus the commit time */
+    syncLag?: string;
+  };
+  /** the replication slot's lag in bytes, sampled each second (epoch ms) */
+  slotLag?: Array<{ atMs: number; bytes: number }>;
 }

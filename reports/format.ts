@@ -61,7 +61,13 @@ export function metricValue(c: MetricComparison, value: number): string {
 /** The figure a threshold's actual value is shown with. */
 export function thresholdActual(metric: string, expression: string, actual: number): string {
   if (!Number.isFinite(actual)) return String(actual);
-  if (metric === "latency" || metric === "service_time") return `${ms(actual)} ms`;
+  if (
+    metric === "latency" ||
+    metric === "service_time" ||
+    metric === "freshness" ||
+    metric === "sync_lag"
+  )
+    return `${ms(actual)} ms`;
   if (metric === "errors" && /^\s*rate/.test(expression)) return percent(actual, 3);
   if (metric === "throughput") return `${rate(actual)}/s`;
   return String(Math.round(actual * 1e6) / 1e6);

@@ -174,6 +174,11 @@ function latencyTable(s: ScenarioResult): string {
     ["service time", s.serviceTime],
   ];
   if (s.wait) rows.push(["wait", s.wait]);
+  if (s.freshness)
+    rows.push(
+      ["freshness (end to end)", s.freshness.endToEnd],
+      ["sync lag (per change)", s.freshness.perChange],
+    );
   return dataTable(
     ["(ms)", "p50", "p90", "p95", "p99", "p99.9", "max", "mean"],
     rows.map(([name, l]) => [

@@ -68,6 +68,17 @@ function scenarioLines(s: ScenarioResult): string[] {
     row("service_time", lat(s.serviceTime)),
   );
   if (s.wait) out.push(row("wait", lat(s.wait)));
+  if (s.freshness) {
+    const f = s.freshness;
+    out.push(
+      row("freshness", lat(f.endToEnd)),
+      row("sync_lag", lat(f.perChange)),
+      row(
+        "slot lag",
+        `max ${count(f.slotLagBytes.max)} bytes, last ${count(f.slotLagBytes.last)} bytes (${f.slotLagBytes.samples} samples, one a second)`,
+      ),
+    );
+  }
   out.push(...clientLines(s.timeSeries, s.durationMs));
   if (s.capacity) {
     // a Query on an index charges the index only; the table's zero entry says nothing

@@ -18,6 +18,9 @@ export function metricValues(
     serviceTime,
     // version 2: the (merged) wait histogram; absent in version 1 results
     wait: s.histograms.wait === undefined ? undefined : decodeHistogram(s.histograms.wait),
+    freshness:
+      s.histograms.freshness === undefined ? undefined : decodeHistogram(s.histograms.freshness),
+    syncLag: s.histograms.syncLag === undefined ? undefined : decodeHistogram(s.histograms.syncLag),
     ok: s.operations.ok,
     errors: Object.values(s.operations.errors).reduce((a, b) => a + b, 0),
     dropped: s.operations.dropped,

@@ -172,5 +172,20 @@ const WRITES: Record<string, ScenarioRegistryEntry> = {
 };
 Object.assign(SCENARIOS, WRITES);
 
+/**
+ * Freshness (issue 16): a write probe that waits for DynamoDB to show it,
+ * with the projector in-process. It writes, so `run all` leaves it out; it is
+ * not one of WRITE_SCENARIOS (bench:writes runs those without a projector).
+ */
+SCENARIOS.freshness = {
+  module: at("freshness.ts"),
+  description:
+    "PostgreSQL commit to the DynamoDB item showing it: a follow, then consistent GetItems on the popularity item (the projector in-process)",
+  stores: ["postgres", "dynamodb"],
+  // below the projector's measured capacity on the 2-core machine (README "Freshness")
+  load: open(10),
+  writes: true,
+};
+
 /** The write scenarios' names (writes refuse a store that is not the harness's). */
 export const WRITE_SCENARIOS: readonly string[] = Object.keys(WRITES);

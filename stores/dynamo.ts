@@ -7,6 +7,9 @@ import {
   type DeleteCommandInput,
   type DeleteCommandOutput,
   DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandInput,
+  type GetCommandOutput,
   PutCommand,
   type PutCommandInput,
   type PutCommandOutput,
@@ -55,6 +58,8 @@ export interface DynamoStore {
   /** whether the endpoint runs TransactWriteItems (DynamoDB and DynamoDB Local do; dynalite does not) */
   readonly transactions: boolean;
   query(input: QueryCommandInput): Promise<QueryCommandOutput>;
+  /** GetItem (ConsistentRead allowed) */
+  get(input: GetCommandInput): Promise<GetCommandOutput>;
   /** PutItem (ConditionExpression allowed) */
   put(input: PutCommandInput): Promise<PutCommandOutput>;
   /** UpdateItem (ConditionExpression allowed) */
@@ -186,6 +191,14 @@ export function createDynamoStore(target: DynamoTarget, maxSockets = 64): Dynamo
       sent(t);
       const out = await doc.send(new QueryCommand(input));
       // a warm-up operation's capacity is left out, like its latency
+      if (counts(t)) add(out.ConsumedCapacity, false);
+      return out;
+    },
+    async get(input) {
+      input.ReturnConsumedCapacity = "INDEXES";
+      const t = running.op;
+      sent(t);
+      const out = await doc.send(new GetCommand(input));
       if (counts(t)) add(out.ConsumedCapacity, false);
       return out;
     },

@@ -15,9 +15,9 @@ import { costChartDocument } from "../../reports/capacity-charts.ts";
 import { renderCapacityHtml } from "../../reports/capacity-html.ts";
 import { renderCapacityMarkdown } from "../../reports/capacity-markdown.ts";
 import { renderCapacityTerminal } from "../../reports/capacity-text.ts";
-import { reportError } from "../cli.ts";
 import { type FlagSpec, helpText, parseFlags, parsePositiveNumber } from "../lib/args.ts";
 import { untilInterrupted } from "../lib/interrupt.ts";
+import { reportError } from "../lib/report-error.ts";
 
 const COMMAND = "capacity report";
 const USAGE = "bellyfed-bench capacity report [--from SWEEP.json]... [--profile FILE] [options]";

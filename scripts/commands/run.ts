@@ -340,7 +340,9 @@ async function guardData(
   planned: PlannedScenario[],
   endpoints: Endpoints,
 ): Promise<DataState> {
-  const writes = planned.map((p) => p.entry.name).filter((n) => WRITE_SCENARIOS.includes(n));
+  const writes = planned
+    .filter((p) => p.entry.writes === true || WRITE_SCENARIOS.includes(p.entry.name))
+    .map((p) => p.entry.name);
   const pgm = await import("pg");
   const client = new pgm.default.Client(pgClientConfig(endpoints.pg));
   await client.connect();
