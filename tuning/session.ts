@@ -59,6 +59,8 @@ export interface TuneOptions {
   abDurationMs: number;
   /** warm-up before each A/B step (default 1 s) */
   abWarmupMs?: number;
+  /** with `ab`, the index probes' A/B first (default true) */
+  probeAb?: boolean;
   vus: number;
   traffic: number;
   dynamo: boolean;
@@ -292,7 +294,7 @@ export async function runTuning(endpoints: Endpoints, opts: TuneOptions): Promis
     );
     // with --ab, the index probes' A/B first: the proposal follows its verdicts (issue 14)
     let probeAb: ProbeAbResult | null = null;
-    if (opts.ab) {
+    if (opts.ab && opts.probeAb !== false) {
       probeAb = await runProbeAb(pool, endpoints, {
         set: opts.indexSet,
         durationMs: opts.abDurationMs,

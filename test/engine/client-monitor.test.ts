@@ -17,8 +17,10 @@ describe("the client monitor", () => {
     busy(200);
     await new Promise((r) => setTimeout(r, 800));
     const seconds = m.stop();
-    expect(seconds[0]?.loopDelayMaxMs).toBeLessThan(20);
-    expect(seconds[0]?.loopDelayP99Ms).toBeLessThan(10);
+    // idle: what a busy shared machine's scheduler adds (tens of ms at most), never the block
+    expect(seconds[0]?.loopDelayMaxMs).toBeLessThan(100);
+    expect(seconds[0]?.loopDelayP99Ms).toBeLessThan(50);
     expect(seconds[1]?.loopDelayMaxMs).toBeGreaterThan(180);
+    expect(seconds[1]!.loopDelayMaxMs).toBeGreaterThan(2 * seconds[0]!.loopDelayMaxMs);
   });
 });

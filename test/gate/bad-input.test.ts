@@ -78,7 +78,7 @@ async function expectBadInput(args: string[], file: string, problem: RegExp) {
   expect(readdirSync(outDir)).toEqual([]);
 }
 
-describe("gate: bad input exits 2 with one line and writes nothing", () => {
+describe.concurrent("gate: bad input exits 2 with one line and writes nothing", () => {
   it("missing file", () => expectBadInput([path("nope.json")], "nope.json", /no such file/));
   it("not JSON", () => expectBadInput([path("not-json.json")], "not-json.json", /not JSON/));
   it("wrong format", () =>

@@ -8,7 +8,7 @@ function expectOneLine(stderr: string): void {
   expect(stderr).not.toMatch(/\n\s+at /);
 }
 
-describe("load: bad input gets one line and exit code 2", () => {
+describe.concurrent("load: bad input gets one line and exit code 2", () => {
   const cases: [string[], RegExp][] = [
     [["--scale", "huge"], /unknown scale 'huge'; use one of tiny, small, medium, large/],
     [["--seed", "1.5"], /--seed '1.5' is not a whole number/],

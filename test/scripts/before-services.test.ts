@@ -58,7 +58,7 @@ async function refused(
   expect(existsSync(home) ? readdirSync(home) : [], what).toEqual([]);
 }
 
-describe("validated before any service starts (services down)", () => {
+describe.concurrent("validated before any service starts (services down)", () => {
   it("run: a seed out of range, an unknown index set, BELLYFED_PG_CLIENT", async () => {
     await refused(
       ["run", "best-dishes", "--seed", "99999999999"],
@@ -119,7 +119,7 @@ describe("validated before any service starts (services down)", () => {
   }, 120_000);
 });
 
-describe("flags that would do nothing in their context are refused (services down)", () => {
+describe.concurrent("flags that would do nothing in their context are refused (services down)", () => {
   it("schema apply: provisioned billing needs both --rcu and --wcu; no hidden 5/5 default", async () => {
     await refused(
       ["schema", "apply", "--billing", "provisioned"],
