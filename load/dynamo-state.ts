@@ -1,10 +1,5 @@
-import {
-  DescribeTableCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from "@aws-sdk/client-dynamodb";
-import { dynamoMarkerTableName, ensureDynamoMarkerTable } from "../schema/index.ts";
+import { DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { getMarkerItem, putMarkerItem } from "../schema/index.ts";
 
 /**
  * What the DynamoDB loader last did under a table prefix, kept as one item of
@@ -37,20 +32,8 @@ export async function readDynamoState(
   client: DynamoDBClient,
   prefix: string,
 ): Promise<DynamoLoadState | null> {
-  try {
-    const out = await client.send(
-      new GetItemCommand({
-        TableName: dynamoMarkerTableName(prefix),
-        Key: { table_name: { S: stateKey(prefix) } },
-        ConsistentRead: true,
-      }),
-    );
-    const raw = out.Item?.state?.S;
-    return raw ? (JSON.parse(raw) as DynamoLoadState) : null;
-  } catch (e) {
-    if ((e as { name?: string }).name === "ResourceNotFoundException") return null;
-    throw e;
-  }
+  const raw = (await getMarkerItem(client, prefix, stateKey(prefix)))?.state?.S;
+  return raw ? (JSON.parse(raw) as DynamoLoadState) : null;
 }
 
 export async function writeDynamoState(
@@ -58,17 +41,10 @@ export async function writeDynamoState(
   prefix: string,
   state: DynamoLoadState,
 ): Promise<void> {
-  await ensureDynamoMarkerTable(client, prefix);
-  await client.send(
-    new PutItemCommand({
-      TableName: dynamoMarkerTableName(prefix),
-      Item: {
-        table_name: { S: stateKey(prefix) },
-        kind: { S: "load-state" },
-        state: { S: JSON.stringify(state) },
-      },
-    }),
-  );
+  await putMarkerItem(client, prefix, stateKey(prefix), {
+    kind: { S: "load-state" },
+    state: { S: JSON.stringify(state) },
+  });
 }
 
 /** CreationDateTime (ms) of each table, or null for a table that does not exist. */

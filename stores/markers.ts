@@ -1,3 +1,4 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import {
   CreateTableCommand,
   DeleteItemCommand,
@@ -296,6 +297,43 @@ export async function ensureDynamoMarkerTable(
   }
   await waitUntilTableExists({ client, maxWaitTime: 120 }, { TableName: name });
   return true;
+}
+
+/** One item of the prefix's marker table by its key; null when the table or the item is missing. */
+export async function getMarkerItem(
+  client: DynamoDBClient,
+  prefix: string,
+  key: string,
+): Promise<Record<string, AttributeValue> | null> {
+  try {
+    const out = await client.send(
+      new GetItemCommand({
+        TableName: dynamoMarkerTableName(prefix),
+        Key: { table_name: { S: key } },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ?? null;
+  } catch (e) {
+    if ((e as { name?: string }).name === "ResourceNotFoundException") return null;
+    throw e;
+  }
+}
+
+/** Writes one item of the prefix's marker table (keyed by `key`), creating the table when missing. */
+export async function putMarkerItem(
+  client: DynamoDBClient,
+  prefix: string,
+  key: string,
+  attributes: Record<string, AttributeValue>,
+): Promise<void> {
+  await ensureDynamoMarkerTable(client, prefix);
+  await client.send(
+    new PutItemCommand({
+      TableName: dynamoMarkerTableName(prefix),
+      Item: { table_name: { S: key }, ...attributes },
+    }),
+  );
 }
 
 /** Records that the harness created `tableName` (full name, prefix included). */

@@ -1,13 +1,8 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  DeleteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { UsageError } from "../../../core/errors.ts";
-import { dynamoMarkerTableName, ensureDynamoMarkerTable } from "../../../stores/markers.ts";
+import { dynamoMarkerTableName, getMarkerItem, putMarkerItem } from "../../../stores/markers.ts";
 import { DESIGN_VARIANT } from "./design.ts";
 import { INFLUENCE_SHARDED } from "./influence-sharded.ts";
 import { LEADERBOARDS_BY_ENTITY_VARIANT } from "./leaderboards-by-entity.ts";
@@ -123,19 +118,7 @@ export async function readVariantName(
   client: DynamoDBClient,
   prefix: string,
 ): Promise<string | null> {
-  try {
-    const out = await client.send(
-      new GetItemCommand({
-        TableName: dynamoMarkerTableName(prefix),
-        Key: { table_name: { S: variantKey(prefix) } },
-        ConsistentRead: true,
-      }),
-    );
-    return out.Item?.variant?.S ?? null;
-  } catch (e) {
-    if ((e as { name?: string }).name === "ResourceNotFoundException") return null;
-    throw e;
-  }
+  return (await getMarkerItem(client, prefix, variantKey(prefix)))?.variant?.S ?? null;
 }
 
 export async function recordVariant(
@@ -143,18 +126,11 @@ export async function recordVariant(
   prefix: string,
   variant: DynamoVariant,
 ): Promise<void> {
-  await ensureDynamoMarkerTable(client, prefix);
-  await client.send(
-    new PutItemCommand({
-      TableName: dynamoMarkerTableName(prefix),
-      Item: {
-        table_name: { S: variantKey(prefix) },
-        kind: { S: "dynamo-variant" },
-        variant: { S: variant.name },
-        applied_at: { S: new Date().toISOString() },
-      },
-    }),
-  );
+  await putMarkerItem(client, prefix, variantKey(prefix), {
+    kind: { S: "dynamo-variant" },
+    variant: { S: variant.name },
+    applied_at: { S: new Date().toISOString() },
+  });
 }
 
 export async function forgetVariant(client: DynamoDBClient, prefix: string): Promise<void> {
