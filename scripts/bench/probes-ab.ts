@@ -8,7 +8,7 @@
  * the verdict of the rule in tuning/probe-ab.ts (runProbeAb there, which
  * `tune --ab` runs too); leaves the `seed` set active.
  *
- *   npm run bench:probes-ab [-- --scale small --duration 10s --vus 4 --markdown FILE --out FILE]
+ *   npm run bench:probes-ab [-- --scale small --duration 10s --warmup 2s --vus 4 --markdown FILE --out FILE]
  */
 import { writeFileSync } from "node:fs";
 import pg from "pg";
@@ -26,6 +26,11 @@ const spec = {
     type: "string" as const,
     description: "measured time per probe and variant",
     default: "10s",
+  },
+  warmup: {
+    type: "string" as const,
+    description: "warm-up before each probe and variant",
+    default: "2s",
   },
   vus: { type: "string" as const, description: "virtual users (closed model)", default: "4" },
   "insert-rows": {
@@ -48,6 +53,7 @@ runMain(async (argv) => {
   const scale = String(values.scale ?? "small");
   const duration = String(values.duration ?? "10s");
   const durationMs = parseDuration("duration", duration);
+  const warmupMs = parseDuration("warmup", String(values.warmup ?? "2s"));
   const vus = parsePositiveInt("vus", String(values.vus ?? "4"), 1000);
   const insertRows = parsePositiveInt("insert-rows", String(values["insert-rows"] ?? "2000"), 1e6);
   const { SCALE_NAMES } = await import("../../generators/index.ts");
@@ -68,7 +74,7 @@ runMain(async (argv) => {
     result = await runProbeAb(pool, endpoints, {
       set: "seed",
       durationMs,
-      warmupMs: 2000,
+      warmupMs,
       vus,
       insertRows,
       data,

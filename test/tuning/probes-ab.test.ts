@@ -51,7 +51,20 @@ it("measures each probe with and without its index and nearby on the geo set, th
   const url = `postgres://${encodeURIComponent(user)}${password ? `:${encodeURIComponent(password)}` : ""}@${host}:${port}/${database}`;
   const out = join(dir, "ab.json");
   const r = await runScript(
-    ["--scale", "tiny", "--duration", "1s", "--vus", "1", "--insert-rows", "50", "--out", out],
+    [
+      "--scale",
+      "tiny",
+      "--duration",
+      "500ms",
+      "--warmup",
+      "300ms",
+      "--vus",
+      "1",
+      "--insert-rows",
+      "50",
+      "--out",
+      out,
+    ],
     { DATABASE_URL: url, BELLYFED_TABLE_PREFIX: scratch.dynamo.tablePrefix },
   );
   expect(r.stderr).not.toMatch(/Error/);
