@@ -104,12 +104,15 @@ describe("sync killed with SIGKILL mid-stream", () => {
     // exactly the transactions after the confirmed position, once each
     expect(appliedAfter).toBeGreaterThanOrEqual(total - atMost);
     expect(appliedAfter).toBeLessThanOrEqual(total - surely);
-    // nothing lost: every transaction applied at least once across the two runs
-    expect(appliedBefore + appliedAfter).toBeGreaterThanOrEqual(total);
+    // the killed run's count is its state as last written (each second), which can trail
+    // what it had applied and acknowledged by up to a second's transactions; so "nothing
+    // lost" is the bound above (everything after the confirmed position applied again)
+    // and the full recompute below, not the sum of the two counts
+    expect(surely).toBeGreaterThan(0);
     expect(st.errors).toBe(0);
     const replayed = appliedBefore + appliedAfter - total;
     process.stdout.write(
-      `sigkill: ${total} transactions; killed run applied ${appliedBefore} (state written each second), slot confirmed ~${surely}; restart applied ${appliedAfter}; ${replayed} replayed (applied again, conditional writes made them no-ops or rewrites of the same values)\n`,
+      `sigkill: ${total} transactions; killed run applied ${appliedBefore} (state written each second), slot confirmed ~${surely}; restart applied ${appliedAfter}; ${replayed} more than the total counted (replays made no-ops by the conditional writes; negative when the killed run's last state trailed its acknowledgements)\n`,
     );
 
     const v = await runCli(["sync", "verify", "-q"], s.env, 300_000);
