@@ -13,20 +13,23 @@ import type { ProjectorStats } from "../../sync/projector.ts";
  * one line and the benchmark runs without it.
  */
 
-export interface ProjectorFigures {
-  source: string;
-  changes: number;
-  transactions: number;
-  errors: number;
-  stale: number;
-  itemsPut: number;
-  itemsDeleted: number;
-  itemsUnchanged: number;
+/** The projector's counts over a run (ProjectorStats' own fields), with its catch-up and lag. */
+export type ProjectorFigures = Pick<
+  ProjectorStats,
+  | "source"
+  | "changes"
+  | "transactions"
+  | "errors"
+  | "stale"
+  | "itemsPut"
+  | "itemsDeleted"
+  | "itemsUnchanged"
+> & {
   caughtUp: boolean;
   catchUpMs: number;
   /** per change: DynamoDB acknowledgement minus commit time (ms) */
   lag: ReturnType<typeof summarize>;
-}
+};
 
 function figures(
   s: ProjectorStats,
