@@ -22,6 +22,7 @@ import {
 import { createDynamoClient } from "../stores/dynamo.ts";
 import { pgClientConfig } from "../stores/postgres.ts";
 import type { Endpoints } from "../stores/types.ts";
+import { Batcher } from "./batch.ts";
 import {
   type Group,
   type Item,
@@ -65,7 +66,8 @@ import {
  *
  * Trending depends on "now": each group is computed as of an instant on the
  * data's clock (the latest of: the instant before, the data clock, just past
- * the newest ranking in the transaction), recorded on the group's version.
+ * the newest ranking in the transaction, rounded up to a whole second),
+ * recorded on the group's version.
  */
 
 export interface ProjectorOptions {
@@ -81,6 +83,8 @@ export interface ProjectorOptions {
   /** PostgreSQL connections for the recompute (default 4) */
   pgConnections?: number;
   onError?: (e: Error) => void;
+  /** sees the projector's DynamoDB client once, before any call (bench:freshness records the calls) */
+  onDynamoClient?: (client: DynamoDBClient) => void;
 }
 
 export interface ProjectorStats {
@@ -129,13 +133,18 @@ interface Tables {
 /** The projector's PostgreSQL connections say who they are (pg_stat_activity.application_name). */
 export const PROJECTOR_APPLICATION = "bellyfed-bench sync";
 
-/** Is the 32-bit xid $1 (of the current or the previous epoch) visible to a snapshot taken now? */
-const VISIBLE_SQL = `
-SELECT pg_visible_in_snapshot(
-         ((((x >> 32) - CASE WHEN $1::bigint > (x & 4294967295) THEN 1 ELSE 0 END) << 32) | $1::bigint)::text::xid8,
-         snap) AS visible
+/**
+ * Which of the 32-bit xids in $1 (of the current or the previous epoch) a
+ * snapshot taken now does not see yet.
+ */
+const NOT_VISIBLE_SQL = `
+SELECT x32::bigint AS xid
   FROM (SELECT snap, pg_snapshot_xmax(snap)::text::bigint AS x
-          FROM (SELECT pg_current_snapshot() AS snap) s) t`;
+          FROM (SELECT pg_current_snapshot() AS snap) s) t,
+       unnest($1::bigint[]) AS x32
+ WHERE NOT pg_visible_in_snapshot(
+         ((((x >> 32) - CASE WHEN x32 > (x & 4294967295) THEN 1 ELSE 0 END) << 32) | x32)::text::xid8,
+         snap)`;
 
 /** Groups cached at most (about 20k items at `small`); past it the cache starts again. */
 const GROUP_CACHE_MAX = 20_000;
@@ -158,7 +167,26 @@ function timestampLiteral(ms: number): string {
   return new Date(ms).toISOString().slice(0, 23).replace("T", " ");
 }
 
-function splitGroups(set: Set<string>): Group[] {
+/** The items of each requested group ("city\0kind"), by the group name each item carries. */
+function byGroup(
+  items: Item[],
+  groupOf: (it: Item) => string,
+  keys: readonly string[],
+  nameOf: (key: string) => string,
+): Map<string, Item[]> {
+  const named = new Map<string, Item[]>();
+  for (const it of items) {
+    const g = groupOf(it);
+    const list = named.get(g);
+    if (list) list.push(it);
+    else named.set(g, [it]);
+  }
+  const out = new Map<string, Item[]>();
+  for (const k of keys) out.set(k, named.get(nameOf(k)) ?? []);
+  return out;
+}
+
+function splitGroups(set: Iterable<string>): Group[] {
   const out: Group[] = [];
   for (const g of set) {
     const i = g.indexOf("\u0000");
@@ -170,6 +198,23 @@ function splitGroups(set: Set<string>): Group[] {
 export interface Planned {
   keys: string[];
   run: () => Promise<void>;
+}
+
+/** A transaction's lookups done: what it touches. */
+export interface Prepared {
+  a: Affected;
+  trending: Set<string>;
+  boards: Set<string>;
+}
+
+/**
+ * Does the transaction change dishes or restaurants (the planning caches)?
+ * Such a transaction is prepared alone: after every transaction before it,
+ * before any after it.
+ */
+export function changesCatalog(tx: CommittedTx): boolean {
+  for (const c of tx.changes) if (c.table === "dishes" || c.table === "restaurants") return true;
+  return false;
 }
 
 /** The work one transaction causes. */
@@ -187,6 +232,12 @@ interface Affected {
 
 export class ProjectorCore {
   private readonly pool: pg.Pool;
+  /**
+   * Planning's lookups (a dish's group, a restaurant's city) on a connection
+   * of their own: transactions are planned one after the other, so a lookup
+   * queued behind the recomputes in flight would hold up every transaction.
+   */
+  private readonly planDb: pg.Pool;
   private readonly dyn: DynamoDBClient;
   private readonly prefix: string;
   private tables!: Tables;
@@ -197,6 +248,54 @@ export class ProjectorCore {
   private asOfMs = 0;
   /** each top-N group's items as this process last wrote them, with the version it wrote */
   private readonly groupCache = new Map<string, { pos: string; items: Item[] }>();
+  /** planning's lookups of transactions prepared at once, together */
+  private readonly lookupBatch = new Batcher<string, true>((keys) => this.lookup(keys), 1);
+  /** the transactions in flight wait for visibility together: one query for all */
+  private readonly visibleBatch = new Batcher<number, true>((xids) => this.waitVisible(xids));
+  /** and their users' popularity items come from one query */
+  private readonly popularityBatch = new Batcher<string, Item>(async (users) => {
+    const m = new Map<string, Item>();
+    for (const it of await popularityItems(this.pool, users, this.variant))
+      m.set(it[ATTR.userId].S as string, it);
+    return m;
+  });
+  /** the top-N groups' items: "city\0kind" (leaderboards), "asOf\0city\0kind" (trending) */
+  private readonly boardsBatch = new Batcher<string, Item[]>(async (keys) =>
+    byGroup(
+      await leaderboardItems(this.pool, splitGroups(keys), this.variant),
+      (it) => it[ATTR.leaderboardType]?.S ?? "",
+      keys,
+      (k) => {
+        const [city, cuisine] = k.split("\u0000");
+        return leaderboardGroup(city, cuisine);
+      },
+    ),
+  );
+  private readonly trendingBatch = new Batcher<string, Item[]>(async (keys) => {
+    const byAsOf = new Map<string, string[]>();
+    for (const k of keys) {
+      const i = k.indexOf("\u0000");
+      const list = byAsOf.get(k.slice(0, i));
+      if (list) list.push(k.slice(i + 1));
+      else byAsOf.set(k.slice(0, i), [k.slice(i + 1)]);
+    }
+    const out = new Map<string, Item[]>();
+    await Promise.all(
+      [...byAsOf].map(async ([asOf, groups]) => {
+        const m = byGroup(
+          await trendingItems(this.pool, asOf, splitGroups(groups)),
+          trendingGroupOf,
+          groups,
+          (g) => {
+            const [city, type] = g.split("\u0000");
+            return trendingGroup(city, type);
+          },
+        );
+        for (const [g, items] of m) out.set(`${asOf}\u0000${g}`, items);
+      }),
+    );
+    return out;
+  });
   readonly s: ProjectorStats;
 
   constructor(
@@ -209,6 +308,12 @@ export class ProjectorCore {
       application_name: PROJECTOR_APPLICATION,
     });
     this.pool.on("error", () => {});
+    this.planDb = new pg.Pool({
+      ...pgClientConfig(endpoints.pg),
+      max: 1,
+      application_name: PROJECTOR_APPLICATION,
+    });
+    this.planDb.on("error", () => {});
     this.dyn = createDynamoClient(endpoints.dynamo, 32);
     this.prefix = endpoints.dynamo.tablePrefix;
     const started = Date.now();
@@ -274,24 +379,44 @@ export class ProjectorCore {
    * commit order; two whose keys are disjoint may run at once.
    */
   async plan(tx: CommittedTx): Promise<Planned> {
+    return this.order(tx, await this.prepare(tx));
+  }
+
+  /**
+   * The lookups of planning (the groups of the touched dishes and
+   * restaurants): several transactions may prepare at once, as long as none
+   * of them changes dishes or restaurants (see `changesCatalog`).
+   */
+  async prepare(tx: CommittedTx): Promise<Prepared> {
     const a = await this.affected(tx.changes);
-    const pos = tx.position.toString();
     const trending = new Set(a.trending);
     const boards = new Set(a.boards);
     await this.groupsOf(a, trending, boards);
+    return { a, trending, boards };
+  }
+
+  /** The rest of planning, in commit order: the keys, and trending's instant. */
+  order(tx: CommittedTx, prepared: Prepared): Planned {
+    const { a, trending, boards } = prepared;
+    const pos = tx.position.toString();
     const keys: string[] = [];
     for (const u of a.users) keys.push(`u\u0000${u}`);
     for (const g of trending) keys.push(`t\u0000${g}`);
     for (const g of boards) keys.push(`b\u0000${g}`);
     let asOf = "";
     if (trending.size > 0) {
-      const now = Math.max(this.asOfMs, this.dataNowMs(), a.newestMs + 1);
+      // whole seconds of the data's clock: the transactions planned within a
+      // second share the instant, so their groups are computed in one query
+      const now = Math.max(
+        this.asOfMs,
+        Math.ceil(Math.max(this.dataNowMs(), a.newestMs + 1) / 1000) * 1000,
+      );
       this.asOfMs = now;
       asOf = timestampLiteral(now);
       this.s.asOf = asOf;
     }
     const run = async () => {
-      if (tx.xid !== undefined && keys.length > 0) await this.visible(tx.xid);
+      if (tx.xid !== undefined && keys.length > 0) await this.visibleBatch.get([tx.xid]);
       const work: Promise<void>[] = [];
       if (a.users.size > 0) work.push(this.applyUsers([...a.users], pos));
       if (trending.size > 0) work.push(this.applyTrending(splitGroups(trending), asOf, pos));
@@ -309,16 +434,22 @@ export class ProjectorCore {
   }
 
   /**
-   * Waits until transaction `xid` is visible to new snapshots. WAL is flushed
-   * (and decoded) before the committing backend leaves the proc array, so on a
-   * busy server a recompute started the moment a commit arrives can miss it.
-   * Visible once means visible to every later snapshot.
+   * Waits until the transactions `xids` are visible to new snapshots. WAL is
+   * flushed (and decoded) before the committing backend leaves the proc
+   * array, so on a busy server a recompute started the moment a commit
+   * arrives can miss it. Visible once means visible to every later snapshot.
    */
-  private async visible(xid: number): Promise<void> {
+  private async waitVisible(xids: number[]): Promise<Map<number, true>> {
+    const done = new Map<number, true>();
+    let left = xids;
     for (let i = 0; ; i++) {
-      const r = await this.pool.query(VISIBLE_SQL, [xid]);
-      if (r.rows[0].visible) return;
-      if (i >= 5000) throw new Error(`transaction ${xid} committed but not visible after 10 s`);
+      const r = await this.pool.query<{ xid: string }>(NOT_VISIBLE_SQL, [left]);
+      const still = new Set(r.rows.map((row) => Number(row.xid)));
+      for (const x of left) if (!still.has(x)) done.set(x, true);
+      if (still.size === 0) return done;
+      if (i >= 5000)
+        throw new Error(`transaction ${[...still][0]} committed but not visible after 10 s`);
+      left = [...still];
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   }
@@ -370,7 +501,7 @@ export class ProjectorCore {
           if (r.city) {
             for (const c2 of parseTextArray(r.cuisine_type)) a.boards.add(`${r.city}\u0000${c2}`);
             if (r.restaurant_id) {
-              const types = await this.pool.query(
+              const types = await this.planDb.query(
                 "SELECT DISTINCT dish_type FROM dishes WHERE restaurant_id = $1",
                 [r.restaurant_id],
               );
@@ -389,7 +520,7 @@ export class ProjectorCore {
   private async restaurant(id: string): Promise<{ city: string | null; cuisines: string[] }> {
     const hit = this.restaurantCache.get(id);
     if (hit) return hit;
-    const r = await this.pool.query(
+    const r = await this.planDb.query(
       "SELECT city, cuisine_type FROM restaurants WHERE restaurant_id = $1",
       [id],
     );
@@ -406,37 +537,63 @@ export class ProjectorCore {
   /** Adds the groups of the touched dishes (trending) and restaurants (leaderboards). */
   private async groupsOf(a: Affected, trending: Set<string>, boards: Set<string>): Promise<void> {
     const missing: string[] = [];
-    for (const d of a.dishes) if (!this.dishCache.has(d)) missing.push(d);
-    if (missing.length > 0) {
-      const r = await this.pool.query(
-        `SELECT d.dish_id::text AS id, d.dish_type, r.city
-           FROM dishes d LEFT JOIN restaurants r ON r.restaurant_id = d.restaurant_id
-          WHERE d.dish_id = ANY($1::uuid[])`,
-        [missing],
-      );
-      for (const row of r.rows) this.dishCache.set(row.id, { city: row.city, type: row.dish_type });
-    }
+    for (const d of a.dishes) if (!this.dishCache.has(d)) missing.push(`d${d}`);
+    for (const id of a.restaurants) if (!this.restaurantCache.has(id)) missing.push(`r${id}`);
+    if (missing.length > 0) await this.lookupBatch.get(missing);
     for (const d of a.dishes) {
       const v = this.dishCache.get(d);
       if (v?.city) trending.add(`${v.city}\u0000${v.type}`);
     }
     for (const id of a.restaurants) {
-      const v = await this.restaurant(id);
-      if (v.city) for (const c of v.cuisines) if (c !== null) boards.add(`${v.city}\u0000${c}`);
+      const v = this.restaurantCache.get(id);
+      if (v?.city) for (const c of v.cuisines) if (c !== null) boards.add(`${v.city}\u0000${c}`);
     }
   }
 
-  private async applyUsers(users: string[], pos: string): Promise<void> {
-    const items = await popularityItems(this.pool, users, this.variant);
-    const found = new Set<string>();
-    const writes: Promise<boolean>[] = [];
-    for (const it of items) {
-      found.add(it[ATTR.userId].S as string);
-      writes.push(this.put(this.tables.popularity, it, pos));
+  /**
+   * Dishes ("d" + id) and restaurants ("r" + id) into the planning caches, in
+   * one query (a dish's restaurant comes with it).
+   */
+  private async lookup(keys: string[]): Promise<Map<string, true>> {
+    const dishes: string[] = [];
+    const restaurants: string[] = [];
+    for (const k of keys) (k[0] === "d" ? dishes : restaurants).push(k.slice(1));
+    const r = await this.planDb.query<{
+      dish: string | null;
+      dish_type: string | null;
+      restaurant: string;
+      city: string | null;
+      cuisines: string[] | null;
+    }>(
+      `SELECT d.dish_id::text AS dish, d.dish_type, d.restaurant_id::text AS restaurant,
+              r.city, r.cuisine_type AS cuisines
+         FROM dishes d LEFT JOIN restaurants r ON r.restaurant_id = d.restaurant_id
+        WHERE d.dish_id = ANY($1::uuid[])
+       UNION ALL
+       SELECT NULL, NULL, r.restaurant_id::text, r.city, r.cuisine_type
+         FROM restaurants r WHERE r.restaurant_id = ANY($2::uuid[])`,
+      [dishes, restaurants],
+    );
+    for (const row of r.rows) {
+      if (row.dish && row.dish_type)
+        this.dishCache.set(row.dish, { city: row.city, type: row.dish_type });
+      this.restaurantCache.set(row.restaurant, { city: row.city, cuisines: row.cuisines ?? [] });
     }
-    for (const u of users)
-      if (!found.has(u))
-        writes.push(this.del(this.tables.popularity, { [ATTR.userId]: { S: u } }, pos));
+    // a restaurant that does not exist (any more) has no leaderboards
+    for (const id of restaurants)
+      if (!this.restaurantCache.has(id)) this.restaurantCache.set(id, { city: null, cuisines: [] });
+    return new Map();
+  }
+
+  private async applyUsers(users: string[], pos: string): Promise<void> {
+    const items = await this.popularityBatch.get(users);
+    const writes: Promise<boolean>[] = [];
+    for (const u of users) {
+      const it = items.get(u);
+      // a copy: the put stamps its own position on it
+      if (it) writes.push(this.put(this.tables.popularity, { ...it }, pos));
+      else writes.push(this.del(this.tables.popularity, { [ATTR.userId]: { S: u } }, pos));
+    }
     await Promise.all(writes);
   }
 
@@ -504,7 +661,7 @@ export class ProjectorCore {
   private async applyTrending(groups: Group[], asOf: string, pos: string): Promise<void> {
     const claimed = new Map<string, Item[] | null>();
     const [want] = await Promise.all([
-      trendingItems(this.pool, asOf, groups),
+      this.trendingBatch.get(groups.map((g) => `${asOf}\u0000${g[0]}\u0000${g[1]}`)),
       ...groups.map(async (g) => {
         const name = trendingGroup(g[0], g[1]);
         const have = await this.claimAndRead(TRENDING_DISHES_TABLE, name, pos, asOf, () =>
@@ -522,8 +679,7 @@ export class ProjectorCore {
       TRENDING_DISHES_TABLE,
       groups,
       claimed,
-      want,
-      trendingGroupOf,
+      (g) => want.get(`${asOf}\u0000${g[0]}\u0000${g[1]}`) ?? [],
       trendingGroup,
       pos,
     );
@@ -532,7 +688,7 @@ export class ProjectorCore {
   private async applyBoards(groups: Group[], pos: string): Promise<void> {
     const claimed = new Map<string, Item[] | null>();
     const [want] = await Promise.all([
-      leaderboardItems(this.pool, groups, this.variant),
+      this.boardsBatch.get(groups.map((g) => `${g[0]}\u0000${g[1]}`)),
       ...groups.map(async (g) => {
         const name = leaderboardGroup(g[0], g[1]);
         const have = await this.claimAndRead(LEADERBOARDS_TABLE, name, pos, undefined, () =>
@@ -550,8 +706,7 @@ export class ProjectorCore {
       LEADERBOARDS_TABLE,
       groups,
       claimed,
-      want,
-      (it) => it[ATTR.leaderboardType]?.S ?? "",
+      (g) => want.get(`${g[0]}\u0000${g[1]}`) ?? [],
       leaderboardGroup,
       pos,
     );
@@ -562,25 +717,17 @@ export class ProjectorCore {
     model: string,
     groups: Group[],
     claimed: Map<string, Item[] | null>,
-    want: Item[],
-    groupOf: (it: Item) => string,
+    wantOf: (g: Group) => Item[],
     nameOf: (city: string, kind: string) => string,
     pos: string,
   ): Promise<void> {
-    const byGroup = new Map<string, Item[]>();
-    for (const it of want) {
-      const g = groupOf(it);
-      const list = byGroup.get(g);
-      if (list) list.push(it);
-      else byGroup.set(g, [it]);
-    }
     const writes: Promise<void>[] = [];
     for (const g of groups) {
       const name = nameOf(g[0], g[1]);
       const have = claimed.get(name);
       if (!have) continue;
       writes.push(
-        this.reconcile(table, model, byGroup.get(name) ?? [], have, pos).then((items) => {
+        this.reconcile(table, model, wantOf(g), have, pos).then((items) => {
           if (!items) return;
           if (this.groupCache.size >= GROUP_CACHE_MAX) this.groupCache.clear();
           this.groupCache.set(`${model}#${name}`, { pos, items });
@@ -710,6 +857,7 @@ export class ProjectorCore {
 
   async close(): Promise<void> {
     await this.pool.end().catch(() => {});
+    await this.planDb.end().catch(() => {});
     this.dyn.destroy();
   }
 }
@@ -735,6 +883,7 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
     pgConnections: opts.pgConnections,
     source: source.kind,
   });
+  opts.onDynamoClient?.(core.dynamo);
   const slot = source.kind === "pgoutput" ? slotName(opts.endpoints.pg.database) : null;
   const prev = await core.init();
   if (prev) {
@@ -771,15 +920,20 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
     }
   };
 
-  // the pipeline: transactions whose keys are disjoint run at once, up to
-  // maxInFlight; one waits for the transactions before it that share a key;
-  // acknowledgements follow commit order (a position is confirmed only when
-  // every transaction up to it is in DynamoDB)
+  // the pipeline: transactions are prepared (their lookups) several at once
+  // and planned in commit order; those whose keys are disjoint run at once,
+  // up to maxInFlight prepared or running; one waits for the transactions
+  // before it that share a key; acknowledgements follow commit order (a
+  // position is confirmed only when every transaction up to it is in DynamoDB)
   const maxInFlight = opts.maxInFlight ?? 16;
   const holders = new Map<string, Promise<void>>();
   const running = new Set<Promise<void>>();
   const order: { tx: CommittedTx; done: boolean }[] = [];
-  let freed: (() => void) | null = null;
+  let preparing = 0;
+  /** registration in commit order: each transaction's plan after the one before */
+  let planned: Promise<void> = Promise.resolve();
+  const waiters: (() => void)[] = [];
+  const wake = () => waiters.shift()?.();
   const drain = () => {
     let last: CommittedTx | null = null;
     while (order.length > 0 && order[0].done) last = (order.shift() as { tx: CommittedTx }).tx;
@@ -788,38 +942,54 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
     core.s.lastCommitTime = last.commitTime;
     void source.acknowledge(last.position);
   };
-  const apply = async (tx: CommittedTx): Promise<void> => {
-    // once stopping, nothing more is applied (nor acknowledged: it replays next time)
-    if (stopping) return;
-    while (running.size >= maxInFlight) await new Promise<void>((r) => (freed = r));
-    const planned = await retried(() => core.plan(tx));
-    if (!planned || stopping) return;
+  const schedule = (tx: CommittedTx, prepared: Prepared | undefined) => {
+    preparing--;
+    if (!prepared || stopping) {
+      wake();
+      return;
+    }
+    const plan = core.order(tx, prepared);
     const entry = { tx, done: false };
     order.push(entry);
     const deps: Promise<void>[] = [];
-    for (const k of planned.keys) {
+    for (const k of plan.keys) {
       const d = holders.get(k);
       if (d) deps.push(d);
     }
     const p: Promise<void> = (deps.length > 0 ? Promise.all(deps) : Promise.resolve()).then(
       async () => {
         const ok = await retried(async () => {
-          await planned.run();
+          await plan.run();
           return true;
         });
-        for (const k of planned.keys) if (holders.get(k) === p) holders.delete(k);
+        for (const k of plan.keys) if (holders.get(k) === p) holders.delete(k);
         running.delete(p);
         core.s.inFlight = running.size;
         entry.done = ok === true;
         drain();
-        const f = freed;
-        freed = null;
-        f?.();
+        wake();
       },
     );
-    for (const k of planned.keys) holders.set(k, p);
+    for (const k of plan.keys) holders.set(k, p);
     running.add(p);
     core.s.inFlight = running.size;
+  };
+  const apply = async (tx: CommittedTx): Promise<void> => {
+    // once stopping, nothing more is applied (nor acknowledged: it replays next time)
+    if (stopping) return;
+    while (running.size + preparing >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
+    if (stopping) return;
+    preparing++;
+    if (changesCatalog(tx)) {
+      // alone: after every transaction before it is planned, before the next is handed over
+      await planned;
+      const prepared = await retried(() => core.prepare(tx));
+      planned = planned.then(() => schedule(tx, prepared));
+      await planned;
+      return;
+    }
+    const prepared = retried(() => core.prepare(tx));
+    planned = planned.then(async () => schedule(tx, await prepared));
   };
   const done = source.start(apply).finally(async () => {
     clearInterval(timer);
@@ -834,7 +1004,8 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
       const mark = await source.mark();
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {
-        if (seen() >= mark && running.size === 0 && order.length === 0) return true;
+        if (seen() >= mark && preparing === 0 && running.size === 0 && order.length === 0)
+          return true;
         await new Promise((r) => setTimeout(r, 20));
       }
       return false;
@@ -842,6 +1013,8 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
     async stop() {
       stopping = true;
       clearInterval(timer);
+      while (waiters.length > 0) wake();
+      await planned;
       await Promise.all(running);
       drain();
       await source.stop();
