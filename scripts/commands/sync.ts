@@ -83,7 +83,7 @@ async function runForeground(endpoints: Endpoints, say: (l: string) => void): Pr
   });
   const t0 = Date.now();
   say(
-    `sync: projecting ${endpoints.pg.description} -> ${endpoints.dynamo.description} (${source.kind}, slot ${slotName(endpoints.pg.database)}); Ctrl-C stops`,
+    `sync: projecting ${endpoints.pg.description} -> ${endpoints.dynamo.description} (${source.kind === "outbox" ? "outbox, polled" : `${source.kind}, slot ${slotName(endpoints.pg.database)}`}); Ctrl-C stops`,
   );
   const tty = process.stderr.isTTY;
   const progress = setInterval(
@@ -146,7 +146,7 @@ async function status(endpoints: Endpoints): Promise<number> {
       }
       if (state)
         lines.push(
-          `last applied: ${state.lastPosition ? `${bigLsn(state.lastPosition)} committed ${state.lastCommitTime}` : "nothing yet"}; trending as of ${state.asOf ?? "the load (data epoch)"}`,
+          `last applied: ${state.lastPosition ? `${state.source === "outbox" ? `outbox position ${state.lastPosition}` : bigLsn(state.lastPosition)} committed ${state.lastCommitTime}` : "nothing yet"}; trending as of ${state.asOf ?? "the load (data epoch)"}`,
           `applied: ${state.changes.toLocaleString("en-US")} changes in ${state.transactions.toLocaleString("en-US")} transactions, ${state.stale} stale writes skipped, ${state.errors} errors${state.lastError ? ` (last: ${state.lastError})` : ""}; state written ${state.updatedAt}`,
         );
       else lines.push("projector: has not run against these read models");
