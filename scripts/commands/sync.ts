@@ -32,8 +32,9 @@ const SPEC: FlagSpec = {
 
 const USAGE = "bellyfed-bench sync [status|verify|reset] [options]";
 const SUMMARY = `Keeps the DynamoDB read models in step with PostgreSQL: committed changes
-from logical decoding (pgoutput, the harness's replication slot) recomputed
-into the read models' items, written with a condition on the source position.
+from logical decoding (pgoutput, the harness's replication slot), or where the
+server has none a transactional outbox (triggers, polled), recomputed into the
+read models' items, written with a condition on the source position.
 
   sync          run the projector in the foreground (a progress line; Ctrl-C stops it cleanly)
   sync status   the slot, its lag in bytes and seconds, the last applied position, counts
