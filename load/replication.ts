@@ -45,7 +45,8 @@ export interface SlotInfo {
  * Indexes the projector's per-key recompute needs and the seed index set
  * lacks (without them a follow's popularity recompute scans all of follows):
  * named bellyfed_sync_*, outside every index set (an index-set switch leaves
- * them), created with the slot and dropped with it.
+ * them), created with the slot (or, without logical decoding, when the sync
+ * installs the outbox), dropped with it (before a reload, by sync reset).
  */
 export const SYNC_INDEXES = [
   { name: "bellyfed_sync_follows_followed", sql: "ON follows (followed_id)" },
@@ -96,12 +97,34 @@ export async function ensureSyncSlot(client: pg.Client | pg.PoolClient): Promise
       `CREATE PUBLICATION ${PUBLICATION} FOR TABLE ${PUBLISHED_TABLES.join(", ")}`,
     );
   }
-  for (const ix of SYNC_INDEXES)
-    await client.query(`CREATE INDEX IF NOT EXISTS ${ix.name} ${ix.sql}`);
+  await ensureSyncIndexes(client);
   const s = await client.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", [slot]);
   if (s.rowCount === 0)
     await client.query("SELECT pg_create_logical_replication_slot($1, 'pgoutput')", [slot]);
   return slot;
+}
+
+/**
+ * Creates the projector's indexes (SYNC_INDEXES) where they are missing,
+ * whatever the change source: with the slot, and with the outbox (the sync
+ * installs it where the server has no logical decoding, possibly as a role
+ * that may install triggers but does not own the tables). Returns the
+ * statements of the indexes this role may not create (not the owner).
+ */
+export async function ensureSyncIndexes(client: pg.Client | pg.PoolClient): Promise<string[]> {
+  const notOwner: string[] = [];
+  for (const ix of SYNC_INDEXES) {
+    const r = await client.query("SELECT to_regclass($1) IS NOT NULL AS present", [ix.name]);
+    if (r.rows[0].present) continue;
+    try {
+      await client.query(`CREATE INDEX IF NOT EXISTS ${ix.name} ${ix.sql}`);
+    } catch (e) {
+      // 42501 insufficient_privilege: only a table's owner may index it
+      if ((e as { code?: string }).code !== "42501") throw e;
+      notOwner.push(`CREATE INDEX ${ix.name} ${ix.sql};`);
+    }
+  }
+  return notOwner;
 }
 
 /**
@@ -128,9 +151,11 @@ export async function dropSyncSlot(
     dropped.push(`publication ${PUBLICATION}`);
   }
   for (const ix of SYNC_INDEXES) {
-    const r = await client.query("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'i'", [
-      ix.name,
-    ]);
+    // an index this role does not own (the owner created it, as the outbox's hint says) stays
+    const r = await client.query(
+      "SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'i' AND pg_has_role(relowner, 'USAGE')",
+      [ix.name],
+    );
     if (r.rowCount) {
       await client.query(`DROP INDEX ${ix.name}`);
       dropped.push(`index ${ix.name}`);

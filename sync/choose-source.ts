@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { UsageError } from "../core/errors.ts";
-import { ensureSyncSlot, readSlot, slotName } from "../load/replication.ts";
+import { ensureSyncIndexes, ensureSyncSlot, readSlot, slotName } from "../load/replication.ts";
 import type { PgTarget } from "../stores/types.ts";
 import { chooseChangeSource } from "./capability.ts";
 import { ensureOutbox, OutboxSource } from "./outbox-source.ts";
@@ -30,6 +30,12 @@ export async function chooseSource(
     if (installed.length > 0)
       say(
         `installed the outbox (${installed.length} objects): it captures changes from now on; 'bellyfed-bench sync verify' shows whether the read models still match`,
+      );
+    // the per-key recompute's indexes, as with a slot (without them a follow rescans follows)
+    const notOwner = await ensureSyncIndexes(client);
+    if (notOwner.length > 0)
+      say(
+        `the projector's recompute reads follows and reviews by user without an index (slower on large data); fix: as the owner of the tables run ${notOwner.join(" ")}`,
       );
     return new OutboxSource({ target });
   }

@@ -32,8 +32,9 @@ const SPEC: FlagSpec = {
 
 const USAGE = "bellyfed-bench sync [status|verify|reset] [options]";
 const SUMMARY = `Keeps the DynamoDB read models in step with PostgreSQL: committed changes
-from logical decoding (pgoutput, the harness's replication slot) recomputed
-into the read models' items, written with a condition on the source position.
+from logical decoding (pgoutput, the harness's replication slot), or where the
+server has none a transactional outbox (triggers, polled), recomputed into the
+read models' items, written with a condition on the source position.
 
   sync          run the projector in the foreground (a progress line; Ctrl-C stops it cleanly)
   sync status   the slot, its lag in bytes and seconds, the last applied position, counts
@@ -83,7 +84,7 @@ async function runForeground(endpoints: Endpoints, say: (l: string) => void): Pr
   });
   const t0 = Date.now();
   say(
-    `sync: projecting ${endpoints.pg.description} -> ${endpoints.dynamo.description} (${source.kind}, slot ${slotName(endpoints.pg.database)}); Ctrl-C stops`,
+    `sync: projecting ${endpoints.pg.description} -> ${endpoints.dynamo.description} (${source.kind === "outbox" ? "outbox, polled" : `${source.kind}, slot ${slotName(endpoints.pg.database)}`}); Ctrl-C stops`,
   );
   const tty = process.stderr.isTTY;
   const progress = setInterval(
@@ -146,7 +147,7 @@ async function status(endpoints: Endpoints): Promise<number> {
       }
       if (state)
         lines.push(
-          `last applied: ${state.lastPosition ? `${bigLsn(state.lastPosition)} committed ${state.lastCommitTime}` : "nothing yet"}; trending as of ${state.asOf ?? "the load (data epoch)"}`,
+          `last applied: ${state.lastPosition ? `${state.source === "outbox" ? `outbox position ${state.lastPosition}` : bigLsn(state.lastPosition)} committed ${state.lastCommitTime}` : "nothing yet"}; trending as of ${state.asOf ?? "the load (data epoch)"}`,
           `applied: ${state.changes.toLocaleString("en-US")} changes in ${state.transactions.toLocaleString("en-US")} transactions, ${state.stale} stale writes skipped, ${state.errors} errors${state.lastError ? ` (last: ${state.lastError})` : ""}; state written ${state.updatedAt}`,
         );
       else lines.push("projector: has not run against these read models");
