@@ -146,8 +146,21 @@ SELECT x32::bigint AS xid
          ((((x >> 32) - CASE WHEN x32 > (x & 4294967295) THEN 1 ELSE 0 END) << 32) | x32)::text::xid8,
          snap)`;
 
-/** Groups cached at most (about 20k items at `small`); past it the cache starts again. */
-const GROUP_CACHE_MAX = 20_000;
+/**
+ * Items of top-N groups cached at most (about 1 kB each in the heap), the
+ * groups written longest ago dropped first. A miss costs one consistent Query,
+ * sent together with the group's claim (no added wait).
+ */
+const GROUP_CACHE_ITEMS = 4_000;
+/** Dishes and restaurants cached at most each (the oldest dropped first). */
+const ROW_CACHE_MAX = 10_000;
+
+/** Sets a cache entry, dropping the oldest once the cache holds ROW_CACHE_MAX. */
+function bounded<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= ROW_CACHE_MAX && !cache.has(key))
+    cache.delete(cache.keys().next().value as string);
+  cache.set(key, value);
+}
 
 const CONDITION = "attribute_not_exists(#p) OR #p <= :pos";
 
@@ -200,6 +213,16 @@ export interface Planned {
   run: () => Promise<void>;
 }
 
+/** Where a dish's trending group is, and a restaurant's leaderboards. */
+interface DishPlace {
+  city: string | null;
+  type: string;
+}
+interface RestaurantPlace {
+  city: string | null;
+  cuisines: string[];
+}
+
 /** A transaction's lookups done: what it touches. */
 export interface Prepared {
   a: Affected;
@@ -242,14 +265,18 @@ export class ProjectorCore {
   private readonly prefix: string;
   private tables!: Tables;
   private variant: DynamoVariant = DESIGN_VARIANT;
-  private readonly dishCache = new Map<string, { city: string | null; type: string }>();
-  private readonly restaurantCache = new Map<string, { city: string | null; cuisines: string[] }>();
+  private readonly dishCache = new Map<string, DishPlace>();
+  private readonly restaurantCache = new Map<string, RestaurantPlace>();
   private readonly dataNowMs: () => number;
   private asOfMs = 0;
   /** each top-N group's items as this process last wrote them, with the version it wrote */
   private readonly groupCache = new Map<string, { pos: string; items: Item[] }>();
+  private groupCacheItems = 0;
   /** planning's lookups of transactions prepared at once, together */
-  private readonly lookupBatch = new Batcher<string, true>((keys) => this.lookup(keys), 1);
+  private readonly lookupBatch = new Batcher<string, DishPlace | RestaurantPlace>(
+    (keys) => this.lookup(keys),
+    1,
+  );
   /** the transactions in flight wait for visibility together: one query for all */
   private readonly visibleBatch = new Batcher<number, true>((xids) => this.waitVisible(xids));
   /** and their users' popularity items come from one query */
@@ -530,7 +557,7 @@ export class ProjectorCore {
           cuisines: (r.rows[0].cuisine_type ?? []) as string[],
         }
       : { city: null, cuisines: [] };
-    this.restaurantCache.set(id, v);
+    bounded(this.restaurantCache, id, v);
     return v;
   }
 
@@ -539,13 +566,15 @@ export class ProjectorCore {
     const missing: string[] = [];
     for (const d of a.dishes) if (!this.dishCache.has(d)) missing.push(`d${d}`);
     for (const id of a.restaurants) if (!this.restaurantCache.has(id)) missing.push(`r${id}`);
-    if (missing.length > 0) await this.lookupBatch.get(missing);
+    // what was looked up, not the caches: they are bounded, an entry may be gone again
+    const found = missing.length > 0 ? await this.lookupBatch.get(missing) : null;
     for (const d of a.dishes) {
-      const v = this.dishCache.get(d);
+      const v = this.dishCache.get(d) ?? (found?.get(`d${d}`) as DishPlace | undefined);
       if (v?.city) trending.add(`${v.city}\u0000${v.type}`);
     }
     for (const id of a.restaurants) {
-      const v = this.restaurantCache.get(id);
+      const v =
+        this.restaurantCache.get(id) ?? (found?.get(`r${id}`) as RestaurantPlace | undefined);
       if (v?.city) for (const c of v.cuisines) if (c !== null) boards.add(`${v.city}\u0000${c}`);
     }
   }
@@ -554,7 +583,8 @@ export class ProjectorCore {
    * Dishes ("d" + id) and restaurants ("r" + id) into the planning caches, in
    * one query (a dish's restaurant comes with it).
    */
-  private async lookup(keys: string[]): Promise<Map<string, true>> {
+  private async lookup(keys: string[]): Promise<Map<string, DishPlace | RestaurantPlace>> {
+    const found = new Map<string, DishPlace | RestaurantPlace>();
     const dishes: string[] = [];
     const restaurants: string[] = [];
     for (const k of keys) (k[0] === "d" ? dishes : restaurants).push(k.slice(1));
@@ -575,14 +605,23 @@ export class ProjectorCore {
       [dishes, restaurants],
     );
     for (const row of r.rows) {
-      if (row.dish && row.dish_type)
-        this.dishCache.set(row.dish, { city: row.city, type: row.dish_type });
-      this.restaurantCache.set(row.restaurant, { city: row.city, cuisines: row.cuisines ?? [] });
+      if (row.dish && row.dish_type) {
+        const d = { city: row.city, type: row.dish_type };
+        bounded(this.dishCache, row.dish, d);
+        found.set(`d${row.dish}`, d);
+      }
+      const place = { city: row.city, cuisines: row.cuisines ?? [] };
+      bounded(this.restaurantCache, row.restaurant, place);
+      found.set(`r${row.restaurant}`, place);
     }
     // a restaurant that does not exist (any more) has no leaderboards
     for (const id of restaurants)
-      if (!this.restaurantCache.has(id)) this.restaurantCache.set(id, { city: null, cuisines: [] });
-    return new Map();
+      if (!found.has(`r${id}`)) {
+        const none = { city: null, cuisines: [] };
+        bounded(this.restaurantCache, id, none);
+        found.set(`r${id}`, none);
+      }
+    return found;
   }
 
   private async applyUsers(users: string[], pos: string): Promise<void> {
@@ -642,8 +681,7 @@ export class ProjectorCore {
     read: () => Promise<Item[]>,
   ): Promise<Item[] | null> {
     const key = `${model}#${name}`;
-    const cached = this.groupCache.get(key);
-    this.groupCache.delete(key);
+    const cached = this.uncacheGroup(key);
     if (cached) {
       const old = await this.claim(model, name, pos, asOf);
       if (old === false) return null;
@@ -728,13 +766,32 @@ export class ProjectorCore {
       if (!have) continue;
       writes.push(
         this.reconcile(table, model, wantOf(g), have, pos).then((items) => {
-          if (!items) return;
-          if (this.groupCache.size >= GROUP_CACHE_MAX) this.groupCache.clear();
-          this.groupCache.set(`${model}#${name}`, { pos, items });
+          if (items) this.cacheGroup(`${model}#${name}`, pos, items);
         }),
       );
     }
     await Promise.all(writes);
+  }
+
+  private uncacheGroup(key: string): { pos: string; items: Item[] } | undefined {
+    const cached = this.groupCache.get(key);
+    if (cached) {
+      this.groupCache.delete(key);
+      this.groupCacheItems -= cached.items.length;
+    }
+    return cached;
+  }
+
+  /** The group as last written, the least recently written groups dropped past GROUP_CACHE_ITEMS. */
+  private cacheGroup(key: string, pos: string, items: Item[]): void {
+    this.uncacheGroup(key);
+    this.groupCache.set(key, { pos, items });
+    this.groupCacheItems += items.length;
+    for (const [k, v] of this.groupCache) {
+      if (this.groupCacheItems <= GROUP_CACHE_ITEMS) break;
+      this.groupCache.delete(k);
+      this.groupCacheItems -= v.items.length;
+    }
   }
 
   private async query(
