@@ -1,7 +1,6 @@
 import type pg from "pg";
 import { UsageError } from "../../core/errors.ts";
 import { summarize } from "../../core/histogram.ts";
-import { withClient } from "../../load/pg-loader.ts";
 import {
   dropSyncSlot,
   dropSyncState,
@@ -13,6 +12,7 @@ import {
 } from "../../load/replication.ts";
 import { outboxStatus, uninstallOutbox } from "../../schema/index.ts";
 import { readPgMarker } from "../../stores/markers.ts";
+import { withClient } from "../../stores/postgres.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { ProjectorStats } from "../../sync/projector.ts";
 import type { Command } from "../command.ts";
