@@ -48,6 +48,14 @@ module.exports = {
       to: { circular: true },
     },
     {
+      name: "sync-command-stays-lean",
+      comment:
+        "`bellyfed-bench sync` (the projector alone in its process) must not load the data generators and faker: they cost it about 35 MB of RSS (README: The projector's memory)",
+      severity: "error",
+      from: { path: "^scripts/commands/sync\\.ts$" },
+      to: { path: "(@faker-js|^generators/pool-builder\\.ts$)", reachable: true },
+    },
+    {
       name: "not-to-test",
       comment: "production code never imports the tests",
       severity: "error",

@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import type { ScaleConfig, TableName } from "../generators/core.ts";
 import {
   applyForeignKeys,
@@ -13,7 +13,7 @@ import {
   TABLES_IN_LOAD_ORDER,
   uninstallOutbox,
 } from "../schema/index.ts";
-import { pgClientConfig } from "../stores/postgres.ts";
+import { withClient } from "../stores/postgres.ts";
 import type { PgTarget } from "../stores/types.ts";
 import { runLanes, sharedDataset } from "./lanes.ts";
 import { type CopyTask, planTasks } from "./plan.ts";
@@ -65,21 +65,6 @@ export interface PgLoadResult {
   copyMs: number;
   phases: Record<string, number>;
   durationMs: number;
-}
-
-/** A connection for `fn`, closed after it. */
-export async function withClient<T>(
-  target: PgTarget,
-  fn: (c: pg.Client) => Promise<T>,
-): Promise<T> {
-  const c = new pg.Client(pgClientConfig(target));
-  c.on("error", () => {});
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end().catch(() => {});
-  }
 }
 
 /**

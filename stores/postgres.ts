@@ -76,6 +76,24 @@ export function pgClientConfig(target: PgTarget): pg.PoolConfig {
   };
 }
 
+/**
+ * A connection for `fn`, closed after it. Here (not in load/) so a command that
+ * only needs a connection does not load the data generators with it.
+ */
+export async function withClient<T>(
+  target: PgTarget,
+  fn: (c: pg.Client) => Promise<T>,
+): Promise<T> {
+  const c = new pg.Client(pgClientConfig(target));
+  c.on("error", () => {});
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
 /** Which client runs the hot path: the lean wire client (default) or node-pg. */
 export type PgClientKind = "wire" | "node-pg";
 

@@ -142,7 +142,7 @@ export default command;
 async function warnInactiveSlots(say: (line: string) => void): Promise<void> {
   try {
     const endpoints = await resolveEndpoints({ start: false });
-    const { withClient } = await import("../../load/pg-loader.ts");
+    const { withClient } = await import("../../stores/postgres.ts");
     const { inactiveSlotWarnings } = await import("./sync.ts");
     for (const w of await withClient(endpoints.pg, inactiveSlotWarnings)) say(w);
   } catch {

@@ -1,7 +1,7 @@
 import { UsageError } from "../../core/errors.ts";
 import { summarize } from "../../core/histogram.ts";
 import { ensureLoaded } from "../../load/index.ts";
-import { withClient } from "../../load/pg-loader.ts";
+import { withClient } from "../../stores/postgres.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import type { ProjectorStats } from "../../sync/projector.ts";
 
