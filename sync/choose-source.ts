@@ -35,7 +35,7 @@ export async function chooseSource(
     const notOwner = await ensureSyncIndexes(client);
     if (notOwner.length > 0)
       say(
-        `the projector's recompute reads follows and reviews by user without an index (slower on large data); fix: as the owner of the tables run ${notOwner.join(" ")}`,
+        `the projector's recompute reads follows and reviews by user and rankings by restaurant without its indexes (slower on large data); fix: as the owner of the tables run ${notOwner.join(" ")}`,
       );
     return new OutboxSource({ target });
   }

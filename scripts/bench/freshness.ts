@@ -569,7 +569,7 @@ runMain(async (argv) => {
     : null;
   for (const m of tput?.modes ?? [])
     say(
-      `throughput, ${m.maxInFlight === 1 ? "one transaction at a time" : `up to ${m.maxInFlight} transactions at once (as it runs)`}, ${m.runs.length} rounds of ${backlog} transactions of ${mix}: projector ${m.projectorPerSecond} changes/s, bare loop of its own PutItem/DeleteItem calls ${m.bareLoopPerSecond}/s (medians); ratio ${m.ratio} (median of ${m.ratios.join(", ")})${m.maxInFlight === 1 ? "" : ` (target >= 0.8: ${m.ratio >= 0.8 ? "met" : "NOT met"})`}\n  CPU per change: projector ${cpuText(m.cpuMsPerChange.projector)}; bare loop ${cpuText(m.cpuMsPerChange.bareLoop)}`,
+      `throughput, ${m.maxInFlight === 1 ? "one transaction at a time" : `up to ${m.maxInFlight} transactions at once (as it runs)`}, ${m.runs.length} rounds of ${backlog} transactions of ${mix}: projector ${m.projectorPerSecond} changes/s, bare loop of its own DynamoDB calls ${m.bareLoopPerSecond}/s (medians); ratio ${m.ratio} (median of ${m.ratios.join(", ")})${m.maxInFlight === 1 ? "" : ` (target >= 0.8: ${m.ratio >= 0.8 ? "met" : "NOT met"})`}\n  CPU per change: projector ${cpuText(m.cpuMsPerChange.projector)}; bare loop ${cpuText(m.cpuMsPerChange.bareLoop)}`,
     );
 
   let rss: Awaited<ReturnType<typeof rssPart>> | null = null;
