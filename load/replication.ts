@@ -53,8 +53,8 @@ export const SYNC_INDEXES = [
   { name: "bellyfed_sync_reviews_user", sql: "ON reviews (user_id)" },
   // a leaderboard's recompute sums each restaurant's rankings: from the index
   // alone (an index-only scan), not from a heap page per ranking (on the
-  // shared test VM: 2-2.5x less time per recompute, half the projector's
-  // PostgreSQL CPU per change in bench:freshness)
+  // shared test VM 1.1-2.7x less time per recompute of 2 or 16 leaderboards,
+  // alternating with and without it; noisy)
   {
     name: "bellyfed_sync_rankings_restaurant",
     sql: "ON dish_rankings (restaurant_id) INCLUDE (rank, updated_at)",
