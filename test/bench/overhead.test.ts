@@ -1,4 +1,4 @@
-import { execFile, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,18 +13,18 @@ import {
 } from "../../scripts/bench/overhead/pgbench-log.ts";
 import { resolveEndpoints } from "../../stores/services.ts";
 import type { PgTarget } from "../../stores/types.ts";
+import { runProcess } from "../helpers/cli.ts";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "overhead-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function overhead(args: string[]) {
-  return spawnSync(process.execPath, ["--import", "tsx", "scripts/bench/overhead.ts", ...args], {
-    encoding: "utf8",
-  });
+  return runProcess(process.execPath, ["--import", "tsx", "scripts/bench/overhead.ts", ...args]);
 }
 
-describe("bench:overhead bad input: one line, exit 2, nothing written, before any service", () => {
+// each case is its own process writing (or not) its own file: they run at the same time
+describe.concurrent("bench:overhead bad input: one line, exit 2, nothing written, before any service", () => {
   const cases: Array<[string[], RegExp]> = [
     [["--only", "tail"], /--only 'tail' is unknown; use postgres, dynamodb or latency/],
     [["--rate", "fast"], /--rate 'fast' is not a number; write it like --rate 500/],
@@ -40,20 +40,20 @@ describe("bench:overhead bad input: one line, exit 2, nothing written, before an
       /--pgbench \/nonexistent\/pgbench does not exist; give the path of a pgbench binary/,
     ],
   ];
-  for (const [args, message] of cases)
-    it(args.join(" "), () => {
-      const out = join(dir, "bad.json");
-      const r = overhead([...args, "--out", out]);
-      expect(r.status).toBe(2);
+  for (const [i, [args, message]] of cases.entries())
+    it(args.join(" "), async () => {
+      const out = join(dir, `bad-${i}.json`);
+      const r = await overhead([...args, "--out", out]);
+      expect(r.code).toBe(2);
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(message);
       expect(r.stdout).toBe("");
       expect(existsSync(out)).toBe(false);
     });
 
-  it("--help names the latency comparison and its flags", () => {
-    const r = overhead(["--help"]);
-    expect(r.status).toBe(0);
+  it("--help names the latency comparison and its flags", async () => {
+    const r = await overhead(["--help"]);
+    expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/--only .*postgres, dynamodb or latency/);
     expect(r.stdout).toMatch(/--rate .*pgbench -R/);
     expect(r.stdout).toMatch(/--hog /);

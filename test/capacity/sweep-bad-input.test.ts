@@ -29,10 +29,13 @@ describe("capacity sweep on bad input", () => {
       [["capacity", "sweep", "--out", root], /is a folder, not a file/],
       [["capacity", "swep"], /unknown subcommand 'swep'/],
     ];
-    let n = 0;
-    for (const [args, message] of cases) {
-      const home = join(root, `home${n++}`);
-      const r = await runCli(args, { ...CLEAN_STORE_ENV, BELLYFED_HOME: home });
+    // the cases run at the same time, each in its own home
+    const homes = cases.map((_, i) => join(root, `home${i}`));
+    const results = await Promise.all(
+      cases.map(([args], i) => runCli(args, { ...CLEAN_STORE_ENV, BELLYFED_HOME: homes[i] })),
+    );
+    for (const [i, [args, message]] of cases.entries()) {
+      const [home, r] = [homes[i], results[i]];
       const what = args.join(" ");
       expect(r.stderr, what).toMatch(message);
       expect(r.code, what).toBe(2);

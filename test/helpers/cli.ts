@@ -15,8 +15,21 @@ export function runCli(
   env: Record<string, string | undefined> = {},
   timeoutMs = 120_000,
 ): Promise<CliResult> {
+  return runProcess(process.execPath, [BIN, ...args], env, timeoutMs);
+}
+
+/**
+ * Runs a command in a child process and gives its exit code and output
+ * without blocking (unlike spawnSync, several can run at once).
+ */
+export function runProcess(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 120_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(command, args, {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });

@@ -36,7 +36,8 @@ function hintedCommand(r: CliResult): string[] {
   return m![1].split(" ").slice(1);
 }
 
-const RUN = [
+/** `run` writing its result to its own file (the two stores' cases run at once) */
+const runArgs = (file: string) => [
   "run",
   "best-dishes",
   "--scale",
@@ -49,7 +50,7 @@ const RUN = [
   "0",
   "--quiet",
   "--out",
-  join(out, "run.json"),
+  join(out, file),
 ];
 const TUNE = [
   "tune",
@@ -67,7 +68,9 @@ const TUNE = [
   "--no-dynamo",
 ];
 
-describe("a database holding a table of the user's own", () => {
+// the two cases use their own scratch stores and run at the same time
+describe.concurrent("a database holding a table of the user's own", () => {
+  const RUN = runArgs("run-pg.json");
   let s: Scratch;
   beforeAll(async () => {
     s = await scratchStores("hints_pg");
@@ -120,7 +123,8 @@ describe("a database holding a table of the user's own", () => {
   }, 300_000);
 });
 
-describe("a DynamoDB prefix holding a table of the user's own", () => {
+describe.concurrent("a DynamoDB prefix holding a table of the user's own", () => {
+  const RUN = runArgs("run-dynamo.json");
   let s: Scratch;
   beforeAll(async () => {
     s = await scratchStores("hints_dyn");

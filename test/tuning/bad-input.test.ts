@@ -6,7 +6,6 @@ import { runCli } from "../helpers/cli.ts";
 
 /** Bad flags: one line naming the problem and the fix, exit 2, nothing written. */
 const dir = mkdtempSync(join(tmpdir(), "bb-tune-bad-"));
-const out = join(dir, "findings.json");
 const blocker = join(dir, "blocker");
 writeFileSync(blocker, "a file where a folder would go\n");
 
@@ -28,13 +27,18 @@ const cases: Array<[string[], RegExp]> = [
 ];
 
 it("rejects each bad flag with one line and exit code 2, writing nothing", async () => {
-  for (const [args, message] of cases) {
-    const r = await runCli(["tune", ...args, "--out", out]);
+  // the cases run at the same time, each with its own --out file
+  const outs = cases.map((_, i) => join(dir, `findings-${i}.json`));
+  const results = await Promise.all(
+    cases.map(([args], i) => runCli(["tune", ...args, "--out", outs[i]])),
+  );
+  for (const [i, [args, message]] of cases.entries()) {
+    const r = results[i];
     expect(r.code, args.join(" ")).toBe(2);
     expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
     expect(r.stderr, args.join(" ")).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(existsSync(out)).toBe(false);
+    expect(existsSync(outs[i]), args.join(" ")).toBe(false);
   }
 }, 120_000);
 

@@ -46,7 +46,8 @@ describe("--mix parser", () => {
     expect(() => parseMix(text, KNOWN)).toThrow(message);
   });
 
-  it.each([["nope=10"], ["profile=0"], ["profile=x"], [""]])(
+  // the CLI cases below are separate processes: they run at the same time
+  it.concurrent.each([["nope=10"], ["profile=0"], ["profile=x"], [""]])(
     "run --mix %j: one line, exit 2, before any service starts",
     async (text) => {
       // no store reachable: a service start would fail differently (or take seconds)
@@ -61,7 +62,7 @@ describe("--mix parser", () => {
     },
   );
 
-  it("run --mix with scenario names, or with --vus, is refused: exit 2", async () => {
+  it.concurrent("run --mix with scenario names, or with --vus, is refused: exit 2", async () => {
     const a = await runCli(["run", "profile", "--mix", "balanced"], CLEAN_STORE_ENV);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/--mix names the scenarios/);
@@ -70,7 +71,7 @@ describe("--mix parser", () => {
     expect(b.stderr.trim().split("\n")).toHaveLength(1);
   });
 
-  it("run --isolation unknown: exit 2, one line naming the levels", async () => {
+  it.concurrent("run --isolation unknown: exit 2, one line naming the levels", async () => {
     const r = await runCli(["run", "rank-dish", "--isolation", "snapshot"], CLEAN_STORE_ENV);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
