@@ -16,7 +16,7 @@
  *      --rss-minutes while a write mix runs in another; its RSS sampled
  *      every 10 s (target: flat after warm-up, under 200 MB).
  *
- *   npm run bench:freshness [-- --duration 30s] [-- --backlog 500] [-- --rounds 3] [-- --parts throughput] [-- --rss-minutes 10] [-- --out FILE]
+ *   npm run bench:freshness [-- --duration 30s] [-- --backlog 500] [-- --rounds 5] [-- --parts throughput] [-- --rss-minutes 10] [-- --out FILE]
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
@@ -74,7 +74,7 @@ const spec = {
   rounds: {
     type: "string" as const,
     description: "rounds of the throughput part (projector, then bare loop, each round)",
-    default: "3",
+    default: "5",
   },
   "rss-minutes": {
     type: "string" as const,
@@ -524,10 +524,10 @@ runMain(async (argv) => {
     throw new UsageError(
       `--backlog ${JSON.stringify(values.backlog)} is not a whole number >= 10; e.g. npm run bench:freshness -- --backlog 500`,
     );
-  const rounds = Number(values.rounds ?? "3");
+  const rounds = Number(values.rounds ?? "5");
   if (!Number.isInteger(rounds) || rounds < 1)
     throw new UsageError(
-      `--rounds ${JSON.stringify(values.rounds)} is not a whole number >= 1; e.g. npm run bench:freshness -- --rounds 3`,
+      `--rounds ${JSON.stringify(values.rounds)} is not a whole number >= 1; e.g. npm run bench:freshness -- --rounds 5`,
     );
   const minutes = Number(values["rss-minutes"] ?? "2");
   if (!(minutes >= 0))

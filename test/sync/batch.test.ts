@@ -14,18 +14,37 @@ function gated() {
   return { calls, fetch, release: () => open.shift()?.() };
 }
 
+/** the end of this turn of the event loop (and of the promise callbacks it queued) */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
 describe("Batcher", () => {
-  it("sends a lone request at once and coalesces those arriving while the lanes are busy", async () => {
+  it("sends the requests of one turn together, at its end", async () => {
     const g = gated();
-    const b = new Batcher(g.fetch, 1);
+    const b = new Batcher(g.fetch);
+    const one = b.get(["a"]);
+    const two = b.get(["b", "a"]);
+    expect(g.calls).toEqual([]);
+    await turn();
+    expect(g.calls).toEqual([["a", "b"]]);
+    g.release();
+    const [m1, m2] = await Promise.all([one, two]);
+    expect([m1.get("a"), m2.get("b")]).toEqual(["A", "B"]);
+    expect([b.queries, b.requests]).toEqual([1, 2]);
+  });
+
+  it("holds the requests arriving while a query is in flight for the next one", async () => {
+    const g = gated();
+    const b = new Batcher(g.fetch);
     const first = b.get(["a"]);
-    expect(g.calls).toEqual([["a"]]);
+    await turn();
     const second = b.get(["b", "c"]);
+    await turn();
     const third = b.get(["c", "d"]);
-    expect(g.calls).toHaveLength(1);
+    await turn();
+    expect(g.calls).toEqual([["a"]]);
     g.release();
     expect((await first).get("a")).toBe("A");
-    await Promise.resolve();
+    await turn();
     expect(g.calls).toEqual([["a"], ["b", "c", "d"]]);
     g.release();
     const [m2, m3] = await Promise.all([second, third]);
@@ -36,14 +55,14 @@ describe("Batcher", () => {
     const g = gated();
     const b = new Batcher(g.fetch, 1, 3);
     void b.get(["x"]);
+    await turn();
     const rest = [b.get(["a", "b"]), b.get(["c", "d"]), b.get(["e"])];
+    await turn();
     g.release();
-    await Promise.resolve();
-    await Promise.resolve();
+    await turn();
     expect(g.calls[1]).toEqual(["a", "b", "c", "d"]);
     g.release();
-    await Promise.resolve();
-    await Promise.resolve();
+    await turn();
     expect(g.calls[2]).toEqual(["e"]);
     g.release();
     await Promise.all(rest);
@@ -55,7 +74,7 @@ describe("Batcher", () => {
       n++;
       if (n === 1) throw new Error("server gone");
       return new Map(keys.map((k) => [k, k]));
-    }, 1);
+    });
     await expect(b.get(["a"])).rejects.toThrow("server gone");
     expect((await b.get(["b"])).get("b")).toBe("b");
   });
