@@ -9,6 +9,7 @@ import {
 import pg from "pg";
 import { createHistogram, type Histogram, MAX_TRACKABLE_US, recordUs } from "../core/histogram.ts";
 import { DEFAULT_EPOCH } from "../generators/scale.ts";
+import { TRENDING_WINDOW_DAYS } from "../load/read-models.ts";
 import { slotName } from "../load/replication.ts";
 import {
   ATTR,
@@ -163,6 +164,8 @@ function bounded<V>(cache: Map<string, V>, key: string, value: V): void {
 }
 
 const CONDITION = "attribute_not_exists(#p) OR #p <= :pos";
+
+const TRENDING_WINDOW_MS = TRENDING_WINDOW_DAYS * 86_400_000;
 
 /** The error with what was asked of whom (the SDK's message alone does not say). */
 function context(e: unknown, what: string, detail: unknown): Error {
@@ -504,12 +507,14 @@ export class ProjectorCore {
           break;
         case "dish_rankings": {
           if (r.user_id) a.users.add(r.user_id);
-          if (r.dish_id) a.dishes.add(r.dish_id);
           if (r.restaurant_id) a.restaurants.add(r.restaurant_id);
-          if (r.created_at) {
-            const ms = Date.parse(`${r.created_at.replace(" ", "T")}Z`);
-            if (ms > a.newestMs) a.newestMs = ms;
-          }
+          const ms = r.created_at ? Date.parse(`${r.created_at.replace(" ", "T")}Z`) : Number.NaN;
+          if (ms > a.newestMs) a.newestMs = ms;
+          // trending counts the rankings of the last TRENDING_WINDOW_DAYS only: a
+          // ranking created before the window of the last instant used (every
+          // later instant is later still) changes no trending group (a list
+          // shift moves mostly old rankings); its restaurant's leaderboards it does
+          if (r.dish_id && !(ms < this.asOfMs - TRENDING_WINDOW_MS)) a.dishes.add(r.dish_id);
           break;
         }
         case "dishes":
