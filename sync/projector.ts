@@ -418,6 +418,9 @@ export class ProjectorCore {
    * of them changes dishes or restaurants (see `changesCatalog`).
    */
   async prepare(tx: CommittedTx): Promise<Prepared> {
+    // a change of dishes or restaurants visible before its lookups (and so before
+    // those of every transaction after it): they must not cache the rows before it
+    if (tx.xid !== undefined && changesCatalog(tx)) await this.visibleBatch.get([tx.xid]);
     const a = await this.affected(tx.changes);
     const trending = new Set(a.trending);
     const boards = new Set(a.boards);
