@@ -27,8 +27,16 @@ afterAll(async () => {
   await s?.close();
 });
 
-/** One transaction per insert (one change each); the WAL position right after each commit. */
-async function writeTransactions(n: number, offset: number): Promise<bigint[]> {
+/**
+ * One transaction per insert (one change each); the WAL position right after
+ * each commit. At least `n`, and on while `more(written)` says so (it may
+ * wait before it answers).
+ */
+async function writeTransactions(
+  n: number,
+  offset: number,
+  more: (written: number) => Promise<boolean> = async () => false,
+): Promise<bigint[]> {
   const users = (await s.db.query("SELECT user_id FROM users ORDER BY user_id LIMIT 20")).rows;
   const dishes = (
     await s.db.query(
@@ -37,7 +45,9 @@ async function writeTransactions(n: number, offset: number): Promise<bigint[]> {
     )
   ).rows;
   const after: bigint[] = [];
-  for (let i = offset; i < offset + n; i++) {
+  for (let i = offset; ; i++) {
+    const go = await more(i - offset);
+    if (i >= offset + n && !go) break;
     const u = users[i % users.length].user_id;
     const d = dishes[i % dishes.length];
     if (i % 2 === 0)
@@ -68,14 +78,23 @@ describe("sync killed with SIGKILL mid-stream", () => {
       stdio: "ignore",
     });
     const exited = new Promise((r) => child.once("exit", r));
-    // more commits while it runs, then the kill once it has applied some
-    const more = writeTransactions(60, 150);
+    // commits go on while it runs; the kill once it has applied some, and 10
+    // more commits after the kill (so the stream is cut however fast it applies)
+    let written = 0;
+    let atKill = -1;
+    const more = writeTransactions(60, 150, async (w) => {
+      written = w;
+      // at most 400 before the kill (the child's start-up can take seconds)
+      while (atKill < 0 && w >= 400) await new Promise((r) => setTimeout(r, 50));
+      return atKill < 0 || w < atKill + 10;
+    });
     let persisted = 0;
     for (let i = 0; i < 600 && persisted < 20; i++) {
       await new Promise((r) => setTimeout(r, 100));
       persisted = (await readState(s.dyn, prefix))?.transactions ?? 0;
     }
     child.kill("SIGKILL");
+    atKill = written;
     await exited;
     const lsns = [...first, ...(await more)];
     const total = lsns.length;
