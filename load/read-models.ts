@@ -112,15 +112,26 @@ SELECT city, dish_type, dish_id::text AS dish_id, restaurant_id::text AS restaur
  * cuisines as $2 (text[], pairwise) to compute those leaderboards (NULLs for all). Rows in
  * leaderboard order, `rank` 1..LEADERBOARD_SIZE. `last_updated` is the
  * latest updated_at among the restaurant's rankings (data, not the clock).
+ *
+ * A restaurant's score, ranking count and last update depend on its own
+ * rankings only: $3..$6 (pairwise arrays: restaurant ids, scores, counts,
+ * last updates as this query returned them) are restaurants whose figures the
+ * caller already has and knows to be current, taken as given instead of
+ * summed again (the sync's projector passes those whose rankings did not
+ * change since; NULLs or empty arrays: every restaurant summed).
  */
 export const LEADERBOARD_SQL = `
 WITH s AS (
   SELECT restaurant_id, round(sum(1.0 / rank), 4) AS score, count(*) AS n, max(updated_at) AS last
     FROM dish_rankings
-   WHERE $1::text[] IS NULL OR restaurant_id = ANY(ARRAY(
+   WHERE ($1::text[] IS NULL OR restaurant_id = ANY(ARRAY(
            SELECT r2.restaurant_id FROM unnest($1::text[], $2::text[]) AS g(city, cuisine)
-             JOIN restaurants r2 ON r2.city = g.city AND g.cuisine = ANY(r2.cuisine_type)))
+             JOIN restaurants r2 ON r2.city = g.city AND g.cuisine = ANY(r2.cuisine_type)
+            WHERE NOT (r2.restaurant_id = ANY(COALESCE($3::uuid[], '{}'))))))
+     AND ($1::text[] IS NOT NULL OR NOT (restaurant_id = ANY(COALESCE($3::uuid[], '{}'))))
    GROUP BY restaurant_id
+  UNION ALL
+  SELECT * FROM unnest($3::uuid[], $4::numeric[], $5::bigint[], $6::timestamp[])
 ), e AS (
   SELECT r.city, c.cuisine, r.restaurant_id, r.name, s.score, s.n, s.last,
          row_number() OVER (PARTITION BY r.city, c.cuisine
@@ -296,7 +307,7 @@ export const READ_MODELS: readonly ReadModel[] = [
   {
     table: LEADERBOARDS_TABLE,
     sql: LEADERBOARD_SQL,
-    params: () => [null, null],
+    params: () => [null, null, null, null, null, null],
     toItem: (r: LeaderboardRow, _now, variant) => leaderboardItem(r, r.last_updated, variant),
     countSql: "",
   },

@@ -59,15 +59,32 @@ export async function trendingItems(
   return r.rows.map((row) => trendingItem(row));
 }
 
+/**
+ * Restaurants' leaderboard figures the caller knows are current (pairwise:
+ * ids, scores, ranking counts, last updates as the items carry them): taken
+ * as given, not summed again (LEADERBOARD_SQL's $3..$6).
+ */
+export interface KnownScores {
+  ids: string[];
+  scores: string[];
+  counts: string[];
+  lasts: string[];
+}
+
 /** Leaderboards' items; null for every leaderboard. */
 export async function leaderboardItems(
   db: pg.Pool | pg.Client,
   groups: readonly Group[] | null,
   variant: DynamoVariant = DESIGN_VARIANT,
+  known: KnownScores | null = null,
 ): Promise<Item[]> {
   const r = await db.query<LeaderboardRow>(LEADERBOARD_SQL, [
     groups ? groups.map((g) => g[0]) : null,
     groups ? groups.map((g) => g[1]) : null,
+    known?.ids ?? null,
+    known?.scores ?? null,
+    known?.counts ?? null,
+    known?.lasts ?? null,
   ]);
   return r.rows.map((row) => leaderboardItem(row, row.last_updated, variant));
 }

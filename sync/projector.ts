@@ -27,6 +27,7 @@ import { Batcher } from "./batch.ts";
 import {
   type Group,
   type Item,
+  type KnownScores,
   keyText,
   leaderboardGroup,
   leaderboardItems,
@@ -156,10 +157,9 @@ const GROUP_CACHE_ITEMS = 4_000;
 /** Dishes and restaurants cached at most each (the oldest dropped first). */
 const ROW_CACHE_MAX = 10_000;
 
-/** Sets a cache entry, dropping the oldest once the cache holds ROW_CACHE_MAX. */
-function bounded<V>(cache: Map<string, V>, key: string, value: V): void {
-  if (cache.size >= ROW_CACHE_MAX && !cache.has(key))
-    cache.delete(cache.keys().next().value as string);
+/** Sets a cache entry, dropping the oldest once the cache holds `max` (ROW_CACHE_MAX). */
+function bounded<V>(cache: Map<string, V>, key: string, value: V, max = ROW_CACHE_MAX): void {
+  if (cache.size >= max && !cache.has(key)) cache.delete(cache.keys().next().value as string);
   cache.set(key, value);
 }
 
@@ -289,18 +289,58 @@ export class ProjectorCore {
       m.set(it[ATTR.userId].S as string, it);
     return m;
   });
-  /** the top-N groups' items: "city\0kind" (leaderboards), "asOf\0city\0kind" (trending) */
-  private readonly boardsBatch = new Batcher<string, Item[]>(async (keys) =>
-    byGroup(
-      await leaderboardItems(this.pool, splitGroups(keys), this.variant),
+  /**
+   * Each restaurant's leaderboard figures (score, ranking count, last update)
+   * as a recompute returned them, while its rankings have not changed since:
+   * the next recompute of its leaderboards takes them as given and sums only
+   * the restaurants whose rankings changed. A transaction's restaurants are
+   * dropped when it is ordered and are `pending` until it is visible; a
+   * recompute's figures are kept only for restaurants with nothing pending
+   * and no change made visible after the recompute began (`scoreGen`).
+   */
+  private readonly scores = new Map<string, [score: string, count: string, last: string]>();
+  private readonly scorePending = new Map<string, number>();
+  private readonly scoreChangedAt = new Map<string, number>();
+  private scoreGen = 0;
+  /** a restaurant absent from scoreChangedAt changed at this generation at the latest */
+  private scoreFloor = 0;
+  /** the restaurants each leaderboard ("city\0cuisine") held when last computed */
+  private readonly boardMembers = new Map<string, string[]>();
+  /**
+   * The leaderboards' items: "city\0cuisine", or "!city\0cuisine" to sum
+   * every restaurant again (a transaction changing restaurants: a
+   * restaurant's leaderboards may not be the ones it had).
+   */
+  private readonly boardsBatch = new Batcher<string, Item[]>(async (keys) => {
+    let full = false;
+    const groups = new Set<string>();
+    for (const k of keys)
+      if (k[0] === "!") {
+        full = true;
+        groups.add(k.slice(1));
+      } else groups.add(k);
+    const list = [...groups];
+    const began = this.scoreGen;
+    const items = await leaderboardItems(
+      this.pool,
+      splitGroups(list),
+      this.variant,
+      full ? null : this.knownScores(list),
+    );
+    const named = byGroup(
+      items,
       (it) => it[ATTR.leaderboardType]?.S ?? "",
-      keys,
+      list,
       (k) => {
         const [city, cuisine] = k.split("\u0000");
         return leaderboardGroup(city, cuisine);
       },
-    ),
-  );
+    );
+    this.learnScores(named, began);
+    const out = new Map<string, Item[]>();
+    for (const k of keys) out.set(k, named.get(k[0] === "!" ? k.slice(1) : k) ?? []);
+    return out;
+  });
   private readonly trendingBatch = new Batcher<string, Item[]>(async (keys) => {
     const byAsOf = new Map<string, string[]>();
     for (const k of keys) {
@@ -432,6 +472,8 @@ export class ProjectorCore {
   order(tx: CommittedTx, prepared: Prepared): Planned {
     const { a, trending, boards } = prepared;
     const pos = tx.position.toString();
+    const catalog = changesCatalog(tx);
+    this.scoresChanging(a.restaurants);
     const keys: string[] = [];
     for (const u of a.users) keys.push(`u\u0000${u}`);
     for (const g of trending) keys.push(`t\u0000${g}`);
@@ -450,10 +492,11 @@ export class ProjectorCore {
     }
     const run = async () => {
       if (tx.xid !== undefined && keys.length > 0) await this.visibleBatch.get([tx.xid]);
+      this.scoresChanged(a.restaurants);
       const work: Promise<void>[] = [];
       if (a.users.size > 0) work.push(this.applyUsers([...a.users], pos));
       if (trending.size > 0) work.push(this.applyTrending(splitGroups(trending), asOf, pos));
-      if (boards.size > 0) work.push(this.applyBoards(splitGroups(boards), pos));
+      if (boards.size > 0) work.push(this.applyBoards(splitGroups(boards), pos, catalog));
       await Promise.all(work);
       this.s.changes += tx.changes.length;
       this.s.transactions++;
@@ -632,6 +675,69 @@ export class ProjectorCore {
     return found;
   }
 
+  /** A transaction changing these restaurants' rankings is ordered: their figures are not current. */
+  private scoresChanging(ids: Set<string>): void {
+    for (const id of ids) {
+      this.scores.delete(id);
+      this.scorePending.set(id, (this.scorePending.get(id) ?? 0) + 1);
+    }
+  }
+
+  /** ... and is visible: a recompute begun from now on sums them afresh. */
+  private scoresChanged(ids: Set<string>): void {
+    if (ids.size === 0) return;
+    const gen = ++this.scoreGen;
+    for (const id of ids) {
+      this.scores.delete(id);
+      const n = (this.scorePending.get(id) ?? 1) - 1;
+      if (n > 0) this.scorePending.set(id, n);
+      else this.scorePending.delete(id);
+      this.scoreChangedAt.delete(id);
+      this.scoreChangedAt.set(id, gen);
+    }
+    if (this.scoreChangedAt.size > ROW_CACHE_MAX) {
+      // forgotten which changed when: nothing computed before now is kept
+      this.scoreChangedAt.clear();
+      this.scoreFloor = gen;
+    }
+  }
+
+  /** The current figures this process has of the restaurants the leaderboards held. */
+  private knownScores(groups: string[]): KnownScores | null {
+    const k: KnownScores = { ids: [], scores: [], counts: [], lasts: [] };
+    const seen = new Set<string>();
+    for (const g of groups)
+      for (const id of this.boardMembers.get(g) ?? []) {
+        const v = this.scores.get(id);
+        if (!v || seen.has(id)) continue;
+        seen.add(id);
+        k.ids.push(id);
+        k.scores.push(v[0]);
+        k.counts.push(v[1]);
+        k.lasts.push(v[2]);
+      }
+    return k.ids.length > 0 ? k : null;
+  }
+
+  /** Remembers the leaderboards' members, and the figures of those that stay current. */
+  private learnScores(named: Map<string, Item[]>, began: number): void {
+    for (const [g, items] of named) {
+      const ids: string[] = [];
+      for (const it of items) {
+        const id = it[ATTR.entityId]?.S;
+        if (!id) continue;
+        ids.push(id);
+        if (!this.scorePending.has(id) && (this.scoreChangedAt.get(id) ?? this.scoreFloor) <= began)
+          bounded(this.scores, id, [
+            it[ATTR.score]?.N ?? "0",
+            it[ATTR.rankingCount]?.N ?? "0",
+            it[ATTR.lastUpdated]?.S ?? "",
+          ]);
+      }
+      bounded(this.boardMembers, g, ids, GROUP_CACHE_ITEMS);
+    }
+  }
+
   private async applyUsers(users: string[], pos: string): Promise<void> {
     const items = await this.popularityBatch.get(users);
     const writes: Promise<boolean>[] = [];
@@ -731,10 +837,11 @@ export class ProjectorCore {
     );
   }
 
-  private async applyBoards(groups: Group[], pos: string): Promise<void> {
+  private async applyBoards(groups: Group[], pos: string, sumAll: boolean): Promise<void> {
     const claimed = new Map<string, Item[] | null>();
+    const at = sumAll ? "!" : "";
     const [want] = await Promise.all([
-      this.boardsBatch.get(groups.map((g) => `${g[0]}\u0000${g[1]}`)),
+      this.boardsBatch.get(groups.map((g) => `${at}${g[0]}\u0000${g[1]}`)),
       ...groups.map(async (g) => {
         const name = leaderboardGroup(g[0], g[1]);
         const have = await this.claimAndRead(LEADERBOARDS_TABLE, name, pos, undefined, () =>
@@ -752,7 +859,7 @@ export class ProjectorCore {
       LEADERBOARDS_TABLE,
       groups,
       claimed,
-      (g) => want.get(`${g[0]}\u0000${g[1]}`) ?? [],
+      (g) => want.get(`${at}${g[0]}\u0000${g[1]}`) ?? [],
       leaderboardGroup,
       pos,
     );
