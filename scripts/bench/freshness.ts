@@ -39,6 +39,12 @@ import pg from "pg";
 import { clockTicks, findLocalServer, serverCpuMs } from "../../capacity/proc-cpu.ts";
 import { UsageError } from "../../core/errors.ts";
 import type { LatencySummary, RunResult } from "../../core/result.ts";
+import { syncStateTableName } from "../../load/replication.ts";
+import {
+  LEADERBOARDS_TABLE,
+  TRENDING_DISHES_TABLE,
+  USER_POPULARITY_TABLE,
+} from "../../schema/index.ts";
 import { createDynamoClient } from "../../stores/dynamo.ts";
 import { readState } from "../../stores/embedded/state.ts";
 import { pgClientConfig } from "../../stores/postgres.ts";
@@ -46,10 +52,19 @@ import { resolveEndpoints } from "../../stores/services.ts";
 import type { Endpoints } from "../../stores/types.ts";
 import { PgoutputSource } from "../../sync/pgoutput-source.ts";
 import { startProjector } from "../../sync/projector.ts";
-import type { ChangeSource } from "../../sync/source.ts";
+import type { ChangeSource, CommittedTx } from "../../sync/source.ts";
 import { main } from "../cli.ts";
 import { helpText, parseFlags } from "../lib/args.ts";
 import { runMain } from "../lib/main.ts";
+import {
+  differences,
+  readTouched,
+  restoreTouched,
+  snapshotTables,
+  type TableSnapshot,
+  type Touched,
+  touch,
+} from "../lib/table-snapshot.ts";
 
 /** the writes of the throughput part's backlog and of the RSS part */
 const WRITE_MIX = "follow=40,rank-dish=40,review=20";
@@ -152,44 +167,47 @@ async function freshnessPart(duration: string, resultFile: string) {
 
 /**
  * The projector as it runs (`startProjector`, up to `maxInFlight` transactions
- * at once) on what the slot holds, until nothing arrived for `quietMs`: the
- * time from the first transaction handed over to the last acknowledged, and
- * its PutItem/DeleteItem calls grouped by transaction (each call's `:pos`).
+ * at once), kept running from round to round as the `sync` command would be
+ * (its caches as warm as a running projector's), on a source that streams
+ * the slot only while a round drains it: `drain()` applies what the slot
+ * holds until nothing arrived for `quietMs`, and returns the time from the
+ * first transaction handed over to the last acknowledged and the DynamoDB
+ * calls made for each transaction (in commit order).
  */
-async function drain(
-  endpoints: Endpoints,
-  opts: { quietMs: number; maxInFlight: number; capture?: boolean },
-) {
-  const inner = new PgoutputSource({ target: endpoints.pg });
+async function startDrainer(endpoints: Endpoints, maxInFlight: number) {
+  let inner: PgoutputSource | null = null;
+  let apply: ((tx: CommittedTx) => Promise<void>) | null = null;
+  let ended: () => void = () => {};
+  const over = new Promise<void>((resolve) => {
+    ended = resolve;
+  });
   let txs = 0;
   let changes = 0;
   let firstUs = 0;
   let lastUs = 0;
   let lastAt = Date.now();
+  let calls = new Map<string, Call[]>();
   const source: ChangeSource = {
-    kind: inner.kind,
-    start: (apply) =>
-      inner.start(async (tx) => {
-        if (txs === 0) firstUs = performance.now();
-        txs++;
-        changes += tx.changes.length;
-        lastAt = Date.now();
-        await forTx.run(tx.position.toString(), () => apply(tx));
-      }),
+    kind: "pgoutput",
+    start: (a) => {
+      apply = a;
+      return over;
+    },
     acknowledge: async (position) => {
       lastUs = performance.now();
       lastAt = Date.now();
-      await inner.acknowledge(position);
+      await inner?.acknowledge(position);
     },
-    stop: () => inner.stop(),
+    stop: async () => {
+      await inner?.stop();
+      ended();
+    },
   };
-  const calls = new Map<string, Call[]>();
   const projector = await startProjector({
     endpoints,
     source,
-    maxInFlight: opts.maxInFlight,
+    maxInFlight,
     onDynamoClient: (client) => {
-      if (!opts.capture) return;
       client.middlewareStack.add(
         (next, context) => async (args) => {
           const kind = COMMANDS[context.commandName as string];
@@ -207,21 +225,39 @@ async function drain(
       );
     },
   });
-  const started = Date.now();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (Date.now() - lastAt > opts.quietMs && projector.stats().inFlight === 0) break;
-    if (Date.now() - started > 600_000) break;
-  }
-  const s = await projector.stop();
-  const ordered = [...calls.entries()].sort((x, y) => (BigInt(x[0]) < BigInt(y[0]) ? -1 : 1));
-  return {
-    txs,
-    changes,
-    seconds: (lastUs - firstUs) / 1000,
-    calls: ordered.map((e) => e[1]),
-    errors: s.errors,
+  const drain = async (quietMs: number) => {
+    txs = 0;
+    changes = 0;
+    calls = new Map();
+    lastAt = Date.now();
+    const errors0 = projector.stats().errors;
+    const stream = new PgoutputSource({ target: endpoints.pg });
+    inner = stream;
+    const streaming = stream.start(async (tx) => {
+      if (txs === 0) firstUs = performance.now();
+      txs++;
+      changes += tx.changes.length;
+      lastAt = Date.now();
+      await forTx.run(tx.position.toString(), () => (apply as NonNullable<typeof apply>)(tx));
+    });
+    const started = Date.now();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (Date.now() - lastAt > quietMs && projector.stats().inFlight === 0) break;
+      if (Date.now() - started > 600_000) break;
+    }
+    await stream.stop();
+    await streaming.catch(() => {});
+    const ordered = [...calls.entries()].sort((x, y) => (BigInt(x[0]) < BigInt(y[0]) ? -1 : 1));
+    return {
+      txs,
+      changes,
+      seconds: (lastUs - firstUs) / 1000,
+      calls: ordered.map((e) => e[1]),
+      errors: projector.stats().errors - errors0,
+    };
   };
+  return { drain, stop: () => projector.stop() };
 }
 
 /** Writes about `backlog` transactions of the write mix at 100/s (the projector stopped: they wait in the slot). */
@@ -291,6 +327,18 @@ async function bareLoop(endpoints: Endpoints, txs: Call[][], maxInFlight: number
   return { seconds: (performance.now() - t0) / 1000, counts };
 }
 
+/** The keys the projector's writes touched, per table. */
+function touchedBy(snap: TableSnapshot, txs: Call[][]): Touched {
+  const touched: Touched = new Map();
+  for (const tx of txs)
+    for (const c of tx) {
+      if (c.kind === "put") touch(snap, touched, c.input.TableName ?? "", c.input.Item ?? {});
+      else if (c.kind === "delete" || c.kind === "update")
+        touch(snap, touched, c.input.TableName ?? "", c.input.Key ?? {});
+    }
+  return touched;
+}
+
 /**
  * CPU time so far, ms, of the services when they run on this machine
  * (PostgreSQL: the postmaster and its children; DynamoDB Local: the harness's
@@ -353,19 +401,40 @@ const median = (xs: number[]) => {
  * shared machine's load moves both sides of a round alike, not all rounds).
  */
 async function throughputPart(endpoints: Endpoints, backlog: number, rounds: number, mix: string) {
-  // whatever the slot holds first (earlier runs), so each backlog is only ours
-  const before = await drain(endpoints, { quietMs: 2000, maxInFlight: 16 });
   const cpu = await cpuMeter(endpoints);
+  const dyn = createDynamoClient(endpoints.dynamo, 8);
+  const p = endpoints.dynamo.tablePrefix;
+  const tables = [
+    `${p}${USER_POPULARITY_TABLE}`,
+    `${p}${TRENDING_DISHES_TABLE}`,
+    `${p}${LEADERBOARDS_TABLE}`,
+    syncStateTableName(p),
+  ];
+  let earlier: { txs: number; changes: number } | null = null;
   const modes = [];
   for (const maxInFlight of [16, 1]) {
+    const drainer = await startDrainer(endpoints, maxInFlight);
+    // whatever the slot holds first (earlier runs), so each backlog is only ours
+    const first = await drainer.drain(2000);
+    earlier ??= { txs: first.txs, changes: first.changes };
+    // a first round warms the projector's caches, as a running projector's are
+    await writeBacklog(backlog, mix);
+    const warm = await drainer.drain(2000);
     const runs = [];
     for (let i = 0; i < rounds; i++) {
       await writeBacklog(backlog, mix);
+      const snap = await snapshotTables(dyn, tables);
       const c0 = cpu();
-      const projector = await drain(endpoints, { quietMs: 2000, maxInFlight, capture: true });
+      const projector = await drainer.drain(2000);
       const c1 = cpu();
+      // the bare loop starts from the items the projector found, and must leave them as it did
+      const touched = touchedBy(snap, projector.calls);
+      const after = await readTouched(dyn, touched, snap);
+      await restoreTouched(dyn, snap, touched);
+      const c1b = cpu();
       const bare = await bareLoop(endpoints, projector.calls, maxInFlight);
       const c2 = cpu();
+      const replayDiffers = differences(after, await readTouched(dyn, touched, snap));
       const projectorRate = projector.changes / projector.seconds;
       const bareRate = projector.changes / bare.seconds;
       runs.push({
@@ -377,16 +446,25 @@ async function throughputPart(endpoints: Endpoints, backlog: number, rounds: num
           seconds: round(bare.seconds, 2),
           changesPerSecond: round(bareRate),
           calls: bare.counts,
+          /** items the replay left otherwise than the projector did (0: the same work) */
+          itemsDiffering: replayDiffers,
         },
         ratio: round(projectorRate / bareRate, 3),
         cpuMsPerChange: {
           projector: perChange(c0, c1, projector.changes),
-          bareLoop: perChange(c1, c2, projector.changes),
+          bareLoop: perChange(c1b, c2, projector.changes),
         },
       });
     }
+    await drainer.stop();
     modes.push({
       maxInFlight,
+      /** the round that warmed the caches, not counted: the projector's rate just after it started */
+      warmUp: {
+        transactions: warm.txs,
+        changes: warm.changes,
+        changesPerSecond: round(warm.changes / warm.seconds),
+      },
       changes: runs.reduce((n, r) => n + r.changes, 0),
       projectorPerSecond: round(median(runs.map((r) => r.projector.changesPerSecond))),
       bareLoopPerSecond: round(median(runs.map((r) => r.bareLoop.changesPerSecond))),
@@ -396,11 +474,14 @@ async function throughputPart(endpoints: Endpoints, backlog: number, rounds: num
         projector: medianOf(runs.map((r) => r.cpuMsPerChange.projector)),
         bareLoop: medianOf(runs.map((r) => r.cpuMsPerChange.bareLoop)),
       },
+      /** items the replays left otherwise than the projector, over the rounds */
+      itemsDiffering: runs.reduce((n, r) => n + r.bareLoop.itemsDiffering, 0),
       runs,
     });
   }
+  dyn.destroy();
   return {
-    earlierBacklog: { transactions: before.txs, changes: before.changes },
+    earlierBacklog: { transactions: earlier?.txs ?? 0, changes: earlier?.changes ?? 0 },
     /** as the projector runs (the target's figure) */
     ratio: modes[0].ratio,
     modes,
@@ -563,13 +644,16 @@ runMain(async (argv) => {
       `  per change (${c?.count} changes): p50 ${c?.p50} ms, p99 ${c?.p99} ms, p99.9 ${c?.p999} ms, max ${c?.max} ms; slot lag max ${fresh.slotLagBytes?.max ?? "-"} bytes`,
     );
 
+  // the freshness part's run starts the services and loads the data; without it, a first
+  // short write run does (its transactions are drained before the first round)
+  if (!fresh && parts.includes("throughput")) await writeBacklog(100, mix);
   const endpoints = await resolveEndpoints({ start: false });
   const tput = parts.includes("throughput")
     ? await throughputPart(endpoints, backlog, rounds, mix)
     : null;
   for (const m of tput?.modes ?? [])
     say(
-      `throughput, ${m.maxInFlight === 1 ? "one transaction at a time" : `up to ${m.maxInFlight} transactions at once (as it runs)`}, ${m.runs.length} rounds of ${backlog} transactions of ${mix}: projector ${m.projectorPerSecond} changes/s, bare loop of its own DynamoDB calls ${m.bareLoopPerSecond}/s (medians); ratio ${m.ratio} (median of ${m.ratios.join(", ")})${m.maxInFlight === 1 ? "" : ` (target >= 0.8: ${m.ratio >= 0.8 ? "met" : "NOT met"})`}\n  CPU per change: projector ${cpuText(m.cpuMsPerChange.projector)}; bare loop ${cpuText(m.cpuMsPerChange.bareLoop)}`,
+      `throughput, ${m.maxInFlight === 1 ? "one transaction at a time" : `up to ${m.maxInFlight} transactions at once (as it runs)`}, ${m.runs.length} rounds of ${backlog} transactions of ${mix}: projector ${m.projectorPerSecond} changes/s, bare loop of its own DynamoDB calls ${m.bareLoopPerSecond}/s (medians); ratio ${m.ratio} (median of ${m.ratios.join(", ")})${m.maxInFlight === 1 ? "" : ` (target >= 0.8: ${m.ratio >= 0.8 ? "met" : "NOT met"})`}; the replays left ${m.itemsDiffering} items otherwise than the projector; the warm-up round (caches cold, not counted) ${m.warmUp.changesPerSecond} changes/s\n  CPU per change: projector ${cpuText(m.cpuMsPerChange.projector)}; bare loop ${cpuText(m.cpuMsPerChange.bareLoop)}`,
     );
 
   let rss: Awaited<ReturnType<typeof rssPart>> | null = null;
