@@ -6,12 +6,14 @@
  *   1. freshness: `run freshness` at its default rate (the projector
  *      in-process): end to end and per change, p50/p99/p99.9/max
  *      (target p99 < 1 s on DynamoDB Local); results/freshness.json.
- *   2. throughput: a backlog of follows written with the projector stopped,
- *      then drained by the projector (changes per second), then the very same
- *      conditional PutItem/DeleteItem calls it made replayed by a bare loop
- *      (one transaction's calls at once, transactions one after the other, as
- *      the projector does); the ratio says whether the PostgreSQL recompute
- *      is the bottleneck (target >= 0.8).
+ *   2. throughput: a backlog of the write mix written with the projector's
+ *      source paused, then drained by the projector (changes per second; one
+ *      projector through all rounds of a mode, after a warm-up round, as a
+ *      running `sync` is), then the very DynamoDB calls it made replayed by a
+ *      bare loop at the same concurrency, on the items as the projector found
+ *      them (the touched keys put back from a snapshot; the replay must leave
+ *      them as the projector did); the ratio says whether the PostgreSQL
+ *      recompute is the bottleneck (target >= 0.8).
  *   3. RSS: `bellyfed-bench sync` (the projector alone in its process) for
  *      --rss-minutes while a write mix runs in another; its RSS sampled
  *      every 10 s (target: flat after warm-up, under 200 MB).
