@@ -595,21 +595,12 @@ export class ProjectorCore {
     return a;
   }
 
-  private async restaurant(id: string): Promise<{ city: string | null; cuisines: string[] }> {
+  /** A restaurant's city and cuisines: cached, else through the batched lookup. */
+  private async restaurant(id: string): Promise<RestaurantPlace> {
     const hit = this.restaurantCache.get(id);
     if (hit) return hit;
-    const r = await this.planDb.query(
-      "SELECT city, cuisine_type FROM restaurants WHERE restaurant_id = $1",
-      [id],
-    );
-    const v = r.rowCount
-      ? {
-          city: r.rows[0].city as string | null,
-          cuisines: (r.rows[0].cuisine_type ?? []) as string[],
-        }
-      : { city: null, cuisines: [] };
-    bounded(this.restaurantCache, id, v);
-    return v;
+    const found = await this.lookupBatch.get([`r${id}`]);
+    return found.get(`r${id}`) as RestaurantPlace;
   }
 
   /** Adds the groups of the touched dishes (trending) and restaurants (leaderboards). */
