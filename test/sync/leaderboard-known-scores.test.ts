@@ -1,11 +1,9 @@
-import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LEADERBOARD_SQL } from "../../load/read-models.ts";
-import { ATTR, LEADERBOARDS_TABLE, leaderboardType } from "../../schema/index.ts";
-import { type Item, leaderboardItems, sameItem } from "../../sync/models.ts";
-import { ProjectorCore } from "../../sync/projector.ts";
+import { leaderboardItems, sameItem } from "../../sync/models.ts";
+import type { ProjectorCore } from "../../sync/projector.ts";
 import type { CommittedTx } from "../../sync/source.ts";
-import { type SyncStores, syncStores } from "./support.ts";
+import { coreOnStores, leaderboardInDynamo, type SyncStores } from "./support.ts";
 
 /**
  * A leaderboard's recompute takes the figures of restaurants whose rankings
@@ -20,9 +18,7 @@ let city: string;
 let cuisine: string;
 
 beforeAll(async () => {
-  s = await syncStores("sync_known_scores");
-  core = new ProjectorCore(s.scratch, { source: "test" });
-  await core.init();
+  ({ s, core } = await coreOnStores("sync_known_scores"));
   // a leaderboard of at least two ranked restaurants
   const g = await s.db.query(
     `SELECT r.city, c AS cuisine FROM restaurants r, unnest(r.cuisine_type) c
@@ -42,22 +38,9 @@ async function rows(known: unknown[] = [null, null, null, null]) {
   return (await s.db.query(LEADERBOARD_SQL, [[city], [cuisine], ...known])).rows;
 }
 
-async function board(): Promise<Item[]> {
-  const r = await s.dyn.send(
-    new QueryCommand({
-      TableName: `${s.scratch.dynamo.tablePrefix}${LEADERBOARDS_TABLE}`,
-      KeyConditionExpression: "#t = :t",
-      ExpressionAttributeNames: { "#t": ATTR.leaderboardType },
-      ExpressionAttributeValues: { ":t": { S: leaderboardType(city, cuisine) } },
-      ConsistentRead: true,
-    }),
-  );
-  return (r.Items ?? []).sort((a, b) => Number(a[ATTR.rank].N) - Number(b[ATTR.rank].N));
-}
-
 async function expectBoardCurrent(): Promise<void> {
   const want = await leaderboardItems(s.db, [[city, cuisine]]);
-  const have = await board();
+  const have = await leaderboardInDynamo(s, city, cuisine);
   expect(have.length).toBe(want.length);
   for (let i = 0; i < want.length; i++) expect(sameItem(have[i], want[i])).toBe(true);
 }

@@ -1,14 +1,9 @@
 import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ATTR,
-  LEADERBOARDS_TABLE,
-  leaderboardType,
-  USER_POPULARITY_TABLE,
-} from "../../schema/index.ts";
-import { ProjectorCore } from "../../sync/projector.ts";
+import { ATTR, USER_POPULARITY_TABLE } from "../../schema/index.ts";
+import type { ProjectorCore } from "../../sync/projector.ts";
 import type { CommittedTx } from "../../sync/source.ts";
-import { type SyncStores, syncStores } from "./support.ts";
+import { coreOnStores, leaderboardInDynamo, type SyncStores } from "./support.ts";
 
 /**
  * A replayed change (an older source position, as after a crash) never moves
@@ -20,9 +15,7 @@ let s: SyncStores;
 let core: ProjectorCore;
 
 beforeAll(async () => {
-  s = await syncStores("sync_replay");
-  core = new ProjectorCore(s.scratch, { source: "test" });
-  await core.init();
+  ({ s, core } = await coreOnStores("sync_replay"));
 }, 600_000);
 
 afterAll(async () => {
@@ -47,19 +40,6 @@ async function popularity(user: string) {
     }),
   );
   return r.Items?.[0];
-}
-
-async function board(city: string, cuisine: string) {
-  const r = await s.dyn.send(
-    new QueryCommand({
-      TableName: `${s.scratch.dynamo.tablePrefix}${LEADERBOARDS_TABLE}`,
-      KeyConditionExpression: "#t = :t",
-      ExpressionAttributeNames: { "#t": ATTR.leaderboardType },
-      ExpressionAttributeValues: { ":t": { S: leaderboardType(city, cuisine) } },
-      ConsistentRead: true,
-    }),
-  );
-  return r.Items ?? [];
 }
 
 describe("a replayed change", () => {
@@ -97,15 +77,15 @@ describe("a replayed change", () => {
           GROUP BY 1, 2, 3 ORDER BY count(*) DESC LIMIT 1`,
       )
     ).rows[0];
-    const entity = (items: Awaited<ReturnType<typeof board>>) =>
+    const entity = (items: Awaited<ReturnType<typeof leaderboardInDynamo>>) =>
       items.filter((it) => it[ATTR.entityId]?.S === r.id);
-    expect(entity(await board(r.city, r.cuisine))).toHaveLength(1);
+    expect(entity(await leaderboardInDynamo(s, r.city, r.cuisine))).toHaveLength(1);
     const rankings = (
       await s.db.query("DELETE FROM dish_rankings WHERE restaurant_id = $1 RETURNING *", [r.id])
     ).rows;
     const removed = { table: "dish_rankings", op: "delete" as const, row: { restaurant_id: r.id } };
     await core.apply(tx(4000n, [removed]));
-    expect(entity(await board(r.city, r.cuisine))).toHaveLength(0);
+    expect(entity(await leaderboardInDynamo(s, r.city, r.cuisine))).toHaveLength(0);
     // its rankings come back in PostgreSQL, but the projector replays an older position:
     // the group's version (4000) keeps that replay out of the whole list
     for (const row of rankings)
@@ -127,10 +107,10 @@ describe("a replayed change", () => {
       );
     const stale = core.s.stale;
     await core.apply(tx(3000n, [removed]));
-    expect(entity(await board(r.city, r.cuisine))).toHaveLength(0);
+    expect(entity(await leaderboardInDynamo(s, r.city, r.cuisine))).toHaveLength(0);
     expect(core.s.stale).toBeGreaterThan(stale);
     // a newer position applies: the member is back, as PostgreSQL says
     await core.apply(tx(5000n, [removed]));
-    expect(entity(await board(r.city, r.cuisine))).toHaveLength(1);
+    expect(entity(await leaderboardInDynamo(s, r.city, r.cuisine))).toHaveLength(1);
   }, 300_000);
 });

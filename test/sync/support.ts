@@ -1,7 +1,9 @@
+import { QueryCommand } from "@aws-sdk/client-dynamodb";
 import pg from "pg";
+import { ATTR, LEADERBOARDS_TABLE, leaderboardType } from "../../schema/index.ts";
 import { createDynamoClient } from "../../stores/dynamo.ts";
 import { pgClientConfig } from "../../stores/postgres.ts";
-import { PROJECTOR_APPLICATION } from "../../sync/projector.ts";
+import { PROJECTOR_APPLICATION, ProjectorCore } from "../../sync/projector.ts";
 import type { Scratch } from "../helpers/stores.ts";
 import { tinyStores } from "../scenarios/helpers/tiny-data.ts";
 
@@ -41,6 +43,28 @@ export async function syncStores(name: string): Promise<SyncStores> {
       await scratch.cleanup();
     },
   };
+}
+
+/** The sync stores and a projector core on them, initialised (tests that hand it transactions). */
+export async function coreOnStores(name: string): Promise<{ s: SyncStores; core: ProjectorCore }> {
+  const s = await syncStores(name);
+  const core = new ProjectorCore(s.scratch, { source: "test" });
+  await core.init();
+  return { s, core };
+}
+
+/** A leaderboard's items in DynamoDB (consistent read), in rank order. */
+export async function leaderboardInDynamo(s: SyncStores, city: string, cuisine: string) {
+  const r = await s.dyn.send(
+    new QueryCommand({
+      TableName: `${s.scratch.dynamo.tablePrefix}${LEADERBOARDS_TABLE}`,
+      KeyConditionExpression: "#t = :t",
+      ExpressionAttributeNames: { "#t": ATTR.leaderboardType },
+      ExpressionAttributeValues: { ":t": { S: leaderboardType(city, cuisine) } },
+      ConsistentRead: true,
+    }),
+  );
+  return (r.Items ?? []).sort((a, b) => Number(a[ATTR.rank]?.N) - Number(b[ATTR.rank]?.N));
 }
 
 /** A few committed changes that touch every read model: follows, reviews and a new ranking. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProjectorCore } from "../../sync/projector.ts";
+import type { ProjectorCore } from "../../sync/projector.ts";
 import type { CommittedTx } from "../../sync/source.ts";
-import { type SyncStores, syncStores } from "./support.ts";
+import { coreOnStores, type SyncStores } from "./support.ts";
 
 /**
  * Trending counts the rankings of its last 30 days only: a change to a ranking
@@ -13,9 +13,7 @@ let s: SyncStores;
 let core: ProjectorCore;
 
 beforeAll(async () => {
-  s = await syncStores("sync_trending_window");
-  core = new ProjectorCore(s.scratch, { source: "test" });
-  await core.init();
+  ({ s, core } = await coreOnStores("sync_trending_window"));
 }, 600_000);
 
 afterAll(async () => {
