@@ -58,6 +58,7 @@ import type { ChangeSource, CommittedTx } from "../../sync/source.ts";
 import { main } from "../cli.ts";
 import { helpText, parseFlags } from "../lib/args.ts";
 import { runMain } from "../lib/main.ts";
+import { cannotPin, coreSplit, pin, withChildren } from "../lib/pin-cores.ts";
 import {
   differences,
   readTouched,
@@ -92,6 +93,11 @@ const spec = {
     type: "string" as const,
     description: "rounds of the throughput part (projector, then bare loop, each round)",
     default: "5",
+  },
+  pin: {
+    type: "boolean" as const,
+    description:
+      "the throughput part once more with PostgreSQL on a core of its own and the projector and DynamoDB Local on the others (Linux, taskset): as if PostgreSQL ran on a machine of its own, as Aurora does",
   },
   "rss-minutes": {
     type: "string" as const,
@@ -347,7 +353,11 @@ function touchedBy(snap: TableSnapshot, txs: Call[][]): Touched {
  * jar) and of this process (the projector or the bare loop): per change,
  * the two sides' CPU says what the ratio would be on an idle machine.
  */
-async function cpuMeter(endpoints: Endpoints): Promise<() => Record<string, number>> {
+async function cpuMeter(endpoints: Endpoints): Promise<{
+  read: () => Record<string, number>;
+  postmasterPid: number | null;
+  jarPid: number | null;
+}> {
   const c = new pg.Client(pgClientConfig(endpoints.pg));
   await c.connect();
   const local = await findLocalServer(c, endpoints.pg).finally(() => c.end());
@@ -365,13 +375,14 @@ async function cpuMeter(endpoints: Endpoints): Promise<() => Record<string, numb
       return Number.NaN;
     }
   };
-  return () => {
+  const read = () => {
     const u = process.cpuUsage();
     const out: Record<string, number> = { node: (u.user + u.system) / 1000 };
     if (local.ok) out.postgres = serverCpuMs(local.server);
     if (jarPid !== null) out.dynamodbLocal = jarMs();
     return out;
   };
+  return { read, postmasterPid: local.ok ? local.server.postmasterPid : null, jarPid };
 }
 
 const perChange = (a: Record<string, number>, b: Record<string, number>, changes: number) =>
@@ -402,8 +413,25 @@ const median = (xs: number[]) => {
  * ratio run back to back; the figure is the median ratio over the rounds (a
  * shared machine's load moves both sides of a round alike, not all rounds).
  */
-async function throughputPart(endpoints: Endpoints, backlog: number, rounds: number, mix: string) {
-  const cpu = await cpuMeter(endpoints);
+async function throughputPart(
+  endpoints: Endpoints,
+  backlog: number,
+  rounds: number,
+  mix: string,
+  pinned: boolean,
+) {
+  const meter = await cpuMeter(endpoints);
+  const cpu = meter.read;
+  const { postmasterPid, jarPid } = meter;
+  if (pinned && (postmasterPid === null || jarPid === null))
+    throw new UsageError(
+      `--pin: ${postmasterPid === null ? "PostgreSQL" : "DynamoDB Local"} is not a process of this machine (a server elsewhere cannot be pinned); without it: npm run bench:freshness -- --parts throughput`,
+    );
+  const cores = coreSplit();
+  const setCores = (pg: string, rest: string) => {
+    pin(withChildren(postmasterPid as number), pg);
+    pin([process.pid, jarPid as number], rest);
+  };
   const dyn = createDynamoClient(endpoints.dynamo, 8);
   const p = endpoints.dynamo.tablePrefix;
   const tables = [
@@ -414,7 +442,18 @@ async function throughputPart(endpoints: Endpoints, backlog: number, rounds: num
   ];
   let earlier: { txs: number; changes: number } | null = null;
   const modes = [];
-  for (const maxInFlight of [16, 1]) {
+  const plan = [
+    { maxInFlight: 16, pinned: false },
+    { maxInFlight: 1, pinned: false },
+    ...(pinned ? [{ maxInFlight: 16, pinned: true }] : []),
+  ];
+  // every core back to every process however the part ends
+  const unpin = () => {
+    if (pinned) setCores(cores.all, cores.all);
+  };
+  process.once("exit", unpin);
+  for (const { maxInFlight, pinned: pinnedMode } of plan) {
+    if (pinnedMode) setCores(cores.alone, cores.rest);
     const drainer = await startDrainer(endpoints, maxInFlight);
     // whatever the slot holds first (earlier runs), so each backlog is only ours
     const first = await drainer.drain(2000);
@@ -459,8 +498,11 @@ async function throughputPart(endpoints: Endpoints, backlog: number, rounds: num
       });
     }
     await drainer.stop();
+    if (pinnedMode) unpin();
     modes.push({
       maxInFlight,
+      /** PostgreSQL on a core of its own, the projector (or bare loop) and DynamoDB Local on the others */
+      pinned: pinnedMode ? { postgres: cores.alone, rest: cores.rest } : null,
       /** the round that warmed the caches, not counted: the projector's rate just after it started */
       warmUp: {
         transactions: warm.txs,
@@ -481,6 +523,7 @@ async function throughputPart(endpoints: Endpoints, backlog: number, rounds: num
       runs,
     });
   }
+  process.off("exit", unpin);
   dyn.destroy();
   return {
     earlierBacklog: { transactions: earlier?.txs ?? 0, changes: earlier?.changes ?? 0 },
@@ -617,6 +660,13 @@ runMain(async (argv) => {
     throw new UsageError(
       `--rss-minutes ${JSON.stringify(values["rss-minutes"])} is not a number of minutes; e.g. npm run bench:freshness -- --rss-minutes 10`,
     );
+  if (values.pin === true) {
+    const why = cannotPin();
+    if (why)
+      throw new UsageError(
+        `--pin: ${why}; without it: npm run bench:freshness -- --parts throughput`,
+      );
+  }
   const duration = String(values.duration ?? "30s");
   const mix = String(values["backlog-mix"] ?? WRITE_MIX);
   const parts = String(values.parts ?? PARTS.join(",")).split(",");
@@ -625,6 +675,10 @@ runMain(async (argv) => {
       throw new UsageError(
         `--parts: unknown part '${p}' (the parts: ${PARTS.join(", ")}); e.g. npm run bench:freshness -- --parts throughput`,
       );
+  if (values.pin === true && !parts.includes("throughput"))
+    throw new UsageError(
+      `--pin pins the throughput part, which --parts ${parts.join(",")} leaves out; e.g. npm run bench:freshness -- --parts throughput --pin`,
+    );
   mkdirSync(`${ROOT}results`, { recursive: true });
   process.chdir(ROOT);
   const say = (s: string) => process.stdout.write(`${s}\n`);
@@ -651,11 +705,11 @@ runMain(async (argv) => {
   if (!fresh && parts.includes("throughput")) await writeBacklog(100, mix);
   const endpoints = await resolveEndpoints({ start: false });
   const tput = parts.includes("throughput")
-    ? await throughputPart(endpoints, backlog, rounds, mix)
+    ? await throughputPart(endpoints, backlog, rounds, mix, values.pin === true)
     : null;
   for (const m of tput?.modes ?? [])
     say(
-      `throughput, ${m.maxInFlight === 1 ? "one transaction at a time" : `up to ${m.maxInFlight} transactions at once (as it runs)`}, ${m.runs.length} rounds of ${backlog} transactions of ${mix}: projector ${m.projectorPerSecond} changes/s, bare loop of its own DynamoDB calls ${m.bareLoopPerSecond}/s (medians); ratio ${m.ratio} (median of ${m.ratios.join(", ")})${m.maxInFlight === 1 ? "" : ` (target >= 0.8: ${m.ratio >= 0.8 ? "met" : "NOT met"})`}; the replays left ${m.itemsDiffering} items otherwise than the projector; the warm-up round (caches cold, not counted) ${m.warmUp.changesPerSecond} changes/s\n  CPU per change: projector ${cpuText(m.cpuMsPerChange.projector)}; bare loop ${cpuText(m.cpuMsPerChange.bareLoop)}`,
+      `throughput, ${m.maxInFlight === 1 ? "one transaction at a time" : `up to ${m.maxInFlight} transactions at once (as it runs)`}${m.pinned ? `, PostgreSQL alone on core ${m.pinned.postgres}, the rest on ${m.pinned.rest}` : ""}, ${m.runs.length} rounds of ${backlog} transactions of ${mix}: projector ${m.projectorPerSecond} changes/s, bare loop of its own DynamoDB calls ${m.bareLoopPerSecond}/s (medians); ratio ${m.ratio} (median of ${m.ratios.join(", ")})${m.maxInFlight === 1 || m.pinned ? "" : ` (target >= 0.8: ${m.ratio >= 0.8 ? "met" : "NOT met"})`}; the replays left ${m.itemsDiffering} items otherwise than the projector; the warm-up round (caches cold, not counted) ${m.warmUp.changesPerSecond} changes/s\n  CPU per change: projector ${cpuText(m.cpuMsPerChange.projector)}; bare loop ${cpuText(m.cpuMsPerChange.bareLoop)}`,
     );
 
   let rss: Awaited<ReturnType<typeof rssPart>> | null = null;
