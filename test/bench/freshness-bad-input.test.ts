@@ -1,16 +1,8 @@
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runProcess } from "../helpers/cli.ts";
+import { runBench } from "../helpers/cli.ts";
 
 /** bench:freshness refuses flags it cannot honour: one line, exit 2, nothing printed or written. */
-async function bench(args: string[]) {
-  const out = join(mkdtempSync(join(tmpdir(), "bench-freshness-bad-")), "out.json");
-  const r = await runProcess("npx", ["tsx", "scripts/bench/freshness.ts", ...args, "--out", out]);
-  const lines = r.stderr.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("npm warn"));
-  return { status: r.code, lines, stdout: r.stdout, wrote: existsSync(out) };
-}
+const bench = (args: string[]) => runBench("freshness", args);
 
 describe.concurrent("bench:freshness bad input", () => {
   it("--pin without the throughput part names the command that pins it", async () => {

@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../bin/bellyfed-bench.js", import.meta.url));
@@ -48,6 +51,18 @@ export function runProcess(
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs a benchmark script (`scripts/bench/NAME.ts`) with `--out` to a fresh
+ * file: its exit code, its stderr's lines (npm's warnings aside), its stdout,
+ * and whether it wrote the file (bad-input tests: one line, exit 2, nothing written).
+ */
+export async function runBench(name: string, args: string[]) {
+  const out = join(mkdtempSync(join(tmpdir(), `bench-${name}-`)), "out.json");
+  const r = await runProcess("npx", ["tsx", `scripts/bench/${name}.ts`, ...args, "--out", out]);
+  const lines = r.stderr.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("npm warn"));
+  return { status: r.code, lines, stdout: r.stdout, wrote: existsSync(out) };
 }
 
 /** Environment with every store variable removed, so the embedded services are used. */
