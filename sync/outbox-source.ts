@@ -143,13 +143,21 @@ export class OutboxSource implements ChangeSource {
       // every number up to a mark taken before this fetch is final: a short batch covers it
       const horizon = this.marked;
       const res = await this.pool.query(FETCH_SQL, [cursor.toString(), this.batch]).catch((e) => {
+        const code = (e as { code?: string }).code;
         // 42P01 undefined_table: a reload or `sync reset` dropped the outbox under the sync
-        if ((e as { code?: string }).code === "42P01")
+        if (code === "42P01")
           throw new UsageError(
             "the outbox was dropped while the sync read it (a reload or sync reset); start the sync again: bellyfed-bench sync",
           );
+        // 40P01 deadlock_detected: the fetch was chosen to give way (to a DROP of the
+        // outbox, say); it reads only, so the next poll asks again
+        if (code === "40P01") return null;
         throw e;
       });
+      if (res === null) {
+        if (!this.stopping) await this.sleep();
+        continue;
+      }
       const txs = groupTransactions(res.rows);
       for (const tx of txs) {
         if (this.stopping) return;
