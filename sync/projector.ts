@@ -1103,7 +1103,9 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
     if (!last) return;
     core.s.lastPosition = last.position;
     core.s.lastCommitTime = last.commitTime;
-    void source.acknowledge(last.position);
+    // a failed acknowledgement (the outbox's, say, on a lost connection) is counted;
+    // the next one covers this position too
+    source.acknowledge(last.position).catch(failed);
   };
   const schedule = (tx: CommittedTx, prepared: Prepared | undefined) => {
     preparing--;
