@@ -1097,15 +1097,18 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
   let planned: Promise<void> = Promise.resolve();
   const waiters: (() => void)[] = [];
   const wake = () => waiters.shift()?.();
+  /** the acknowledgements sent, settled in order: stop waits for the last before the source stops */
+  let acked: Promise<void> = Promise.resolve();
   const drain = () => {
     let last: CommittedTx | null = null;
     while (order.length > 0 && order[0].done) last = (order.shift() as { tx: CommittedTx }).tx;
     if (!last) return;
     core.s.lastPosition = last.position;
     core.s.lastCommitTime = last.commitTime;
-    // a failed acknowledgement (the outbox's, say, on a lost connection) is counted;
-    // the next one covers this position too
-    source.acknowledge(last.position).catch(failed);
+    // one at a time, in order; a failed one (the outbox's, say, on a lost connection)
+    // is counted and the next covers its position too
+    const position = last.position;
+    acked = acked.then(() => source.acknowledge(position)).catch(failed);
   };
   const schedule = (tx: CommittedTx, prepared: Prepared | undefined) => {
     preparing--;
@@ -1182,6 +1185,7 @@ export async function startProjector(opts: ProjectorOptions): Promise<Projector>
       await planned;
       await Promise.all(running);
       drain();
+      await acked;
       await source.stop();
       await done.catch(() => {});
       await core.persist(slot, lastError).catch(() => {});
