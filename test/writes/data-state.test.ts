@@ -56,25 +56,32 @@ describe("writes and the loaded data", () => {
   it("refuses write scenarios on a target marked production without --allow-writes: one line, exit 2, nothing written", async () => {
     await db.query("ALTER TABLE bellyfed_bench_marker ADD COLUMN IF NOT EXISTS environment TEXT");
     await db.query("UPDATE bellyfed_bench_marker SET environment = 'production'");
-    const before = await activity();
-    const r = await runCli(["run", "review", ...SHORT, ...TINY], env);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/marked production.*pass --allow-writes/);
-    expect(await activity()).toBe(before);
-    // (both read only: at the same time)
-    const [s, read] = await Promise.all([
-      runCli(["load", "status", "--only", "pg"], env),
-      runCli(["run", "profile", ...SHORT, ...TINY], env),
-    ]);
-    expect(s.stdout).not.toContain("CHANGED");
-    // a read scenario still runs there
-    expect(read.code).toBe(0);
-    // --allow-writes lets them write
-    const allowed = await runCli(["run", "review", ...SHORT, ...TINY, "--allow-writes"], env);
-    expect(allowed.code).toBe(0);
-    expect(await activity()).toBeGreaterThan(before);
-    await db.query("UPDATE bellyfed_bench_marker SET environment = NULL");
+    // the marker goes back however this test ends: the next test writes
+    try {
+      const before = await activity();
+      const r = await runCli(["run", "review", ...SHORT, ...TINY], env);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(/marked production.*pass --allow-writes/);
+      expect(await activity()).toBe(before);
+      // (both read only: at the same time)
+      const [s, read] = await Promise.all([
+        runCli(["load", "status", "--only", "pg"], env),
+        runCli(["run", "profile", ...SHORT, ...TINY], env),
+      ]);
+      expect(s.stdout).not.toContain("CHANGED");
+      // a read scenario still runs there (exit 1 would be a threshold missed on a busy
+      // machine in a 1 s run, not a refusal: that is exit 2)
+      expect([0, 1]).toContain(read.code);
+      expect(read.stdout).toContain("result:");
+      // --allow-writes lets them write
+      const allowed = await runCli(["run", "review", ...SHORT, ...TINY, "--allow-writes"], env);
+      expect([0, 1]).toContain(allowed.code);
+      expect(allowed.stderr).not.toMatch(/marked production/);
+      expect(await activity()).toBeGreaterThan(before);
+    } finally {
+      await db.query("UPDATE bellyfed_bench_marker SET environment = NULL");
+    }
   }, 120_000);
 
   it("after writes, load status says the data changed; a read run says so; load --reload restores it", async () => {
