@@ -22,34 +22,48 @@ afterAll(async () => {
   await s?.close();
 });
 
-it("a refused acknowledgement is an error counted, and the next transactions are applied", async () => {
-  const user = (await s.db.query("SELECT user_id::text AS id FROM users LIMIT 1")).rows[0].id;
-  const acks: bigint[] = [];
-  let deliver: ((tx: CommittedTx) => Promise<void>) | null = null;
+/**
+ * A change source the test hands transactions to (`deliver`), with the given
+ * acknowledgement; `onStop` runs when the projector stops it.
+ */
+function handSource(acknowledge: (position: bigint) => Promise<void>, onStop = () => {}) {
+  let apply: ((tx: CommittedTx) => Promise<void>) | null = null;
   let ended = () => {};
   const source: ChangeSource = {
     kind: "test",
-    start: (apply) => {
-      deliver = apply;
+    start: (a) => {
+      apply = a;
       return new Promise<void>((resolve) => {
         ended = resolve;
       });
     },
-    acknowledge: async (position) => {
-      acks.push(position);
-      if (acks.length === 1) throw new Error("connection lost");
+    acknowledge,
+    stop: async () => {
+      onStop();
+      ended();
     },
-    stop: async () => ended(),
   };
-  const projector = await startProjector({ endpoints: s.scratch, source, persistMs: 60_000 });
-  const tx = (position: bigint): CommittedTx => ({
-    position,
-    commitTime: new Date(),
-    changes: [{ table: "users", op: "update", row: { user_id: user } }],
+  const deliver = (tx: CommittedTx) => (apply as unknown as (tx: CommittedTx) => Promise<void>)(tx);
+  return { source, deliver };
+}
+
+const userUpdate = (position: bigint, user: string): CommittedTx => ({
+  position,
+  commitTime: new Date(),
+  changes: [{ table: "users", op: "update", row: { user_id: user } }],
+});
+
+it("a refused acknowledgement is an error counted, and the next transactions are applied", async () => {
+  const user = (await s.db.query("SELECT user_id::text AS id FROM users LIMIT 1")).rows[0].id;
+  const acks: bigint[] = [];
+  const { source, deliver } = handSource(async (position) => {
+    acks.push(position);
+    if (acks.length === 1) throw new Error("connection lost");
   });
-  await (deliver as unknown as (tx: CommittedTx) => Promise<void>)(tx(100n));
+  const projector = await startProjector({ endpoints: s.scratch, source, persistMs: 60_000 });
+  await deliver(userUpdate(100n, user));
   for (let i = 0; i < 100 && acks.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
-  await (deliver as unknown as (tx: CommittedTx) => Promise<void>)(tx(200n));
+  await deliver(userUpdate(200n, user));
   for (let i = 0; i < 100 && acks.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
   const stats = await projector.stop();
   expect(acks).toEqual([100n, 200n]);
@@ -60,34 +74,18 @@ it("a refused acknowledgement is an error counted, and the next transactions are
 it("stop waits for the last acknowledgement before it stops the source", async () => {
   const user = (await s.db.query("SELECT user_id::text AS id FROM users LIMIT 1")).rows[0].id;
   const events: string[] = [];
-  let deliver: ((tx: CommittedTx) => Promise<void>) | null = null;
-  let ended = () => {};
-  const source: ChangeSource = {
-    kind: "test",
-    start: (apply) => {
-      deliver = apply;
-      return new Promise<void>((resolve) => {
-        ended = resolve;
-      });
-    },
-    // a slow acknowledgement, as a query on a busy server
-    acknowledge: async (position) => {
+  // a slow acknowledgement, as a query on a busy server
+  const { source, deliver } = handSource(
+    async (position) => {
       await new Promise((r) => setTimeout(r, 300));
       events.push(`ack ${position}`);
     },
-    stop: async () => {
-      events.push("stop");
-      ended();
-    },
-  };
+    () => events.push("stop"),
+  );
   const projector = await startProjector({ endpoints: s.scratch, source, persistMs: 60_000 });
   // the counts go on from the state the test before left
   const before = projector.stats().transactions;
-  await (deliver as unknown as (tx: CommittedTx) => Promise<void>)({
-    position: 300n,
-    commitTime: new Date(),
-    changes: [{ table: "users", op: "update", row: { user_id: user } }],
-  });
+  await deliver(userUpdate(300n, user));
   // applied: its acknowledgement is on its way (300 ms) when stop is called
   for (let i = 0; i < 500 && projector.stats().transactions === before; i++)
     await new Promise((r) => setTimeout(r, 5));
